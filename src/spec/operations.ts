@@ -1,0 +1,36 @@
+/** Reads the bundled spec and lists its operations: the single place that walks `paths` for everyone else. */
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+
+export const SPEC_PATH = fileURLToPath(new URL('../../generated/openapi.json', import.meta.url));
+export const HTTP_METHODS = ['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace'] as const;
+
+export type OpenApiDocument = { paths: Record<string, Record<string, any>>; components: Record<string, any>; [key: string]: any };
+export type SpecOperation = { operationId: string; method: string; path: string; operation: Record<string, any>; pathItem: Record<string, any> };
+
+export function loadSpec(path = SPEC_PATH): OpenApiDocument {
+  return JSON.parse(readFileSync(path, 'utf8'));
+}
+
+export function listOperations(spec: OpenApiDocument): SpecOperation[] {
+  const operations: SpecOperation[] = [];
+  for (const [path, pathItem] of Object.entries(spec.paths)) {
+    for (const method of HTTP_METHODS) {
+      const operation = pathItem[method];
+      if (operation) operations.push({ operationId: operation.operationId, method: method.toUpperCase(), path, operation, pathItem });
+    }
+  }
+  return operations;
+}
+
+/** Follows local `#/...` references of the bundled spec until it reaches the referenced object. */
+export function resolveRef<T = any>(spec: OpenApiDocument, node: any): T {
+  let current = node;
+  while (current && typeof current.$ref === 'string' && current.$ref.startsWith('#/')) {
+    current = current.$ref
+      .slice(2)
+      .split('/')
+      .reduce((value: any, segment: string) => value?.[segment.replace(/~1/g, '/').replace(/~0/g, '~')], spec);
+  }
+  return current as T;
+}
