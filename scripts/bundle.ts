@@ -56,7 +56,7 @@ function decorateErrorResponse(response: Json, statusKey: string, catalogue: Ret
   const media = response.content?.['application/json'];
   if (!media) throw new Error(`${where}: an error response needs application/json content`);
   const codes = entries.map((entry) => entry.code);
-  media.schema = { allOf: [media.schema, { type: 'object', properties: { code: { enum: codes } } }] };
+  media.schema = { allOf: [media.schema, { type: 'object', required: ['code'], properties: { code: { enum: codes } } }] };
 
   const examples: Json = (media.examples ??= {});
   const declaredStatus = Number(statusKey) || (Object.values(examples)[0] as Json | undefined)?.value?.statusCode;
