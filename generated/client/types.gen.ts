@@ -40,7 +40,9 @@ export type ErrorEnvelope = {
 /**
  * Custom metadata for additional user information; at most 50 properties and 16 KB (16,384 bytes) of serialized JSON.
  */
-export type UserMetadata = unknown;
+export type UserMetadata = {
+    [key: string]: unknown;
+};
 
 /**
  * An ISO 8601 date-time in UTC.
@@ -235,7 +237,12 @@ export type ActivityStatsResponse = {
  */
 export type VaultKey = string;
 
-export type VaultMetadata = unknown | null;
+/**
+ * Optional JSON metadata (max 256 KB, 262,144 bytes serialized) or `null`. Counts toward total vault storage.
+ */
+export type VaultMetadata = {
+    [key: string]: unknown;
+} | null;
 
 /**
  * A vault key without its value.
@@ -412,7 +419,12 @@ export type AuthTokenListResponse = {
  */
 export type NullablePublicKey = string | null;
 
-export type PublicStorage = unknown | null;
+/**
+ * Public JSON profile storage, readable by anyone who knows the token's public key, or `null` to clear it. At most 64 KB (65,536 bytes) of serialized JSON (`PUBLIC_STORAGE_TOO_LARGE`).
+ */
+export type PublicStorage = {
+    [key: string]: unknown;
+} | null;
 
 /**
  * An IPv4 address (`10.0.0.1`), an IPv4 CIDR range (`192.168.1.0/24`, prefix 0 to 32) or `*` (any address).
@@ -448,7 +460,8 @@ export type RealmIdList = Array<RealmId>;
 /**
  * When the token expires: an ISO 8601 date or date-time (`2025-12-31`, `2025-12-31T23:59:59Z`), a Unix timestamp
  * in seconds or milliseconds (values below 100,000,000,000 are seconds; as a number or a digit string), `today`
- * (the end of the current UTC day) or `tomorrow` (the end of the next UTC day). It must lie in the future
+ * (the end of the current UTC day) or `tomorrow` (the end of the next UTC day); a date alone means the end of
+ * that UTC day. It must lie in the future
  * (`EXPIRATION_IN_PAST`).
  *
  */

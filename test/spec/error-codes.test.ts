@@ -59,7 +59,7 @@ function fieldCodes(op: SpecOperation): Set<string> {
     seen.add(node);
     const resolved = resolveRef(spec, node);
     if (resolved !== node) return walk(resolved);
-    if (typeof node['x-error-code'] === 'string') codes.add(node['x-error-code']);
+    for (const keyword of ['x-error-code', 'x-size-error-code']) if (typeof node[keyword] === 'string') codes.add(node[keyword]);
     for (const value of Object.values(node)) walk(value);
   };
   for (const parameter of [...(op.pathItem.parameters ?? []), ...(op.operation.parameters ?? [])]) walk(resolveRef(spec, parameter).schema);
@@ -80,7 +80,7 @@ describe('field-to-code ties', () => {
     expect(schemas.IpRange['x-error-code']).toBe('INVALID_IP_FORMAT');
     expect(schemas.RealmId['x-error-code']).toBe('INVALID_REALM_ID_FORMAT');
     expect(schemas.ExpirationInput['x-error-code']).toBe('INVALID_EXPIRATION_FORMAT');
-    expect(schemas.PublicStorage.allOf[0]['x-error-code']).toBe('PUBLIC_STORAGE_TOO_LARGE');
+    expect(schemas.PublicStorage['x-size-error-code']).toBe('PUBLIC_STORAGE_TOO_LARGE');
     expect(schemas.Password['x-error-code']).toBe('WEAK_PASSWORD');
     expect(schemas.ObjectId['x-error-code']).toBe('INVALID_ID_FORMAT');
   });

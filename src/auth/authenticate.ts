@@ -1,0 +1,42 @@
+/**
+ * Resolves the `Authorization` header to a caller: a session JWT or an API token (api-decisions.md section 3).
+ * A token with a bad checksum is refused before any store lookup.
+ */
+import { ApiError } from '../errors.js';
+import type { Caller } from '../handlers/context.js';
+import type { Store } from '../store/types.js';
+import { digestApiToken, digestsEqual, isWellFormedApiToken, looksLikeApiToken } from './api-tokens.js';
+import { verifySessionJwt } from './session-jwt.js';
+
+const invalid = () => new ApiError(401, 'INVALID_TOKEN', 'Invalid authentication token');
+const expired = () => new ApiError(401, 'TOKEN_EXPIRED', 'Authentication token expired');
+
+export async function authenticate(header: string | undefined, store: Store, jwtKey: Uint8Array, now: Date): Promise<Caller> {
+  if (!header) throw new ApiError(401, 'MISSING_TOKEN', 'Authentication token required');
+  const match = /^Bearer +([^\s]+) *$/i.exec(header);
+  if (!match) throw new ApiError(401, 'UNAUTHORIZED', 'Authentication required');
+  const credential = match[1];
+
+  if (looksLikeApiToken(credential)) {
+    if (!isWellFormedApiToken(credential)) throw invalid();
+    const digest = digestApiToken(credential);
+    const token = await store.findTokenByDigest(digest);
+    if (!token || !digestsEqual(token.token_digest, digest) || !token.is_enabled) throw invalid();
+    if (token.expires_at !== null && token.expires_at <= now.toISOString()) throw expired();
+    const user = await store.getUser(token.user_id);
+    if (!user) throw invalid();
+    return { user, token };
+  }
+
+  const verdict = await verifySessionJwt(jwtKey, credential);
+  if (!verdict.ok) throw verdict.reason === 'expired' ? expired() : invalid();
+  const user = await store.getUser(verdict.userId);
+  if (!user) throw invalid();
+  return { user };
+}
+
+/** Whether a token's permission map grants `resource.action` (a missing path is false). */
+export function grants(permissions: Record<string, Record<string, boolean>>, permission: string): boolean {
+  const [resource, action] = permission.split('.');
+  return permissions[resource]?.[action] === true;
+}

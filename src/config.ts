@@ -1,0 +1,53 @@
+/** Server configuration, from environment variables only (documented in the README). */
+import { randomBytes } from 'node:crypto';
+
+export type Config = {
+  port: number;
+  host: string;
+  jwtSecret: string;
+  /** True when JWT_SECRET was not set and a random one was made for this process. */
+  jwtSecretGenerated: boolean;
+  store: 'memory' | 'postgres';
+  databaseUrl: string | undefined;
+  /** How many proxies in front of the server to trust for X-Forwarded-For (0: ignore the header). */
+  trustProxyHops: number;
+  logLevel: LogLevel;
+  production: boolean;
+  /** Validate every response against the spec (default on outside production). */
+  validateResponses: boolean;
+  /** Seed the store with the demo data (always for the memory store unless SEED=none). */
+  seedDemo: boolean;
+};
+
+export type LogLevel = 'debug' | 'info' | 'warn' | 'error' | 'silent';
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env, argv: string[] = process.argv.slice(2)): Config {
+  const production = env.NODE_ENV === 'production';
+  if (production && !env.JWT_SECRET) throw new Error('JWT_SECRET must be set when NODE_ENV=production');
+  if (env.JWT_SECRET !== undefined && env.JWT_SECRET.length < 32) throw new Error('JWT_SECRET must be at least 32 characters');
+  const store = (env.STORE ?? 'memory') as Config['store'];
+  if (store !== 'memory' && store !== 'postgres') throw new Error(`STORE must be memory or postgres, not ${store}`);
+  const seedFlag = argv.includes('--seed') ? argv[argv.indexOf('--seed') + 1] : env.SEED;
+  return {
+    port: Number(env.PORT ?? 3000),
+    host: env.HOST ?? '127.0.0.1',
+    jwtSecret: env.JWT_SECRET ?? randomBytes(32).toString('base64url'),
+    jwtSecretGenerated: env.JWT_SECRET === undefined,
+    store,
+    databaseUrl: env.DATABASE_URL,
+    trustProxyHops: parseTrustProxy(env.TRUST_PROXY),
+    logLevel: (env.LOG_LEVEL ?? 'info') as LogLevel,
+    production,
+    validateResponses: env.VALIDATE_RESPONSES ? env.VALIDATE_RESPONSES === 'true' : !production,
+    seedDemo: seedFlag ? seedFlag === 'demo' : store === 'memory',
+  };
+}
+
+/** `TRUST_PROXY`: unset/false = 0 hops, true = 1 hop, or a number of hops. */
+function parseTrustProxy(value: string | undefined): number {
+  if (!value || value === 'false') return 0;
+  if (value === 'true') return 1;
+  const hops = Number(value);
+  if (!Number.isInteger(hops) || hops < 0) throw new Error(`TRUST_PROXY must be true, false or a number of hops, not ${value}`);
+  return hops;
+}

@@ -1,0 +1,201 @@
+/**
+ * authTokens.*: list, get, create, copy, update, delete, addRealm, removeRealm, getCurrent, getPublicProfile,
+ * updatePublicProfile. A user only ever reaches their own tokens: another user's token answers 404, as an unknown
+ * id does.
+ */
+import { digestApiToken, generateApiToken } from '../auth/api-tokens.js';
+import { parseIpWhitelist } from '../auth/ip-allowlist.js';
+import { randomAnimalAliases } from '../domain/animal-alias.js';
+import { parseDateInput } from '../domain/dates.js';
+import { newId } from '../domain/ids.js';
+import { ApiError } from '../errors.js';
+import type { PermissionMap, TokenChanges, TokenConflict, TokenRecord } from '../store/types.js';
+import type { HandlerContext } from './context.js';
+import { pageMetadata, presentToken } from './present.js';
+import type { Handler } from './types.js';
+
+const tokenNotFound = () => new ApiError(404, 'TOKEN_NOT_FOUND', 'Authentication token not found');
+const ALIAS_MAX = 100;
+
+function conflictError(conflict: TokenConflict): ApiError {
+  return conflict === 'DUPLICATE_ALIAS'
+    ? new ApiError(409, 'DUPLICATE_ALIAS', 'Token alias already exists')
+    : new ApiError(409, 'PUBLIC_KEY_IN_USE', 'Public key already registered');
+}
+
+/** An expiration input as an ISO string; null stays null. Past dates answer EXPIRATION_IN_PAST. */
+function expiration(input: string | number | null, now: Date): string | null {
+  if (input === null) return null;
+  const date = parseDateInput(input, 'end', now);
+  if (!date) throw new ApiError(400, 'INVALID_EXPIRATION_FORMAT', 'Invalid expiration format', [{ field: 'body.expires_at', message: 'is not a valid date' }]);
+  if (date.getTime() <= now.getTime()) throw new ApiError(400, 'EXPIRATION_IN_PAST', 'Expiration date in the past');
+  return date.toISOString();
+}
+
+const lowerUnique = (ids: string[]) => [...new Set(ids.map((id) => id.toLowerCase()))];
+
+/**
+ * A token may not hand out rights it lacks: the permissions and vault access it grants must be within its own.
+ * Session JWTs act with all of the user's rights.
+ */
+function assertWithinCallerRights(context: HandlerContext, permissions: PermissionMap | undefined, vaultAccess: boolean | undefined) {
+  const own = context.caller.token;
+  if (!own) return;
+  const exceeds =
+    (vaultAccess === true && !own.vault_access) ||
+    Object.entries(permissions ?? {}).some(([resource, actions]) => Object.entries(actions).some(([action, granted]) => granted && own.permissions[resource]?.[action] !== true));
+  if (exceeds) throw new ApiError(403, 'INSUFFICIENT_PERMISSIONS', 'A token cannot grant permissions it does not have');
+}
+
+export const list: Handler<'authTokens.list', HandlerContext> = async ({ query }, { store, caller }) => {
+  const page = query.page ?? 1;
+  const limit = query.limit ?? 50;
+  const { items, total } = await store.listTokens(caller.user.id, page, limit);
+  return {
+    status: 200,
+    body: { statusCode: 200, message: 'Auth tokens retrieved successfully', data: items.map(presentToken), metadata: pageMetadata(total, page, limit) },
+  };
+};
+
+export const get: Handler<'authTokens.get', HandlerContext> = async ({ params }, { store, caller }) => {
+  const token = await store.getToken(caller.user.id, params.id);
+  if (!token) throw tokenNotFound();
+  return { status: 200, body: { statusCode: 200, message: 'Auth token retrieved successfully', data: presentToken(token) } };
+};
+
+async function issue(context: HandlerContext, fields: Omit<TokenRecord, 'id' | 'user_id' | 'alias' | 'token_digest' | 'created_at' | 'updated_at' | 'last_used_at' | 'last_used_ip'>, aliases: string[]) {
+  const plain = generateApiToken();
+  const at = context.now.toISOString();
+  const created = await context.store.createToken(
+    { ...fields, id: newId(context.now.getTime()), user_id: context.caller.user.id, token_digest: digestApiToken(plain), last_used_at: null, last_used_ip: null, created_at: at, updated_at: at },
+    aliases,
+  );
+  if (typeof created === 'string') throw conflictError(created);
+  return { token: plain, ...presentToken(created) };
+}
+
+export const create: Handler<'authTokens.create', HandlerContext> = async ({ body }, context) => {
+  const permissions = body.permission_template ? context.templates[body.permission_template] : (body.permissions ?? {});
+  const vaultAccess = body.vault_access ?? false;
+  assertWithinCallerRights(context, permissions, vaultAccess);
+  const data = await issue(
+    context,
+    {
+      public_key: body.public_key?.toLowerCase() ?? null,
+      public_storage: body.public_storage ?? null,
+      ip_whitelist: parseIpWhitelist(body.ip_whitelist ?? '*'),
+      realm_ids: lowerUnique(body.realm_ids ?? []),
+      allow_no_realm: body.allow_no_realm ?? true,
+      permissions,
+      expires_at: body.expires_at === undefined ? null : expiration(body.expires_at, context.now),
+      is_enabled: true,
+      vault_access: vaultAccess,
+      event_access: body.event_access ?? true,
+    },
+    body.alias !== undefined ? [body.alias] : randomAnimalAliases(8),
+  );
+  return { status: 201, body: { statusCode: 201, message: 'Auth token created successfully', data } };
+};
+
+export const copy: Handler<'authTokens.copy', HandlerContext> = async ({ params, body }, context) => {
+  const source = await context.store.getToken(context.caller.user.id, params.id);
+  if (!source) throw tokenNotFound();
+  assertWithinCallerRights(context, source.permissions, source.vault_access);
+  const expiresAt = body && 'expires_at' in body && body.expires_at !== undefined ? expiration(body.expires_at, context.now) : source.expires_at;
+  if (expiresAt !== null && expiresAt <= context.now.toISOString()) throw new ApiError(400, 'EXPIRATION_IN_PAST', 'Expiration date in the past');
+  const base = `${source.alias.slice(0, ALIAS_MAX - ' copy'.length)} copy`;
+  // "<source> copy", then "<source> copy 2", ...: deterministic, and never a duplicate.
+  const aliases = body?.alias !== undefined ? [body.alias] : [base, ...Array.from({ length: 98 }, (_, i) => `${source.alias.slice(0, ALIAS_MAX - ` copy ${i + 2}`.length)} copy ${i + 2}`)];
+  const data = await issue(
+    context,
+    {
+      public_key: null,
+      public_storage: null,
+      ip_whitelist: source.ip_whitelist,
+      realm_ids: source.realm_ids,
+      allow_no_realm: source.allow_no_realm,
+      permissions: source.permissions,
+      expires_at: expiresAt,
+      is_enabled: true,
+      vault_access: source.vault_access,
+      event_access: source.event_access,
+    },
+    aliases,
+  );
+  return { status: 201, body: { statusCode: 201, message: 'Auth token copied successfully', data } };
+};
+
+export const update: Handler<'authTokens.update', HandlerContext> = async ({ params, body }, context) => {
+  const changes: TokenChanges = {};
+  if (body.alias !== undefined) changes.alias = body.alias;
+  if (body.public_key !== undefined) changes.public_key = body.public_key?.toLowerCase() ?? null;
+  if (body.public_storage !== undefined) changes.public_storage = body.public_storage;
+  if (body.ip_whitelist !== undefined) changes.ip_whitelist = parseIpWhitelist(body.ip_whitelist);
+  if (body.permissions !== undefined) changes.permissions = body.permissions;
+  if (body.realm_ids !== undefined) changes.realm_ids = lowerUnique(body.realm_ids);
+  if (body.allow_no_realm !== undefined) changes.allow_no_realm = body.allow_no_realm;
+  if (body.vault_access !== undefined) changes.vault_access = body.vault_access;
+  if (body.event_access !== undefined) changes.event_access = body.event_access;
+  if (body.expires_at !== undefined) changes.expires_at = expiration(body.expires_at, context.now);
+  if (body.is_enabled !== undefined) changes.is_enabled = body.is_enabled;
+  assertWithinCallerRights(context, changes.permissions, changes.vault_access);
+  const result = await context.store.updateToken(context.caller.user.id, params.id, changes, context.now.toISOString());
+  if (result === 'NOT_FOUND') throw tokenNotFound();
+  if (typeof result === 'string') throw conflictError(result);
+  return { status: 200, body: { statusCode: 200, message: 'Auth token updated successfully', data: presentToken(result) } };
+};
+
+const deleteToken: Handler<'authTokens.delete', HandlerContext> = async ({ params }, { store, caller }) => {
+  if (!(await store.deleteToken(caller.user.id, params.id))) throw tokenNotFound();
+  return { status: 200, body: { statusCode: 200, message: 'Auth token deleted successfully' } };
+};
+export { deleteToken as delete };
+
+export const addRealm: Handler<'authTokens.addRealm', HandlerContext> = async ({ params, body }, { store, caller, now }) => {
+  const token = await store.addTokenRealm(caller.user.id, params.id, body.realm_id.toLowerCase(), now.toISOString());
+  if (!token) throw tokenNotFound();
+  return { status: 200, body: { statusCode: 200, message: 'Realm added to auth token successfully', data: presentToken(token) } };
+};
+
+export const removeRealm: Handler<'authTokens.removeRealm', HandlerContext> = async ({ params, body }, { store, caller, now }) => {
+  const token = await store.removeTokenRealm(caller.user.id, params.id, body.realm_id.toLowerCase(), now.toISOString());
+  if (!token) throw tokenNotFound();
+  return { status: 200, body: { statusCode: 200, message: 'Realm removed from auth token successfully', data: presentToken(token) } };
+};
+
+export const getCurrent: Handler<'authTokens.getCurrent', HandlerContext> = async (_input, { caller, realmId }) => {
+  const token = caller.token!;
+  return {
+    status: 200,
+    body: {
+      statusCode: 200,
+      message: 'Current auth token retrieved successfully',
+      data: {
+        token: presentToken(token),
+        restrictions: {
+          has_realm_restrictions: token.realm_ids.length > 0,
+          requires_realm_scope: !token.allow_no_realm,
+          allowed_realm_ids: token.realm_ids,
+          allow_no_realm: token.allow_no_realm,
+          active_realm_id: realmId || null,
+        },
+      },
+    },
+  };
+};
+
+export const getPublicProfile: Handler<'authTokens.getPublicProfile', HandlerContext> = async ({ params }, { store, now }) => {
+  const token = await store.findTokenByPublicKey(params.public_key.toLowerCase(), now.toISOString());
+  if (!token?.public_key) throw tokenNotFound();
+  return { status: 200, body: { statusCode: 200, message: 'Public profile retrieved successfully', data: { public_key: token.public_key, public_storage: token.public_storage } } };
+};
+
+export const updatePublicProfile: Handler<'authTokens.updatePublicProfile', HandlerContext> = async ({ body }, { store, caller, now }) => {
+  const changes: TokenChanges = {};
+  if (body.public_key !== undefined) changes.public_key = body.public_key?.toLowerCase() ?? null;
+  if (body.public_storage !== undefined) changes.public_storage = body.public_storage;
+  const result = await store.updateToken(caller.user.id, caller.token!.id, changes, now.toISOString());
+  if (result === 'NOT_FOUND') throw tokenNotFound();
+  if (typeof result === 'string') throw conflictError(result);
+  return { status: 200, body: { statusCode: 200, message: 'Public profile updated successfully', data: presentToken(result) } };
+};

@@ -1,0 +1,110 @@
+/**
+ * The HTTP adapter: a Hono app with one route per operation of the spec, registered once at start, so routing is
+ * Hono's and costs the same whatever the spec's size. Each route turns the Hono request into the pipeline's plain
+ * request and the pipeline's answer into JSON. Only this folder imports Hono and openapi-backend.
+ */
+import { Hono, type Context } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import type { Config } from '../config.js';
+import { envelope } from '../errors.js';
+import type { Logger } from '../log.js';
+import { handleOperation, type PipelineDeps } from '../pipeline/handle-operation.js';
+import { listOperations, type OpenApiDocument, type SpecOperation } from '../spec/operations.js';
+import { readPolicy } from '../spec/policy.js';
+import type { Store } from '../store/types.js';
+import { normaliseIp } from '../auth/ip-allowlist.js';
+import { sessionKey } from '../auth/session-jwt.js';
+import { createSpecValidator } from './spec-validator.js';
+
+export type AppDeps = {
+  spec: OpenApiDocument;
+  store: Store;
+  config: Pick<Config, 'jwtSecret' | 'trustProxyHops' | 'validateResponses'>;
+  logger: Logger;
+  clock?: () => Date;
+};
+
+const toHonoPath = (path: string) => path.replace(/\{([^}]+)\}/g, ':$1');
+
+/** Static segments before parameters, position by position, so `/tokens/me` wins over `/tokens/{id}`. */
+function bySpecificity(a: SpecOperation, b: SpecOperation): number {
+  const left = a.path.split('/');
+  const right = b.path.split('/');
+  for (let i = 0; i < Math.min(left.length, right.length); i += 1) {
+    const leftParam = left[i].startsWith('{');
+    const rightParam = right[i].startsWith('{');
+    if (leftParam !== rightParam) return leftParam ? 1 : -1;
+  }
+  return 0;
+}
+
+/** The TCP peer, or with TRUST_PROXY the address the trusted proxies saw, IPv4-mapped IPv6 normalised. */
+function clientIp(c: Context, trustProxyHops: number): string {
+  const peer: string = (c.env as { incoming?: { socket?: { remoteAddress?: string } } } | undefined)?.incoming?.socket?.remoteAddress ?? '127.0.0.1';
+  const forwarded = c.req.header('x-forwarded-for');
+  if (trustProxyHops > 0 && forwarded) {
+    const chain = forwarded.split(',').map((part) => part.trim()).filter(Boolean);
+    return normaliseIp(chain[Math.max(0, chain.length - trustProxyHops)] ?? peer);
+  }
+  return normaliseIp(peer);
+}
+
+export async function createApp(deps: AppDeps): Promise<Hono> {
+  const policy = readPolicy(deps.spec);
+  const pipeline: PipelineDeps = {
+    store: deps.store,
+    policy,
+    validator: await createSpecValidator(deps.spec),
+    jwtKey: sessionKey(deps.config.jwtSecret),
+    logger: deps.logger,
+    validateResponses: deps.config.validateResponses,
+    clock: deps.clock ?? (() => new Date()),
+  };
+  const app = new Hono();
+  const operations = listOperations(deps.spec).sort(bySpecificity);
+
+  for (const op of operations) {
+    const operationPolicy = policy.operations.get(op.operationId)!;
+    const route = async (c: Context) => {
+      const url = new URL(c.req.url);
+      const headers: Record<string, string | undefined> = {};
+      c.req.raw.headers.forEach((value, name) => (headers[name] = value));
+      const { status, body } = await handleOperation(
+        {
+          operationId: op.operationId,
+          method: op.method,
+          path: url.pathname,
+          rawQuery: url.search.slice(1),
+          headers,
+          params: c.req.param() as Record<string, string>,
+          rawBody: operationPolicy.hasBody ? await c.req.text() : undefined,
+          ip: clientIp(c, deps.config.trustProxyHops),
+        },
+        pipeline,
+      );
+      return c.json(body, status as never);
+    };
+    const tooLarge = (c: Context) =>
+      c.json(envelope(413, 'PAYLOAD_TOO_LARGE', `Request body exceeds ${operationPolicy.bodyLimitBytes} bytes`), 413);
+    if (operationPolicy.hasBody) app.on(op.method, toHonoPath(op.path), bodyLimit({ maxSize: operationPolicy.bodyLimitBytes, onError: tooLarge }), route);
+    else app.on(op.method, toHonoPath(op.path), route);
+  }
+
+  // A known path with another method answers 405 with the methods it has.
+  const methodsByPath = new Map<string, string[]>();
+  for (const op of operations) methodsByPath.set(op.path, [...(methodsByPath.get(op.path) ?? []), op.method]);
+  for (const [path, methods] of methodsByPath) {
+    app.all(toHonoPath(path), (c) => {
+      c.header('Allow', methods.join(', '));
+      return c.json(envelope(405, 'METHOD_NOT_ALLOWED', `Use ${methods.join(', ')} on this path`), 405);
+    });
+  }
+
+  app.get('/openapi.json', (c) => c.json(deps.spec));
+  app.notFound((c) => c.json(envelope(404, 'NOT_FOUND', `No operation at ${c.req.method} ${new URL(c.req.url).pathname}`), 404));
+  app.onError((failure, c) => {
+    deps.logger.error('unexpected failure', { path: new URL(c.req.url).pathname, error: failure.stack ?? String(failure) });
+    return c.json(envelope(500, 'INTERNAL_ERROR', 'Internal server error'), 500);
+  });
+  return app;
+}

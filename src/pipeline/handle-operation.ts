@@ -1,0 +1,140 @@
+/**
+ * The request pipeline of one operation, free of any HTTP framework: authenticate, authorize what the spec says
+ * (x-permission, x-token-only, x-vault-access), parse and validate the request, resolve the active realm and its
+ * checks, verify 2FA where the spec asks, run the handler, validate the response, and record the activity.
+ * Every failure becomes the error envelope with a code the spec lists for the operation.
+ */
+import { authenticate, grants } from '../auth/authenticate.js';
+import { ipAllowed } from '../auth/ip-allowlist.js';
+import { matchTotp } from '../auth/totp.js';
+import { newId } from '../domain/ids.js';
+import { ApiError, envelope } from '../errors.js';
+import type { Caller, HandlerContext } from '../handlers/context.js';
+import { handlers } from '../handlers/index.js';
+import type { Logger } from '../log.js';
+import { lists, type OperationPolicy, type SpecPolicy } from '../spec/policy.js';
+import type { ActivityRecord, Store } from '../store/types.js';
+import type { PlainRequest, PlainResponse, SpecValidator } from './types.js';
+import { validationError } from './validation-errors.js';
+
+export type PipelineDeps = {
+  store: Store;
+  policy: SpecPolicy;
+  validator: SpecValidator;
+  jwtKey: Uint8Array;
+  logger: Logger;
+  validateResponses: boolean;
+  clock: () => Date;
+};
+
+const REALM_LABEL = /^[0-9a-f]{24}$/i;
+const internalError = () => envelope(500, 'INTERNAL_ERROR', 'Internal server error');
+
+/** The active realm: `realm_id` where the operation takes it, else the Host's first label when it is a realm id. */
+function activeRealm(policy: OperationPolicy, query: Record<string, unknown>, host: string | undefined): string {
+  if (policy.realmQuery && typeof query.realm_id === 'string') return query.realm_id.toLowerCase();
+  const label = (host ?? '').split(':')[0].split('.')[0];
+  return REALM_LABEL.test(label) && (host ?? '').includes('.') ? label.toLowerCase() : '';
+}
+
+function parseBody(request: PlainRequest): unknown {
+  if (request.rawBody === undefined || request.rawBody === '') return undefined;
+  const type = (request.headers['content-type'] ?? '').split(';')[0].trim().toLowerCase();
+  if (type !== 'application/json' && !type.endsWith('+json')) {
+    throw new ApiError(400, 'VALIDATION_ERROR', 'Validation failed', [{ field: 'body', message: 'Content-Type must be application/json' }]);
+  }
+  try {
+    return JSON.parse(request.rawBody);
+  } catch {
+    throw new ApiError(400, 'VALIDATION_ERROR', 'Validation failed', [{ field: 'body', message: 'is not valid JSON' }]);
+  }
+}
+
+async function checkOtp(store: Store, caller: Caller, body: unknown, now: Date) {
+  const code = (body as { otp_code?: string } | undefined)?.otp_code;
+  if (code === undefined) throw new ApiError(400, 'OTP_REQUIRED', '2FA verification required');
+  const step = matchTotp(caller.user.totp_secret!, code, now.getTime());
+  // Each step is accepted once, so a code seen on the wire cannot be replayed.
+  if (step === undefined || !(await store.consumeOtpStep(caller.user.id, step))) throw new ApiError(400, 'INVALID_OTP_CODE', 'Invalid 2FA code');
+}
+
+export async function handleOperation(request: PlainRequest, deps: PipelineDeps): Promise<PlainResponse> {
+  const policy = deps.policy.operations.get(request.operationId)!;
+  const now = deps.clock();
+  let caller: Caller | undefined;
+  let realmId = '';
+  let response: PlainResponse;
+
+  try {
+    caller = await authenticate(request.headers.authorization, deps.store, deps.jwtKey, now);
+    const token = caller.token;
+    if (token && !ipAllowed(token.ip_whitelist, request.ip)) throw new ApiError(403, 'IP_NOT_ALLOWED', 'IP address not allowed');
+    if (token) await deps.store.recordTokenUse(token.id, now.toISOString(), request.ip);
+    const readsOwnProfile = request.operationId === 'users.get' && request.params.id === caller.user.id;
+    if (caller.user.is_banned && !readsOwnProfile) throw new ApiError(403, 'ACCOUNT_BANNED', 'Account banned');
+    if (policy.tokenOnly && !token) throw new ApiError(403, 'INSUFFICIENT_PERMISSIONS', 'This endpoint serves API tokens only');
+    if (token && policy.permission && !grants(token.permissions, policy.permission)) {
+      throw lists(policy, 403, 'PERMISSION_DENIED')
+        ? new ApiError(403, 'PERMISSION_DENIED', `This token does not have permission: ${policy.permission}`)
+        : new ApiError(403, 'INSUFFICIENT_PERMISSIONS', 'Insufficient permissions');
+    }
+    if (token && policy.vaultAccess && !token.vault_access) throw new ApiError(403, 'INSUFFICIENT_PERMISSIONS', 'This token has no vault access');
+
+    const body = parseBody(request);
+    const validated = deps.validator.validateRequest(request.operationId, { method: request.method, path: request.path, rawQuery: request.rawQuery, headers: request.headers, body });
+    if (!validated.valid) throw validationError(validated.issues, policy);
+
+    realmId = activeRealm(policy, validated.query, request.headers.host);
+    if (token && !policy.realmExempt) {
+      if (realmId === '' && !token.allow_no_realm) throw new ApiError(403, 'REALM_SCOPE_REQUIRED', 'Realm scope required');
+      if (realmId !== '' && token.realm_ids.length > 0 && !token.realm_ids.includes(realmId)) throw new ApiError(403, 'REALM_NOT_ALLOWED', 'Realm not allowed');
+    }
+    if (policy.otpForSession && !token && caller.user.totp_secret) await checkOtp(deps.store, caller, body, now);
+
+    const context: HandlerContext = { store: deps.store, caller, realmId, now, ip: request.ip, templates: deps.policy.templates };
+    const handler = handlers[request.operationId as keyof typeof handlers] as (input: object, context: HandlerContext) => Promise<PlainResponse>;
+    response = await handler({ params: validated.params, query: validated.query, body }, context);
+  } catch (failure) {
+    if (failure instanceof ApiError) {
+      response = { status: failure.status, body: failure.toEnvelope() };
+    } else {
+      deps.logger.error('unexpected failure', { operationId: request.operationId, error: failure instanceof Error ? failure.stack : String(failure) });
+      response = { status: 500, body: internalError() };
+    }
+  }
+
+  if (deps.validateResponses) response = checkResponse(request.operationId, response, deps);
+  if (caller) await recordActivity(request, response.status, caller, realmId, now, deps);
+  return response;
+}
+
+/** In development and tests, an answer the spec does not document is a bug: log it and answer 500. */
+function checkResponse(operationId: string, response: PlainResponse, deps: PipelineDeps): PlainResponse {
+  const issues = deps.validator.validateResponse(operationId, response.status, response.body);
+  if (issues.length === 0) return response;
+  deps.logger.error('response does not match the spec', {
+    operationId,
+    status: response.status,
+    problems: issues.map((issue) => `${issue.instancePath || '(root)'} ${issue.message}`),
+  });
+  return { status: 500, body: internalError() };
+}
+
+async function recordActivity(request: PlainRequest, status: number, caller: Caller, realmId: string, now: Date, deps: PipelineDeps) {
+  const entry: ActivityRecord = {
+    id: newId(now.getTime()),
+    user_id: caller.user.id,
+    realm_id: realmId,
+    method: request.method as ActivityRecord['method'],
+    path: request.path,
+    status_code: status,
+    ip_address: request.ip.slice(0, 45),
+    user_agent: (request.headers['user-agent'] ?? '').slice(0, 512),
+    created_at: now.toISOString(),
+  };
+  try {
+    await deps.store.appendActivity(entry);
+  } catch (failure) {
+    deps.logger.error('could not record activity', { operationId: request.operationId, error: String(failure) });
+  }
+}

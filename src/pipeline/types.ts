@@ -1,0 +1,29 @@
+/** The framework-free request the pipeline handles, and what it answers; the HTTP adapter converts both ways. */
+export type PlainRequest = {
+  operationId: string;
+  method: string;
+  path: string;
+  /** The query string without `?`. */
+  rawQuery: string;
+  /** Lower-case header names. */
+  headers: Record<string, string | undefined>;
+  /** Path parameters as routed. */
+  params: Record<string, string>;
+  /** The body text, or undefined when the operation takes none or none was sent. */
+  rawBody: string | undefined;
+  /** The caller's address (after TRUST_PROXY handling). */
+  ip: string;
+};
+
+export type PlainResponse = { status: number; body: unknown };
+
+export type ValidationIssue = { keyword: string; instancePath: string; params: Record<string, any>; message?: string; parentSchema?: Record<string, any> };
+
+/** Request and response validation against the spec (openapi-backend, in src/http/). */
+export interface SpecValidator {
+  /** Validates and coerces a request; answers the coerced params and query, or the issues found. */
+  validateRequest(operationId: string, request: { method: string; path: string; rawQuery: string; headers: Record<string, string | undefined>; body: unknown }):
+    | { valid: true; params: Record<string, unknown>; query: Record<string, unknown> }
+    | { valid: false; issues: ValidationIssue[] };
+  validateResponse(operationId: string, status: number, body: unknown): ValidationIssue[];
+}

@@ -1,0 +1,60 @@
+/**
+ * Turns schema validation issues into the error envelope: the field's own code where the spec ties one to it
+ * (`x-error-code`, or `x-size-error-code` for a size limit) and the operation lists it, else
+ * `MISSING_REQUIRED_FIELD` for a missing required field where listed, else `VALIDATION_ERROR`; `details` names
+ * every problem.
+ */
+import { ApiError, type ErrorDetail } from '../errors.js';
+import { lists, type OperationPolicy } from '../spec/policy.js';
+import type { ValidationIssue } from './types.js';
+
+const LOCATIONS: Record<string, string> = { requestBody: 'body', query: 'query', path: 'path', header: 'header' };
+
+function fieldOf(issue: ValidationIssue): string {
+  const segments = issue.instancePath.split('/').slice(1).map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'));
+  if (issue.keyword === 'required') segments.push(issue.params.missingProperty);
+  if (issue.keyword === 'additionalProperties') segments.push(issue.params.additionalProperty);
+  if (segments.length === 0) return 'request';
+  segments[0] = LOCATIONS[segments[0]] ?? segments[0];
+  return segments.join('.');
+}
+
+function messageOf(issue: ValidationIssue): string {
+  if (issue.keyword === 'additionalProperties') return issue.instancePath.startsWith('/query') ? 'unknown query parameter' : 'unknown field';
+  if (issue.keyword === 'required') return 'is required';
+  return issue.message ?? 'is invalid';
+}
+
+function tiedCode(issue: ValidationIssue): string | undefined {
+  const schema = issue.parentSchema ?? {};
+  if (issue.keyword === 'x-max-serialized-bytes') return schema['x-size-error-code'] ?? schema['x-error-code'];
+  return schema['x-error-code'];
+}
+
+const MESSAGES: Record<string, string> = {
+  VALIDATION_ERROR: 'Validation failed',
+  MISSING_REQUIRED_FIELD: 'Required field missing',
+  INVALID_ID_FORMAT: 'Invalid ID format',
+  INVALID_REALM_ID_FORMAT: 'Invalid realm ID format',
+  INVALID_PUBLIC_KEY_FORMAT: 'Invalid public key format',
+  INVALID_ALIAS_FORMAT: 'Invalid alias format',
+  INVALID_IP_FORMAT: 'Invalid IP address format',
+  INVALID_EXPIRATION_FORMAT: 'Invalid expiration format',
+  INVALID_OTP_CODE: 'Invalid 2FA code',
+  PUBLIC_STORAGE_TOO_LARGE: 'Public storage exceeds size limit',
+  WEAK_PASSWORD: 'Password does not meet requirements',
+};
+
+export function validationError(issues: ValidationIssue[], policy: OperationPolicy): ApiError {
+  const details: ErrorDetail[] = [];
+  for (const issue of issues) {
+    // Ajv also reports the failed `if`/`anyOf` wrapper of a failure it already named; those add nothing.
+    if (issue.keyword === 'if' || issue.keyword === 'anyOf' || issue.keyword === 'oneOf') continue;
+    const detail = { field: fieldOf(issue), message: messageOf(issue) };
+    if (!details.some((d) => d.field === detail.field && d.message === detail.message)) details.push(detail);
+  }
+  const specific = issues.map(tiedCode).find((code) => code !== undefined && lists(policy, 400, code));
+  const missing = issues.some((issue) => issue.keyword === 'required') && lists(policy, 400, 'MISSING_REQUIRED_FIELD') ? 'MISSING_REQUIRED_FIELD' : undefined;
+  const code = specific ?? missing ?? 'VALIDATION_ERROR';
+  return new ApiError(400, code, MESSAGES[code] ?? 'Validation failed', details.slice(0, 100));
+}

@@ -1,0 +1,62 @@
+/**
+ * What the spec says about each operation beyond its schemas, read once at start: the permission a token needs,
+ * the other `x-` rules, the body limit, and the error codes each status may carry. The server enforces exactly this,
+ * so a rule changes in the spec, not in code.
+ */
+import { listOperations, resolveRef, type OpenApiDocument } from './operations.js';
+import type { PermissionMap } from '../store/types.js';
+
+export type OperationPolicy = {
+  operationId: string;
+  method: string;
+  path: string;
+  /** `resource.action` a token needs, or null for none. */
+  permission: string | null;
+  vaultAccess: boolean;
+  tokenOnly: boolean;
+  realmExempt: boolean;
+  otpForSession: boolean;
+  bodyLimitBytes: number;
+  hasBody: boolean;
+  bodyRequired: boolean;
+  /** Whether `realm_id` is a query parameter (it then names the active realm). */
+  realmQuery: boolean;
+  /** Status -> the codes the spec lists for it (`default` under 0). */
+  errorCodes: Map<number, Set<string>>;
+};
+
+export type SpecPolicy = { operations: Map<string, OperationPolicy>; templates: Record<string, PermissionMap> };
+
+export function readPolicy(spec: OpenApiDocument): SpecPolicy {
+  const documentLimit: number = spec['x-body-limit-bytes'];
+  const operations = new Map<string, OperationPolicy>();
+  for (const op of listOperations(spec)) {
+    const o = op.operation;
+    const parameters = [...(op.pathItem.parameters ?? []), ...(o.parameters ?? [])].map((p) => resolveRef(spec, p));
+    const errorCodes = new Map<number, Set<string>>();
+    for (const [status, response] of Object.entries<any>(o.responses)) {
+      const codes = resolveRef(spec, response)['x-error-codes'];
+      if (codes) errorCodes.set(status === 'default' ? 0 : Number(status), new Set(codes.map((entry: { code: string }) => entry.code)));
+    }
+    operations.set(op.operationId, {
+      operationId: op.operationId,
+      method: op.method,
+      path: op.path,
+      permission: o['x-permission'] ?? null,
+      vaultAccess: o['x-vault-access'] === true,
+      tokenOnly: o['x-token-only'] === true,
+      realmExempt: o['x-realm-exempt'] === true,
+      otpForSession: o['x-otp-for-session'] === true,
+      bodyLimitBytes: o['x-body-limit-bytes'] ?? documentLimit,
+      hasBody: Boolean(o.requestBody),
+      bodyRequired: resolveRef(spec, o.requestBody)?.required === true,
+      realmQuery: parameters.some((p) => p.in === 'query' && p.name === 'realm_id'),
+      errorCodes,
+    });
+  }
+  return { operations, templates: spec.components.schemas.PermissionTemplate['x-template-permissions'] };
+}
+
+export function lists(policy: OperationPolicy, status: number, code: string): boolean {
+  return policy.errorCodes.get(status)?.has(code) ?? false;
+}

@@ -1,0 +1,251 @@
+/**
+ * The in-memory Store: the embedded default. Every method does its reads and writes synchronously between two
+ * awaits, so each is atomic under concurrent requests, as the interface requires. Records are copied in and out so
+ * that no caller can change stored state by mutating what it got.
+ */
+import type {
+  ActivityFilter, ActivityRecord, ContainerRecord, Page, ProjectRecord, Provisioning, RealmUsage, SeedData, ServerRecord,
+  Store, TokenChanges, TokenConflict, TokenRecord, UserChanges, UserRecord, VaultRecord,
+} from '../types.js';
+
+const copy = <T>(value: T): T => structuredClone(value);
+const paginate = <T>(items: T[], page: number, limit: number): Page<T> => ({ items: items.slice((page - 1) * limit, page * limit).map(copy), total: items.length });
+const vaultId = (userId: string, realmId: string, key: string) => `${userId}\u0000${realmId}\u0000${key}`;
+
+export class MemoryStore implements Store {
+  private users = new Map<string, UserRecord>();
+  private otpSteps = new Map<string, number>();
+  private tokens = new Map<string, TokenRecord>();
+  private tokensByDigest = new Map<string, string>();
+  private activity: ActivityRecord[] = [];
+  private vault = new Map<string, VaultRecord>();
+  private vaultTotals = new Map<string, number>();
+  private servers: ServerRecord[] = [];
+  private projects: ProjectRecord[] = [];
+  private containers: ContainerRecord[] = [];
+  private provisioned = new Map<string, Provisioning>();
+
+  async getUser(id: string) {
+    const user = this.users.get(id);
+    return user && copy(user);
+  }
+
+  async updateUser(id: string, changes: UserChanges, guard: { expectedPasswordHash?: string } = {}) {
+    const user = this.users.get(id);
+    if (!user) return 'NOT_FOUND' as const;
+    if (guard.expectedPasswordHash !== undefined && user.password_hash !== guard.expectedPasswordHash) return 'PASSWORD_CHANGED' as const;
+    const next = { ...user, ...copy(changes), updated_at: new Date().toISOString() };
+    if (next.is_admin && next.is_banned) return 'CANNOT_BAN_ADMIN' as const;
+    this.users.set(id, next);
+    return copy(next);
+  }
+
+  async consumeOtpStep(userId: string, step: number) {
+    if ((this.otpSteps.get(userId) ?? -Infinity) >= step) return false;
+    this.otpSteps.set(userId, step);
+    return true;
+  }
+
+  async provision(userId: string, create: Provisioning) {
+    const existing = this.provisioned.get(userId);
+    if (existing) return { provisioning: copy(existing), created: false };
+    this.provisioned.set(userId, copy(create));
+    this.servers.push(copy(create.server));
+    this.projects.push(copy(create.project));
+    this.containers.push(copy(create.container));
+    return { provisioning: copy(create), created: true };
+  }
+
+  async appendActivity(entry: ActivityRecord) {
+    this.activity.push(copy(entry));
+  }
+
+  async listActivity(userId: string, filter: ActivityFilter, page: number, limit: number) {
+    const matches = this.activity.filter(
+      (entry) =>
+        entry.user_id === userId &&
+        entry.created_at >= filter.since &&
+        (filter.startDate === undefined || entry.created_at >= filter.startDate) &&
+        (filter.endDate === undefined || entry.created_at <= filter.endDate) &&
+        (filter.minStatus === undefined || entry.status_code >= filter.minStatus) &&
+        (filter.maxStatus === undefined || entry.status_code <= filter.maxStatus) &&
+        (filter.method === undefined || entry.method === filter.method) &&
+        (filter.realmId === undefined || entry.realm_id === filter.realmId),
+    );
+    // Appended in time order; newest first is the reverse (ties keep insertion order reversed).
+    return paginate(matches.reverse(), page, limit);
+  }
+
+  async activityStats(userId: string, since: string) {
+    const mine = this.activity.filter((entry) => entry.user_id === userId && entry.created_at >= since);
+    const times = mine.map((entry) => entry.created_at).sort();
+    return {
+      totalRecords: mine.length,
+      totalSizeBytes: mine.reduce((sum, entry) => sum + Buffer.byteLength(JSON.stringify(entry)), 0),
+      oldest: times[0] ?? null,
+      newest: times.at(-1) ?? null,
+    };
+  }
+
+  async purgeActivity(before: string, batchSize: number) {
+    let removed = 0;
+    this.activity = this.activity.filter((entry) => {
+      if (removed < batchSize && entry.created_at < before) {
+        removed += 1;
+        return false;
+      }
+      return true;
+    });
+    return removed;
+  }
+
+  async listVault(userId: string, realmId: string, page: number, limit: number) {
+    const entries = [...this.vault.values()].filter((e) => e.user_id === userId && e.realm_id === realmId).sort((a, b) => (a.key < b.key ? -1 : 1));
+    return paginate(entries, page, limit);
+  }
+
+  async getVault(userId: string, realmId: string, key: string) {
+    const entry = this.vault.get(vaultId(userId, realmId, key));
+    return entry && copy(entry);
+  }
+
+  async setVault(entry: VaultRecord, limitBytes: number) {
+    const id = vaultId(entry.user_id, entry.realm_id, entry.key);
+    const previous = this.vault.get(id);
+    const total = this.vaultTotals.get(entry.user_id) ?? 0;
+    const nextTotal = total - (previous?.size_bytes ?? 0) + entry.size_bytes;
+    if (nextTotal > limitBytes) return 'VAULT_LIMIT_EXCEEDED' as const;
+    const stored = { ...copy(entry), created_at: previous?.created_at ?? entry.created_at };
+    this.vault.set(id, stored);
+    this.vaultTotals.set(entry.user_id, nextTotal);
+    return { entry: copy(stored), created: !previous };
+  }
+
+  async deleteVault(userId: string, realmId: string, key: string) {
+    const id = vaultId(userId, realmId, key);
+    const entry = this.vault.get(id);
+    if (!entry) return false;
+    this.vault.delete(id);
+    this.vaultTotals.set(userId, (this.vaultTotals.get(userId) ?? 0) - entry.size_bytes);
+    return true;
+  }
+
+  async clearVault(userId: string, realmId: string) {
+    let count = 0;
+    for (const [id, entry] of this.vault) {
+      if (entry.user_id !== userId || entry.realm_id !== realmId) continue;
+      this.vault.delete(id);
+      this.vaultTotals.set(userId, (this.vaultTotals.get(userId) ?? 0) - entry.size_bytes);
+      count += 1;
+    }
+    return count;
+  }
+
+  async vaultUsage(userId: string, realmId: string) {
+    const realm = [...this.vault.values()].filter((e) => e.user_id === userId && e.realm_id === realmId);
+    return { realmKeys: realm.length, realmBytes: realm.reduce((sum, e) => sum + e.size_bytes, 0), totalBytes: this.vaultTotals.get(userId) ?? 0 };
+  }
+
+  async realmUsage(userId: string) {
+    const usage = new Map<string, RealmUsage>();
+    const count = (realmId: string, kind: keyof RealmUsage) => {
+      if (!realmId) return;
+      const entry = usage.get(realmId) ?? { projects: 0, containers: 0, servers: 0, auth_tokens: 0 };
+      entry[kind] += 1;
+      usage.set(realmId, entry);
+    };
+    for (const p of this.projects) if (p.user_id === userId) count(p.realm_id, 'projects');
+    for (const c of this.containers) if (c.user_id === userId) count(c.realm_id, 'containers');
+    for (const s of this.servers) if (s.user_id === userId) count(s.realm_id, 'servers');
+    for (const t of this.tokens.values()) if (t.user_id === userId) for (const realm of t.realm_ids) count(realm, 'auth_tokens');
+    return usage;
+  }
+
+  async listTokens(userId: string, page: number, limit: number) {
+    const mine = [...this.tokens.values()].filter((t) => t.user_id === userId).reverse();
+    return paginate(mine, page, limit);
+  }
+
+  async getToken(userId: string, id: string) {
+    const token = this.tokens.get(id);
+    return token && token.user_id === userId ? copy(token) : undefined;
+  }
+
+  async findTokenByDigest(digest: string) {
+    const id = this.tokensByDigest.get(digest);
+    const token = id ? this.tokens.get(id) : undefined;
+    return token && copy(token);
+  }
+
+  async findTokenByPublicKey(publicKey: string, now: string) {
+    const token = [...this.tokens.values()].find((t) => t.public_key === publicKey && t.is_enabled && (t.expires_at === null || t.expires_at > now));
+    return token && copy(token);
+  }
+
+  private conflict(userId: string, alias: string | undefined, publicKey: string | null | undefined, exceptId?: string): TokenConflict | undefined {
+    for (const token of this.tokens.values()) {
+      if (token.id === exceptId) continue;
+      if (alias !== undefined && token.user_id === userId && token.alias === alias) return 'DUPLICATE_ALIAS';
+      if (publicKey && token.public_key === publicKey) return 'PUBLIC_KEY_IN_USE';
+    }
+    return undefined;
+  }
+
+  async createToken(token: Omit<TokenRecord, 'alias'>, aliasCandidates: string[]) {
+    if (token.public_key && this.conflict(token.user_id, undefined, token.public_key)) return 'PUBLIC_KEY_IN_USE' as const;
+    const alias = aliasCandidates.find((candidate) => !this.conflict(token.user_id, candidate, undefined));
+    if (alias === undefined) return 'DUPLICATE_ALIAS' as const;
+    const stored: TokenRecord = { ...copy(token), alias };
+    this.tokens.set(stored.id, stored);
+    this.tokensByDigest.set(stored.token_digest, stored.id);
+    return copy(stored);
+  }
+
+  async updateToken(userId: string, id: string, changes: TokenChanges, now: string) {
+    const token = this.tokens.get(id);
+    if (!token || token.user_id !== userId) return 'NOT_FOUND' as const;
+    const conflict = this.conflict(userId, changes.alias, changes.public_key, id);
+    if (conflict) return conflict;
+    const next = { ...token, ...copy(changes), updated_at: now };
+    this.tokens.set(id, next);
+    return copy(next);
+  }
+
+  async deleteToken(userId: string, id: string) {
+    const token = this.tokens.get(id);
+    if (!token || token.user_id !== userId) return false;
+    this.tokens.delete(id);
+    this.tokensByDigest.delete(token.token_digest);
+    return true;
+  }
+
+  async addTokenRealm(userId: string, id: string, realmId: string, now: string) {
+    const token = this.tokens.get(id);
+    if (!token || token.user_id !== userId) return undefined;
+    if (!token.realm_ids.includes(realmId)) this.tokens.set(id, { ...token, realm_ids: [...token.realm_ids, realmId], updated_at: now });
+    return copy(this.tokens.get(id)!);
+  }
+
+  async removeTokenRealm(userId: string, id: string, realmId: string, now: string) {
+    const token = this.tokens.get(id);
+    if (!token || token.user_id !== userId) return undefined;
+    if (token.realm_ids.includes(realmId)) this.tokens.set(id, { ...token, realm_ids: token.realm_ids.filter((r) => r !== realmId), updated_at: now });
+    return copy(this.tokens.get(id)!);
+  }
+
+  async recordTokenUse(id: string, at: string, ip: string) {
+    const token = this.tokens.get(id);
+    if (token) this.tokens.set(id, { ...token, last_used_at: at, last_used_ip: ip });
+  }
+
+  async seed(data: SeedData) {
+    for (const user of data.users) this.users.set(user.id, copy(user));
+    for (const token of data.tokens ?? []) await this.createToken(token, [token.alias]);
+    this.servers.push(...copy(data.servers ?? []));
+    this.projects.push(...copy(data.projects ?? []));
+    this.containers.push(...copy(data.containers ?? []));
+    for (const entry of data.vault ?? []) await this.setVault(entry, Number.MAX_SAFE_INTEGER);
+  }
+
+  async close() {}
+}

@@ -1,0 +1,77 @@
+/**
+ * An in-process server for tests: the real app on a fresh, demo-seeded store, called through the generated SDK
+ * with `fetch` routed to `app.request` (no ports). Every response is validated against the spec by the server
+ * itself (response validation is on), and recorded for the coverage report.
+ */
+import { appendFileSync, mkdirSync } from 'node:fs';
+import { createApp } from '../../src/http/app.js';
+import { createLogger } from '../../src/log.js';
+import { sessionKey, signSessionJwt } from '../../src/auth/session-jwt.js';
+import { loadSpec } from '../../src/spec/operations.js';
+import { demoData, DEMO_USERS } from '../../src/store/demo-data.js';
+import { MemoryStore } from '../../src/store/memory/index.js';
+import type { Store } from '../../src/store/types.js';
+import { createHoodyClient } from '../../src/sdk/index.js';
+import { ROOT } from './cli.js';
+
+export const JWT_SECRET = 'test-secret-test-secret-test-secret-0123';
+const spec = loadSpec();
+export type DemoUser = keyof typeof DEMO_USERS;
+
+export type TestServer = Awaited<ReturnType<typeof startTestServer>>;
+
+export async function startTestServer(options: { store?: Store; clock?: () => Date; logLines?: string[] } = {}) {
+  const store = options.store ?? new MemoryStore();
+  await store.seed(demoData());
+  const logLines = options.logLines ?? [];
+  const app = await createApp({
+    spec,
+    store,
+    config: { jwtSecret: JWT_SECRET, trustProxyHops: 1, validateResponses: true },
+    logger: createLogger('debug', (line) => logLines.push(line)),
+    clock: options.clock,
+  });
+  const key = sessionKey(JWT_SECRET);
+
+  /** A fetch into the app that records (operation, status, code) for the coverage report. */
+  const fetch = async (request: Request) => {
+    const response = await app.request(request);
+    recordCoverage(request, response.clone());
+    return response;
+  };
+
+  return {
+    app,
+    store,
+    logLines,
+    fetch: fetch as unknown as typeof globalThis.fetch,
+    jwtFor: (user: DemoUser, lifetimeSeconds?: number) => signSessionJwt(key, DEMO_USERS[user].id, lifetimeSeconds),
+    /** The SDK as a demo user (session JWT), or with any credential. */
+    async as(who: DemoUser | { token: string | undefined }, headers: Record<string, string> = {}) {
+      const token = typeof who === 'string' ? await signSessionJwt(key, DEMO_USERS[who].id) : who.token;
+      return createHoodyClient({ baseUrl: 'http://localhost', token, fetch: fetch as unknown as typeof globalThis.fetch, headers }).api;
+    },
+  };
+}
+
+const COVERAGE_DIR = `${ROOT}test-results/coverage`;
+
+function matchOperation(method: string, path: string): string | undefined {
+  for (const [template, item] of Object.entries(spec.paths)) {
+    const pattern = new RegExp('^' + template.replace(/\{[^}]+\}/g, '[^/]+') + '$');
+    if (pattern.test(path) && item[method.toLowerCase()]) {
+      const exact = Object.keys(spec.paths).find((other) => other === path && spec.paths[other][method.toLowerCase()]);
+      return spec.paths[exact ?? template][method.toLowerCase()].operationId;
+    }
+  }
+  return undefined;
+}
+
+function recordCoverage(request: Request, response: Response) {
+  const operationId = matchOperation(request.method, new URL(request.url).pathname);
+  if (!operationId) return;
+  void response.json().then((body: { code?: string }) => {
+    mkdirSync(COVERAGE_DIR, { recursive: true });
+    appendFileSync(`${COVERAGE_DIR}/${process.pid}.jsonl`, JSON.stringify({ operationId, status: response.status, code: body?.code ?? null }) + '\n');
+  }, () => {});
+}
