@@ -14,6 +14,7 @@ import { readPolicy } from '../spec/policy.js';
 import type { Store } from '../store/types.js';
 import { normaliseIp } from '../auth/ip-allowlist.js';
 import { sessionKey } from '../auth/session-jwt.js';
+import type { SpecValidator } from '../pipeline/types.js';
 import { createSpecValidator } from './spec-validator.js';
 
 export type AppDeps = {
@@ -22,6 +23,8 @@ export type AppDeps = {
   config: Pick<Config, 'jwtSecret' | 'trustProxyHops' | 'validateResponses'>;
   logger: Logger;
   clock?: () => Date;
+  /** A validator already compiled for this spec (compiling takes about a second; tests share one). */
+  validator?: SpecValidator;
 };
 
 const toHonoPath = (path: string) => path.replace(/\{([^}]+)\}/g, ':$1');
@@ -54,7 +57,7 @@ export async function createApp(deps: AppDeps): Promise<Hono> {
   const pipeline: PipelineDeps = {
     store: deps.store,
     policy,
-    validator: await createSpecValidator(deps.spec),
+    validator: deps.validator ?? (await createSpecValidator(deps.spec)),
     jwtKey: sessionKey(deps.config.jwtSecret),
     logger: deps.logger,
     validateResponses: deps.config.validateResponses,
@@ -69,6 +72,8 @@ export async function createApp(deps: AppDeps): Promise<Hono> {
       const url = new URL(c.req.url);
       const headers: Record<string, string | undefined> = {};
       c.req.raw.headers.forEach((value, name) => (headers[name] = value));
+      // In-process requests (tests, app.request) carry the host in the URL only.
+      headers.host ??= url.host;
       const { status, body } = await handleOperation(
         {
           operationId: op.operationId,

@@ -27,7 +27,7 @@ function messageOf(issue: ValidationIssue): string {
 
 function tiedCode(issue: ValidationIssue): string | undefined {
   const schema = issue.parentSchema ?? {};
-  if (issue.keyword === 'x-max-serialized-bytes') return schema['x-size-error-code'] ?? schema['x-error-code'];
+  if (issue.keyword === 'x-max-serialized-bytes') return issue.params.code ?? schema['x-size-error-code'];
   return schema['x-error-code'];
 }
 

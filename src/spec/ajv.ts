@@ -21,12 +21,13 @@ export function createAjv(options: Options = {}): Ajv2020 {
     keyword: 'x-max-serialized-bytes',
     schemaType: 'number',
     errors: true,
-    validate: function maxSerializedBytes(limit: number, data: unknown) {
+    validate: function maxSerializedBytes(limit: number, data: unknown, parentSchema?: Record<string, unknown>) {
       if (data === null || typeof data !== 'object') return true;
       const size = Buffer.byteLength(JSON.stringify(data), 'utf8');
       if (size <= limit) return true;
+      // The schema's size code travels in the error, since Ajv gives custom keyword errors no parentSchema.
       (maxSerializedBytes as { errors?: Partial<ErrorObject>[] }).errors = [
-        { keyword: 'x-max-serialized-bytes', message: `must not exceed ${limit} bytes of serialized JSON (has ${size})`, params: { limit } },
+        { keyword: 'x-max-serialized-bytes', message: `must not exceed ${limit} bytes of serialized JSON (has ${size})`, params: { limit, code: parentSchema?.['x-size-error-code'] } },
       ];
       return false;
     },

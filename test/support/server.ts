@@ -5,6 +5,7 @@
  */
 import { appendFileSync, mkdirSync } from 'node:fs';
 import { createApp } from '../../src/http/app.js';
+import { createSpecValidator } from '../../src/http/spec-validator.js';
 import { createLogger } from '../../src/log.js';
 import { sessionKey, signSessionJwt } from '../../src/auth/session-jwt.js';
 import { loadSpec } from '../../src/spec/operations.js';
@@ -16,6 +17,7 @@ import { ROOT } from './cli.js';
 
 export const JWT_SECRET = 'test-secret-test-secret-test-secret-0123';
 const spec = loadSpec();
+let sharedValidator: ReturnType<typeof createSpecValidator> | undefined;
 export type DemoUser = keyof typeof DEMO_USERS;
 
 export type TestServer = Awaited<ReturnType<typeof startTestServer>>;
@@ -30,6 +32,7 @@ export async function startTestServer(options: { store?: Store; clock?: () => Da
     config: { jwtSecret: JWT_SECRET, trustProxyHops: 1, validateResponses: true },
     logger: createLogger('debug', (line) => logLines.push(line)),
     clock: options.clock,
+    validator: await (sharedValidator ??= createSpecValidator(spec)),
   });
   const key = sessionKey(JWT_SECRET);
 
@@ -47,9 +50,16 @@ export async function startTestServer(options: { store?: Store; clock?: () => Da
     fetch: fetch as unknown as typeof globalThis.fetch,
     jwtFor: (user: DemoUser, lifetimeSeconds?: number) => signSessionJwt(key, DEMO_USERS[user].id, lifetimeSeconds),
     /** The SDK as a demo user (session JWT), or with any credential. */
-    async as(who: DemoUser | { token: string | undefined }, headers: Record<string, string> = {}) {
+    async as(who: DemoUser | { token: string | undefined }, options: { headers?: Record<string, string>; baseUrl?: string } = {}) {
       const token = typeof who === 'string' ? await signSessionJwt(key, DEMO_USERS[who].id) : who.token;
-      return createHoodyClient({ baseUrl: 'http://localhost', token, fetch: fetch as unknown as typeof globalThis.fetch, headers }).api;
+      return createHoodyClient({ baseUrl: options.baseUrl ?? 'http://localhost', token, fetch: fetch as unknown as typeof globalThis.fetch, headers: options.headers }).api;
+    },
+    /** Creates an API token for a demo user through the API and answers its plain value and record. */
+    async token(owner: DemoUser, fields: Record<string, unknown> = {}) {
+      const api = createHoodyClient({ baseUrl: 'http://localhost', token: await signSessionJwt(key, DEMO_USERS[owner].id), fetch: fetch as unknown as typeof globalThis.fetch }).api;
+      const { data, error } = await api.authTokens.create({ data: { permission_template: 'full_access', vault_access: true, ...fields } as never });
+      if (!data) throw new Error(`cannot create token: ${JSON.stringify(error)}`);
+      return data.data;
     },
   };
 }

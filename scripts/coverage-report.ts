@@ -1,0 +1,37 @@
+/**
+ * Prints which (operation, status, code) of the spec the server test suite produced, from the records the tests
+ * write to test-results/coverage/, and exits 1 if any documented code was never produced. Run by `npm test` after
+ * vitest. The `default` response (500/503) is left out: it documents failures the tests provoke separately.
+ */
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { listOperations, loadSpec, resolveRef } from '../src/spec/operations.js';
+
+const root = resolve(import.meta.dirname, '..');
+const dir = join(root, 'test-results/coverage');
+const seen = new Set<string>();
+if (existsSync(dir)) {
+  for (const file of readdirSync(dir)) {
+    for (const line of readFileSync(join(dir, file), 'utf8').split('\n').filter(Boolean)) {
+      const { operationId, status, code } = JSON.parse(line);
+      seen.add(`${operationId} ${status} ${code ?? '-'}`);
+    }
+  }
+}
+
+const spec = loadSpec();
+const rows: { operationId: string; status: string; code: string; hit: boolean }[] = [];
+for (const op of listOperations(spec)) {
+  for (const [status, response] of Object.entries<any>(op.operation.responses)) {
+    if (status === 'default') continue;
+    const codes: string[] = resolveRef(spec, response)['x-error-codes']?.map((entry: { code: string }) => entry.code) ?? ['-'];
+    for (const code of codes) rows.push({ operationId: op.operationId, status, code, hit: seen.has(`${op.operationId} ${status} ${code}`) });
+  }
+}
+
+const width = Math.max(...rows.map((r) => r.operationId.length));
+const lines = rows.map((r) => `${r.hit ? 'ok     ' : 'MISSING'}  ${r.operationId.padEnd(width)}  ${r.status}  ${r.code}`);
+const missing = rows.filter((r) => !r.hit);
+console.log(['', 'Server coverage: operation x documented status x error code', ...lines].join('\n'));
+console.log(`\n${rows.length - missing.length} of ${rows.length} (operation, status, code) produced by the tests; ${missing.length} missing.`);
+process.exit(missing.length === 0 ? 0 : 1);

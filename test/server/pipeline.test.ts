@@ -1,0 +1,113 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import { MemoryStore } from '../../src/store/memory/index.js';
+import { readPolicy } from '../../src/spec/policy.js';
+import { loadSpec } from '../../src/spec/operations.js';
+import { DEMO_USERS } from '../../src/store/demo-data.js';
+import { startTestServer, type TestServer } from '../support/server.js';
+
+const spec = loadSpec();
+const policy = readPolicy(spec);
+let server: TestServer;
+let jwt: string;
+let apiToken: string;
+beforeAll(async () => {
+  server = await startTestServer();
+  jwt = await server.jwtFor('john_doe');
+  apiToken = (await server.token('john_doe', { alias: 'Pipeline' })).token;
+});
+
+/** A body each body-taking operation accepts, so that a test can vary one thing at a time. */
+const VALID_BODIES: Record<string, unknown> = {
+  'users.update': { alias: 'Valid' },
+  'vault.set': { value: 'v' },
+  'authTokens.addRealm': { realm_id: '507f1f77bcf86cd799439012' },
+  'authTokens.removeRealm': { realm_id: '507f1f77bcf86cd799439012' },
+  'authTokens.updatePublicProfile': { public_storage: {} },
+};
+
+/** A concrete URL for an operation's path template. */
+function urlOf(path: string) {
+  return `http://localhost${path.replace('{id}', '6650ffffffffffffffffffff').replace('{key}', 'k').replace('{public_key}', 'a'.repeat(64))}`;
+}
+
+async function send(method: string, path: string, init: { body?: string; headers?: Record<string, string>; token?: string } = {}) {
+  const response = await server.fetch(new Request(urlOf(path), { method, body: init.body, headers: { authorization: `Bearer ${init.token ?? jwt}`, ...init.headers } }));
+  return { status: response.status, body: await response.json(), headers: response.headers };
+}
+
+describe('failures outside the handlers answer the envelope', () => {
+  it('an unknown route answers 404 NOT_FOUND, a wrong method 405 with Allow', async () => {
+    expect(await send('GET', '/api/v1/nothing')).toMatchObject({ status: 404, body: { statusCode: 404, error: 'Not Found', code: 'NOT_FOUND' } });
+    const wrong = await send('PUT', '/api/v1/vault/keys/{key}');
+    expect(wrong).toMatchObject({ status: 405, body: { code: 'METHOD_NOT_ALLOWED' } });
+    expect(wrong.headers.get('allow')?.split(', ').sort()).toEqual(['DELETE', 'GET', 'PATCH']);
+  });
+
+  const withBody = [...policy.operations.values()].filter((op) => op.hasBody);
+
+  it.each(withBody.map((op) => [op.operationId, op] as const))('%s: malformed JSON and a non-JSON body answer 400 VALIDATION_ERROR', async (_id, op) => {
+    const token = op.tokenOnly ? apiToken : undefined;
+    expect(await send(op.method, op.path, { token, body: '{"alias": ', headers: { 'content-type': 'application/json' } })).toMatchObject({
+      status: 400,
+      body: { code: 'VALIDATION_ERROR', details: [{ field: 'body', message: 'is not valid JSON' }] },
+    });
+    expect(await send(op.method, op.path, { token, body: 'alias=x', headers: { 'content-type': 'application/x-www-form-urlencoded' } })).toMatchObject({
+      status: 400,
+      body: { code: 'VALIDATION_ERROR' },
+    });
+  });
+
+  it.each(withBody.map((op) => [op.operationId, op] as const))('%s: a body over its limit answers 413 PAYLOAD_TOO_LARGE', async (_id, op) => {
+    const body = JSON.stringify({ value: 'x'.repeat(op.bodyLimitBytes) });
+    expect(await send(op.method, op.path, { body, headers: { 'content-type': 'application/json' } })).toMatchObject({
+      status: 413,
+      body: { statusCode: 413, error: 'Payload Too Large', code: 'PAYLOAD_TOO_LARGE' },
+    });
+  });
+
+  it.each([...policy.operations.values()].map((op) => [op.operationId, op] as const))('%s: an unknown query parameter answers 400 VALIDATION_ERROR', async (_id, op) => {
+    const body = op.hasBody ? { body: JSON.stringify(VALID_BODIES[op.operationId] ?? {}), headers: { 'content-type': 'application/json' } } : {};
+    const result = await send(op.method, `${op.path}?unknown_param=1`, { ...body, token: op.tokenOnly ? apiToken : undefined });
+    expect(result).toMatchObject({ status: 400, body: { code: 'VALIDATION_ERROR', details: expect.arrayContaining([{ field: 'query.unknown_param', message: 'unknown query parameter' }]) } });
+  });
+
+  it('serves the bundled spec at /openapi.json', async () => {
+    const response = await server.fetch(new Request('http://localhost/openapi.json'));
+    expect(await response.json()).toEqual(spec);
+  });
+});
+
+describe('response validation', () => {
+  it('catches a handler answer that breaks the spec: 500, and a log line naming the operation and the field', async () => {
+    const store = new MemoryStore();
+    const logLines: string[] = [];
+    const broken = await startTestServer({ store, logLines });
+    // A store that hands back a corrupted record makes users.get answer a user whose email is not an email.
+    const getUser = store.getUser.bind(store);
+    store.getUser = async (id) => {
+      const user = await getUser(id);
+      return user && { ...user, email: id === DEMO_USERS.jane_roe.id ? 'not-an-email' : user.email };
+    };
+    const result = await (await broken.as('jane_roe')).users.get({ id: DEMO_USERS.jane_roe.id });
+    expect(result.response.status).toBe(500);
+    expect(result.error).toEqual({ statusCode: 500, error: 'Internal Server Error', code: 'INTERNAL_ERROR', message: 'Internal server error' });
+    const line = logLines.map((l) => JSON.parse(l)).find((l) => l.msg === 'response does not match the spec');
+    expect(line).toMatchObject({ level: 'error', operationId: 'users.get', status: 200 });
+    expect(line.problems.join(' ')).toContain('/data/email');
+  });
+
+  it('an unexpected exception answers 500 without internals, and is logged with its stack', async () => {
+    const store = new MemoryStore();
+    const logLines: string[] = [];
+    const failing = await startTestServer({ store, logLines });
+    store.listTokens = async () => {
+      throw new Error('connection reset by peer at 10.1.2.3');
+    };
+    const result = await (await failing.as('jane_roe')).authTokens.list();
+    expect(result.response.status).toBe(500);
+    expect(JSON.stringify(result.error)).not.toMatch(/10\.1\.2\.3|at |Error:/);
+    const line = logLines.map((l) => JSON.parse(l)).find((l) => l.msg === 'unexpected failure');
+    expect(line).toMatchObject({ level: 'error', operationId: 'authTokens.list' });
+    expect(line.error).toContain('connection reset by peer');
+  });
+});
