@@ -1,11 +1,27 @@
-import { defineConfig } from 'vitest/config';
+import { defineConfig, type TestProjectInlineConfiguration } from 'vitest/config';
+
+// The server's API tests run twice: on the in-memory store, and on PostgreSQL when DATABASE_URL is set (always in
+// CI: .ci/run sets it). Tests that are about one store or none run once.
+const onPostgres = Boolean(process.env.DATABASE_URL);
+const postgresProject: TestProjectInlineConfiguration = {
+  extends: true,
+  test: {
+    name: 'postgres',
+    include: ['test/server/**/*.test.ts'],
+    exclude: ['test/server/process.test.ts', 'test/server/demo-data.test.ts'],
+    env: { TEST_STORE: 'postgres' },
+  },
+};
 
 export default defineConfig({
   test: {
-    include: ['test/**/*.test.ts'],
     globalSetup: ['test/support/global-setup.ts'],
     // Lint, bundle and codegen tests spawn CLIs; two cores are all this machine kind has.
     testTimeout: 60_000,
     hookTimeout: 60_000,
+    projects: [
+      { extends: true, test: { name: 'memory', include: ['test/**/*.test.ts'] } },
+      ...(onPostgres ? [postgresProject] : []),
+    ],
   },
 });

@@ -9,6 +9,8 @@ export type Config = {
   jwtSecretGenerated: boolean;
   store: 'memory' | 'postgres';
   databaseUrl: string | undefined;
+  /** A PostgreSQL schema to use instead of `public`. */
+  databaseSchema: string | undefined;
   /** How many proxies in front of the server to trust for X-Forwarded-For (0: ignore the header). */
   trustProxyHops: number;
   logLevel: LogLevel;
@@ -35,6 +37,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, argv: string[] 
     jwtSecretGenerated: env.JWT_SECRET === undefined,
     store,
     databaseUrl: env.DATABASE_URL,
+    databaseSchema: env.DATABASE_SCHEMA || undefined,
     trustProxyHops: parseTrustProxy(env.TRUST_PROXY),
     logLevel: (env.LOG_LEVEL ?? 'info') as LogLevel,
     production,

@@ -7,13 +7,10 @@ import { loadConfig } from './config.js';
 import { createApp } from './http/app.js';
 import { createLogger } from './log.js';
 import { sessionKey, signSessionJwt } from './auth/session-jwt.js';
-import { retentionStart } from './handlers/activity.js';
 import { loadSpec } from './spec/operations.js';
 import { createStore } from './store/create-store.js';
 import { demoData, DEMO_USERS } from './store/demo-data.js';
-
-const RETENTION_INTERVAL_MS = 60 * 60 * 1000;
-const RETENTION_BATCH = 1000;
+import { startRetentionJob } from './store/retention.js';
 
 async function main() {
   const config = loadConfig();
@@ -22,6 +19,7 @@ async function main() {
 
   const store = await createStore(config);
   if (config.seedDemo) await store.seed(demoData());
+  logger.info('store ready', { store: config.store, seeded: config.seedDemo });
   const app = await createApp({ spec: loadSpec(), store, config, logger });
 
   const server = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, (info) => {
@@ -30,21 +28,11 @@ async function main() {
     if (config.seedDemo) void printDemoCredentials(url, config.jwtSecret);
   });
 
-  // Activity older than 30 days goes in bounded batches, so one run never holds the store for long.
-  const retention = setInterval(async () => {
-    try {
-      let removed: number;
-      do removed = await store.purgeActivity(retentionStart(new Date()), RETENTION_BATCH);
-      while (removed === RETENTION_BATCH);
-    } catch (failure) {
-      logger.error('activity retention failed', { error: String(failure) });
-    }
-  }, RETENTION_INTERVAL_MS);
-  retention.unref();
+  const stopRetention = startRetentionJob(store, logger);
 
   const stop = (signal: string) => {
     logger.info('stopping', { signal });
-    clearInterval(retention);
+    stopRetention();
     // Stop accepting connections; in-flight requests finish, then the store closes and the process exits 0.
     server.close(async () => {
       await store.close();

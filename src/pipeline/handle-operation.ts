@@ -13,7 +13,7 @@ import type { Caller, HandlerContext } from '../handlers/context.js';
 import { handlers } from '../handlers/index.js';
 import type { Logger } from '../log.js';
 import { lists, type OperationPolicy, type SpecPolicy } from '../spec/policy.js';
-import type { ActivityRecord, Store } from '../store/types.js';
+import { StoreUnavailableError, type ActivityRecord, type Store } from '../store/types.js';
 import type { PlainRequest, PlainResponse, SpecValidator } from './types.js';
 import { validationError } from './validation-errors.js';
 
@@ -97,6 +97,9 @@ export async function handleOperation(request: PlainRequest, deps: PipelineDeps)
   } catch (failure) {
     if (failure instanceof ApiError) {
       response = { status: failure.status, body: failure.toEnvelope() };
+    } else if (failure instanceof StoreUnavailableError) {
+      deps.logger.error('store unavailable', { operationId: request.operationId, error: failure.message });
+      response = { status: 503, body: envelope(503, 'SERVICE_UNAVAILABLE', 'Service temporarily unavailable; retry shortly') };
     } else {
       deps.logger.error('unexpected failure', { operationId: request.operationId, error: failure instanceof Error ? failure.stack : String(failure) });
       response = { status: 500, body: internalError() };

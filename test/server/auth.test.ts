@@ -124,6 +124,20 @@ describe('403 on every operation', () => {
     expect((await sampleCalls[operationId](inRealm, DEMO_USERS.john_doe.id)).response.status).not.toBe(403);
   });
 
+  it('ignores X-Forwarded-For unless TRUST_PROXY says how many proxies to trust', async () => {
+    const direct = await startTestServer({ trustProxyHops: 0 });
+    const created = await direct.token('john_doe', { alias: 'Loopback only', ip_whitelist: ['127.0.0.1'] });
+    const spoofing = await direct.as({ token: created.token }, { headers: { 'X-Forwarded-For': '10.9.9.9' } });
+    expect((await spoofing.authTokens.getCurrent()).response.status).toBe(200);
+    const twoHops = await startTestServer({ trustProxyHops: 2 });
+    const behindProxies = await twoHops.token('john_doe', { alias: 'Office only', ip_whitelist: ['203.0.113.0/24'] });
+    // client, then the first proxy's address; the last entry was added by the proxy nearest to us.
+    const ok = await twoHops.as({ token: behindProxies.token }, { headers: { 'X-Forwarded-For': '10.0.0.1, 203.0.113.5, 192.168.0.2' } });
+    expect((await ok.authTokens.getCurrent()).response.status).toBe(200);
+    const spoofed = await twoHops.as({ token: behindProxies.token }, { headers: { 'X-Forwarded-For': '203.0.113.5, 10.0.0.1, 192.168.0.2' } });
+    expect((await spoofed.authTokens.getCurrent()).error?.code).toBe('IP_NOT_ALLOWED');
+  });
+
   it('getCurrent is exempt from realm checks so a realm-bound token can discover its realms', async () => {
     const created = await server.token('john_doe', { realm_ids: ['507f1f77bcf86cd799439012'], allow_no_realm: false, alias: 'Discovery' });
     const { data } = await (await server.as({ token: created.token })).authTokens.getCurrent();

@@ -1,7 +1,21 @@
-/** Clears the coverage records of the previous run, so the report after `vitest run` counts this run only. */
+/**
+ * Before the run: clears the coverage records of the previous run, so the report after `vitest run` counts this run
+ * only. After the run: drops the PostgreSQL schemas the tests made.
+ */
 import { rmSync } from 'node:fs';
+import pg from 'pg';
 import { ROOT } from './cli.js';
+import { DATABASE_URL, SCHEMA_PREFIX } from './postgres.js';
 
 export default function setup() {
   rmSync(`${ROOT}test-results/coverage`, { recursive: true, force: true });
+  if (!DATABASE_URL) console.warn('DATABASE_URL is not set: PostgreSQL tests will be skipped');
+  return async function teardown() {
+    if (!DATABASE_URL) return;
+    const client = new pg.Client({ connectionString: DATABASE_URL });
+    await client.connect();
+    const { rows } = await client.query<{ nspname: string }>(`SELECT nspname FROM pg_namespace WHERE nspname LIKE '${SCHEMA_PREFIX}%'`);
+    for (const { nspname } of rows) await client.query(`DROP SCHEMA "${nspname}" CASCADE`);
+    await client.end();
+  };
 }

@@ -14,6 +14,7 @@ import { MemoryStore } from '../../src/store/memory/index.js';
 import type { Store } from '../../src/store/types.js';
 import { createHoodyClient } from '../../src/sdk/index.js';
 import { ROOT } from './cli.js';
+import { makePostgresStore } from './postgres.js';
 
 export const JWT_SECRET = 'test-secret-test-secret-test-secret-0123';
 const spec = loadSpec();
@@ -22,14 +23,15 @@ export type DemoUser = keyof typeof DEMO_USERS;
 
 export type TestServer = Awaited<ReturnType<typeof startTestServer>>;
 
-export async function startTestServer(options: { store?: Store; clock?: () => Date; logLines?: string[] } = {}) {
-  const store = options.store ?? new MemoryStore();
+export async function startTestServer(options: { store?: Store; clock?: () => Date; logLines?: string[]; trustProxyHops?: number } = {}) {
+  // The postgres project of vitest.config.ts runs the same API tests on a fresh PostgreSQL schema per server.
+  const store = options.store ?? (process.env.TEST_STORE === 'postgres' ? await makePostgresStore() : new MemoryStore());
   await store.seed(demoData());
   const logLines = options.logLines ?? [];
   const app = await createApp({
     spec,
     store,
-    config: { jwtSecret: JWT_SECRET, trustProxyHops: 1, validateResponses: true },
+    config: { jwtSecret: JWT_SECRET, trustProxyHops: options.trustProxyHops ?? 1, validateResponses: true },
     logger: createLogger('debug', (line) => logLines.push(line)),
     clock: options.clock,
     validator: await (sharedValidator ??= createSpecValidator(spec)),

@@ -1,0 +1,408 @@
+/**
+ * The Store on PostgreSQL (node-postgres). Every operation the interface calls atomic is one SQL statement or one
+ * transaction holding a row lock, never a read-modify-write across an await in JavaScript:
+ * - realm add/remove: one UPDATE whose WHERE re-checks membership after the row lock;
+ * - vault writes: the user's vault_usage row is locked, checked and updated in the transaction of the write;
+ * - alias and public-key uniqueness: unique constraints, mapped to the conflict codes;
+ * - provisioning: a primary key on the user's provisioning row;
+ * - OTP replay: one conditional UPDATE of the last accepted step.
+ * A lost connection surfaces as StoreUnavailableError (503); the failed statement or transaction changed nothing.
+ */
+import pg from 'pg';
+import type {
+  ActivityFilter, ActivityRecord, Page, Provisioning, RealmUsage, SeedData, Store, TokenChanges, TokenConflict, TokenRecord, UserChanges, VaultRecord,
+} from '../types.js';
+import { StoreUnavailableError } from '../types.js';
+import { migrate } from './migrate.js';
+import { toActivity, toContainer, toProject, toServer, toToken, toUser, toVault } from './rows.js';
+
+export type PostgresStoreOptions = {
+  connectionString: string;
+  /** A schema to use instead of `public` (tests use a fresh one per run). */
+  schema?: string;
+  poolSize?: number;
+  /** How long an idle connection stays open (tests keep it short, since they open many stores). */
+  idleTimeoutMillis?: number;
+  applicationName?: string;
+};
+
+const CONNECTION_ERRORS = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', '57P01', '57P02', '57P03', '08000', '08001', '08003', '08004', '08006']);
+
+function isConnectionFailure(failure: unknown): boolean {
+  const error = failure as { code?: string; message?: string };
+  return CONNECTION_ERRORS.has(error?.code ?? '') || /Connection terminated|connection timeout|timeout exceeded when trying to connect|Client has encountered a connection error/i.test(error?.message ?? '');
+}
+
+const TOKEN_COLUMNS = 'id, user_id, alias, token_digest, public_key, public_storage, ip_whitelist, realm_ids, allow_no_realm, permissions, expires_at, is_enabled, vault_access, event_access, last_used_at, last_used_ip, created_at, updated_at';
+
+function conflictOf(failure: unknown): TokenConflict | undefined {
+  const error = failure as { code?: string; constraint?: string };
+  if (error?.code !== '23505') return undefined;
+  if (error.constraint === 'auth_tokens_alias_unique') return 'DUPLICATE_ALIAS';
+  if (error.constraint === 'auth_tokens_public_key_unique') return 'PUBLIC_KEY_IN_USE';
+  return undefined;
+}
+
+export class PostgresStore implements Store {
+  private constructor(readonly pool: pg.Pool) {}
+
+  /** Connects, checks the database answers, and applies pending migrations; fails fast when it cannot. */
+  static async open(options: PostgresStoreOptions): Promise<PostgresStore> {
+    const pool = new pg.Pool({
+      connectionString: options.connectionString,
+      max: options.poolSize ?? 10,
+      connectionTimeoutMillis: 5000,
+      idleTimeoutMillis: options.idleTimeoutMillis ?? 30_000,
+      application_name: options.applicationName ?? 'hoody-api',
+      ...(options.schema ? { options: `-c search_path=${options.schema}` } : {}),
+    });
+    // An idle connection that the server drops emits here; the pool replaces it on next use.
+    pool.on('error', () => {});
+    try {
+      if (options.schema) await pool.query(`CREATE SCHEMA IF NOT EXISTS "${options.schema.replace(/"/g, '')}"`);
+      await migrate(pool);
+    } catch (failure) {
+      await pool.end().catch(() => {});
+      throw new Error(`cannot use the PostgreSQL database at ${redact(options.connectionString)}: ${(failure as Error).message}`);
+    }
+    return new PostgresStore(pool);
+  }
+
+  private async query<R extends pg.QueryResultRow = any>(text: string, values: unknown[] = []): Promise<pg.QueryResult<R>> {
+    try {
+      return await this.pool.query<R>(text, values);
+    } catch (failure) {
+      throw isConnectionFailure(failure) ? new StoreUnavailableError(failure) : failure;
+    }
+  }
+
+  private async transaction<T>(work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+    let client: pg.PoolClient;
+    try {
+      client = await this.pool.connect();
+    } catch (failure) {
+      throw new StoreUnavailableError(failure);
+    }
+    let broken = false;
+    // A checked-out connection that the server drops between two queries reports it as an event; without this
+    // listener that event would be an uncaught error that ends the process. The next query then fails, and is
+    // answered 503.
+    const onError = () => {
+      broken = true;
+    };
+    client.on('error', onError);
+    try {
+      await client.query('BEGIN');
+      const result = await work(client);
+      await client.query('COMMIT');
+      return result;
+    } catch (failure) {
+      broken = isConnectionFailure(failure);
+      if (!broken) await client.query('ROLLBACK').catch(() => {});
+      throw broken ? new StoreUnavailableError(failure) : failure;
+    } finally {
+      client.off('error', onError);
+      client.release(broken);
+    }
+  }
+
+  async getUser(id: string) {
+    const { rows } = await this.query('SELECT * FROM users WHERE id = $1', [id]);
+    return rows[0] && toUser(rows[0]);
+  }
+
+  async updateUser(id: string, changes: UserChanges, guard: { expectedPasswordHash?: string } = {}) {
+    const columns = Object.keys(changes) as (keyof UserChanges)[];
+    const sets = columns.map((column, i) => `${column} = $${i + 3}`);
+    const values = columns.map((column) => (column === 'metadata' ? JSON.stringify(changes[column]) : changes[column]));
+    try {
+      const { rows } = await this.query(
+        `UPDATE users SET ${[...sets, 'updated_at = now()'].join(', ')} WHERE id = $1 AND ($2::text IS NULL OR password_hash = $2) RETURNING *`,
+        [id, guard.expectedPasswordHash ?? null, ...values],
+      );
+      if (rows[0]) return toUser(rows[0]);
+    } catch (failure) {
+      if ((failure as { constraint?: string }).constraint === 'users_admin_not_banned') return 'CANNOT_BAN_ADMIN' as const;
+      throw failure;
+    }
+    return (await this.getUser(id)) ? ('PASSWORD_CHANGED' as const) : ('NOT_FOUND' as const);
+  }
+
+  async consumeOtpStep(userId: string, step: number) {
+    const { rowCount } = await this.query('UPDATE users SET otp_last_step = $2 WHERE id = $1 AND (otp_last_step IS NULL OR otp_last_step < $2)', [userId, step]);
+    return rowCount === 1;
+  }
+
+  async provision(userId: string, create: Provisioning) {
+    return this.transaction(async (client) => {
+      const claimed = await client.query(
+        'INSERT INTO provisioning (user_id, server_id, project_id, container_id) VALUES ($1, $2, $3, $4) ON CONFLICT (user_id) DO NOTHING',
+        [userId, create.server.id, create.project.id, create.container.id],
+      );
+      if (claimed.rowCount === 1) {
+        const { server: s, project: p, container: c } = create;
+        await client.query('INSERT INTO servers VALUES ($1, $2, $3, $4, $5, $6, $7, $8)', [s.id, s.user_id, s.name, s.region, s.tier, s.status, s.realm_id, s.created_at]);
+        await client.query('INSERT INTO projects VALUES ($1, $2, $3, $4, $5, $6)', [p.id, p.user_id, p.name, p.is_default, p.realm_id, p.created_at]);
+        await client.query('INSERT INTO containers VALUES ($1, $2, $3, $4, $5, $6, $7, $8)', [c.id, c.user_id, c.name, c.project_id, c.server_id, c.realm_id, c.status, c.created_at]);
+        return { provisioning: create, created: true };
+      }
+      const { rows } = await client.query('SELECT server_id, project_id, container_id FROM provisioning WHERE user_id = $1', [userId]);
+      // One connection runs one query at a time.
+      const server = await client.query('SELECT * FROM servers WHERE id = $1', [rows[0].server_id]);
+      const project = await client.query('SELECT * FROM projects WHERE id = $1', [rows[0].project_id]);
+      const container = await client.query('SELECT * FROM containers WHERE id = $1', [rows[0].container_id]);
+      return { provisioning: { server: toServer(server.rows[0]), project: toProject(project.rows[0]), container: toContainer(container.rows[0]) }, created: false };
+    });
+  }
+
+  async appendActivity(e: ActivityRecord) {
+    await this.query(
+      'INSERT INTO activity (id, user_id, realm_id, method, path, status_code, ip_address, user_agent, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)',
+      [e.id, e.user_id, e.realm_id, e.method, e.path, e.status_code, e.ip_address, e.user_agent, e.created_at],
+    );
+  }
+
+  private activityWhere(userId: string, filter: ActivityFilter): { where: string; values: unknown[] } {
+    const values: unknown[] = [userId, filter.since];
+    const clauses = ['user_id = $1', 'created_at >= $2'];
+    const add = (sql: string, value: unknown) => {
+      if (value === undefined) return;
+      values.push(value);
+      clauses.push(sql.replace('?', `$${values.length}`));
+    };
+    add('created_at >= ?', filter.startDate);
+    add('created_at <= ?', filter.endDate);
+    add('status_code >= ?', filter.minStatus);
+    add('status_code <= ?', filter.maxStatus);
+    add('method = ?', filter.method);
+    add('realm_id = ?', filter.realmId);
+    return { where: clauses.join(' AND '), values };
+  }
+
+  async listActivity(userId: string, filter: ActivityFilter, page: number, limit: number): Promise<Page<ActivityRecord>> {
+    const { where, values } = this.activityWhere(userId, filter);
+    const paging = [...values, limit, (page - 1) * limit];
+    const [items, count] = await Promise.all([
+      this.query(`SELECT * FROM activity WHERE ${where} ORDER BY created_at DESC, seq DESC LIMIT $${values.length + 1} OFFSET $${values.length + 2}`, paging),
+      this.query<{ total: string }>(`SELECT count(*) AS total FROM activity WHERE ${where}`, values),
+    ]);
+    return { items: items.rows.map(toActivity), total: Number(count.rows[0].total) };
+  }
+
+  async activityStats(userId: string, since: string) {
+    const { rows } = await this.query(
+      `SELECT count(*) AS records, coalesce(sum(octet_length(json_build_object('id', id, 'user_id', user_id, 'realm_id', realm_id, 'method', method, 'path', path,
+         'status_code', status_code, 'ip_address', ip_address, 'user_agent', user_agent, 'created_at', created_at)::text)), 0) AS bytes,
+         min(created_at) AS oldest, max(created_at) AS newest
+       FROM activity WHERE user_id = $1 AND created_at >= $2`,
+      [userId, since],
+    );
+    const row = rows[0];
+    return { totalRecords: Number(row.records), totalSizeBytes: Number(row.bytes), oldest: row.oldest?.toISOString() ?? null, newest: row.newest?.toISOString() ?? null };
+  }
+
+  async purgeActivity(before: string, batchSize: number) {
+    const { rowCount } = await this.query('DELETE FROM activity WHERE id IN (SELECT id FROM activity WHERE created_at < $1 LIMIT $2)', [before, batchSize]);
+    return rowCount ?? 0;
+  }
+
+  async listVault(userId: string, realmId: string, page: number, limit: number) {
+    const [items, count] = await Promise.all([
+      this.query('SELECT * FROM vault_entries WHERE user_id = $1 AND realm_id = $2 ORDER BY key LIMIT $3 OFFSET $4', [userId, realmId, limit, (page - 1) * limit]),
+      this.query<{ total: string }>('SELECT count(*) AS total FROM vault_entries WHERE user_id = $1 AND realm_id = $2', [userId, realmId]),
+    ]);
+    return { items: items.rows.map(toVault), total: Number(count.rows[0].total) };
+  }
+
+  async getVault(userId: string, realmId: string, key: string) {
+    const { rows } = await this.query('SELECT * FROM vault_entries WHERE user_id = $1 AND realm_id = $2 AND key = $3', [userId, realmId, key]);
+    return rows[0] && toVault(rows[0]);
+  }
+
+  async setVault(entry: VaultRecord, limitBytes: number) {
+    return this.transaction(async (client) => {
+      await client.query('INSERT INTO vault_usage (user_id) VALUES ($1) ON CONFLICT (user_id) DO NOTHING', [entry.user_id]);
+      // The lock serialises this user's vault writes across every connection and process.
+      const usage = await client.query<{ total_bytes: string }>('SELECT total_bytes FROM vault_usage WHERE user_id = $1 FOR UPDATE', [entry.user_id]);
+      const previous = await client.query<{ size_bytes: string }>(
+        'SELECT size_bytes FROM vault_entries WHERE user_id = $1 AND realm_id = $2 AND key = $3',
+        [entry.user_id, entry.realm_id, entry.key],
+      );
+      const previousSize = previous.rows[0] ? Number(previous.rows[0].size_bytes) : 0;
+      const nextTotal = Number(usage.rows[0].total_bytes) - previousSize + entry.size_bytes;
+      if (nextTotal > limitBytes) return 'VAULT_LIMIT_EXCEEDED' as const;
+      const { rows } = await client.query(
+        `INSERT INTO vault_entries (user_id, realm_id, key, value, metadata, size_bytes, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+         ON CONFLICT (user_id, realm_id, key) DO UPDATE SET value = EXCLUDED.value, metadata = EXCLUDED.metadata, size_bytes = EXCLUDED.size_bytes, updated_at = EXCLUDED.updated_at
+         RETURNING *`,
+        [entry.user_id, entry.realm_id, entry.key, entry.value, entry.metadata === null ? null : JSON.stringify(entry.metadata), entry.size_bytes, entry.created_at, entry.updated_at],
+      );
+      await client.query('UPDATE vault_usage SET total_bytes = $2 WHERE user_id = $1', [entry.user_id, nextTotal]);
+      return { entry: toVault(rows[0]), created: previous.rows.length === 0 };
+    });
+  }
+
+  /** Deletes matching keys and takes their bytes off the user's usage, in one statement. */
+  private async deleteVaultWhere(userId: string, condition: string, values: unknown[]): Promise<number> {
+    const { rows } = await this.query<{ deleted: string }>(
+      `WITH gone AS (DELETE FROM vault_entries WHERE user_id = $1 AND ${condition} RETURNING size_bytes),
+            used AS (UPDATE vault_usage SET total_bytes = total_bytes - (SELECT coalesce(sum(size_bytes), 0) FROM gone) WHERE user_id = $1)
+       SELECT count(*) AS deleted FROM gone`,
+      [userId, ...values],
+    );
+    return Number(rows[0].deleted);
+  }
+
+  async deleteVault(userId: string, realmId: string, key: string) {
+    return (await this.deleteVaultWhere(userId, 'realm_id = $2 AND key = $3', [realmId, key])) === 1;
+  }
+
+  async clearVault(userId: string, realmId: string) {
+    return this.deleteVaultWhere(userId, 'realm_id = $2', [realmId]);
+  }
+
+  async vaultUsage(userId: string, realmId: string) {
+    const { rows } = await this.query(
+      `SELECT (SELECT count(*) FROM vault_entries WHERE user_id = $1 AND realm_id = $2) AS keys,
+              (SELECT coalesce(sum(size_bytes), 0) FROM vault_entries WHERE user_id = $1 AND realm_id = $2) AS bytes,
+              (SELECT coalesce(max(total_bytes), 0) FROM vault_usage WHERE user_id = $1) AS total`,
+      [userId, realmId],
+    );
+    return { realmKeys: Number(rows[0].keys), realmBytes: Number(rows[0].bytes), totalBytes: Number(rows[0].total) };
+  }
+
+  async realmUsage(userId: string) {
+    const { rows } = await this.query<{ realm_id: string; kind: keyof RealmUsage; n: string }>(
+      `SELECT realm_id, kind, count(*) AS n FROM (
+         SELECT realm_id, 'projects' AS kind FROM projects WHERE user_id = $1
+         UNION ALL SELECT realm_id, 'containers' FROM containers WHERE user_id = $1
+         UNION ALL SELECT realm_id, 'servers' FROM servers WHERE user_id = $1
+         UNION ALL SELECT unnest(realm_ids), 'auth_tokens' FROM auth_tokens WHERE user_id = $1
+       ) owned WHERE realm_id <> '' GROUP BY realm_id, kind`,
+      [userId],
+    );
+    const usage = new Map<string, RealmUsage>();
+    for (const row of rows) {
+      const entry = usage.get(row.realm_id) ?? { projects: 0, containers: 0, servers: 0, auth_tokens: 0 };
+      entry[row.kind] = Number(row.n);
+      usage.set(row.realm_id, entry);
+    }
+    return usage;
+  }
+
+  async listTokens(userId: string, page: number, limit: number) {
+    const [items, count] = await Promise.all([
+      this.query(`SELECT ${TOKEN_COLUMNS} FROM auth_tokens WHERE user_id = $1 ORDER BY seq DESC LIMIT $2 OFFSET $3`, [userId, limit, (page - 1) * limit]),
+      this.query<{ total: string }>('SELECT count(*) AS total FROM auth_tokens WHERE user_id = $1', [userId]),
+    ]);
+    return { items: items.rows.map(toToken), total: Number(count.rows[0].total) };
+  }
+
+  async getToken(userId: string, id: string) {
+    const { rows } = await this.query(`SELECT ${TOKEN_COLUMNS} FROM auth_tokens WHERE id = $1 AND user_id = $2`, [id, userId]);
+    return rows[0] && toToken(rows[0]);
+  }
+
+  async findTokenByDigest(digest: string) {
+    const { rows } = await this.query(`SELECT ${TOKEN_COLUMNS} FROM auth_tokens WHERE token_digest = $1`, [digest]);
+    return rows[0] && toToken(rows[0]);
+  }
+
+  async findTokenByPublicKey(publicKey: string, now: string) {
+    const { rows } = await this.query(
+      `SELECT ${TOKEN_COLUMNS} FROM auth_tokens WHERE public_key = $1 AND is_enabled AND (expires_at IS NULL OR expires_at > $2)`,
+      [publicKey, now],
+    );
+    return rows[0] && toToken(rows[0]);
+  }
+
+  async createToken(t: Omit<TokenRecord, 'alias'>, aliasCandidates: string[]) {
+    // Each candidate is one INSERT; the unique constraint, not a prior read, decides whether the alias is free.
+    for (const alias of aliasCandidates) {
+      try {
+        const { rows } = await this.query(
+          `INSERT INTO auth_tokens (${TOKEN_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18) RETURNING ${TOKEN_COLUMNS}`,
+          [
+            t.id, t.user_id, alias, t.token_digest, t.public_key, t.public_storage === null ? null : JSON.stringify(t.public_storage), t.ip_whitelist, t.realm_ids,
+            t.allow_no_realm, JSON.stringify(t.permissions), t.expires_at, t.is_enabled, t.vault_access, t.event_access, t.last_used_at, t.last_used_ip, t.created_at, t.updated_at,
+          ],
+        );
+        return toToken(rows[0]);
+      } catch (failure) {
+        const conflict = conflictOf(failure);
+        if (conflict === 'DUPLICATE_ALIAS') continue;
+        if (conflict) return conflict;
+        throw failure;
+      }
+    }
+    return 'DUPLICATE_ALIAS' as const;
+  }
+
+  async updateToken(userId: string, id: string, changes: TokenChanges, now: string) {
+    const columns = Object.keys(changes) as (keyof TokenChanges)[];
+    const values = columns.map((column) => {
+      const value = changes[column];
+      return (column === 'permissions' || column === 'public_storage') && value !== null ? JSON.stringify(value) : value;
+    });
+    const sets = [...columns.map((column, i) => `${column} = $${i + 4}`), 'updated_at = $3'];
+    try {
+      const { rows } = await this.query(`UPDATE auth_tokens SET ${sets.join(', ')} WHERE id = $1 AND user_id = $2 RETURNING ${TOKEN_COLUMNS}`, [id, userId, now, ...values]);
+      return rows[0] ? toToken(rows[0]) : ('NOT_FOUND' as const);
+    } catch (failure) {
+      const conflict = conflictOf(failure);
+      if (conflict) return conflict;
+      throw failure;
+    }
+  }
+
+  async deleteToken(userId: string, id: string) {
+    const { rowCount } = await this.query('DELETE FROM auth_tokens WHERE id = $1 AND user_id = $2', [id, userId]);
+    return rowCount === 1;
+  }
+
+  /** One UPDATE changes the list only when it needs to; its WHERE is re-checked after the row lock. */
+  private async changeRealms(userId: string, id: string, change: string, condition: string, realmId: string, now: string) {
+    const { rows } = await this.query(
+      `UPDATE auth_tokens SET realm_ids = ${change}, updated_at = $4 WHERE id = $1 AND user_id = $2 AND ${condition} RETURNING ${TOKEN_COLUMNS}`,
+      [id, userId, realmId, now],
+    );
+    return rows[0] ? toToken(rows[0]) : this.getToken(userId, id);
+  }
+
+  async addTokenRealm(userId: string, id: string, realmId: string, now: string) {
+    return this.changeRealms(userId, id, 'array_append(realm_ids, $3)', 'NOT ($3 = ANY (realm_ids))', realmId, now);
+  }
+
+  async removeTokenRealm(userId: string, id: string, realmId: string, now: string) {
+    return this.changeRealms(userId, id, 'array_remove(realm_ids, $3)', '$3 = ANY (realm_ids)', realmId, now);
+  }
+
+  async recordTokenUse(id: string, at: string, ip: string) {
+    await this.query('UPDATE auth_tokens SET last_used_at = $2, last_used_ip = $3 WHERE id = $1', [id, at, ip]);
+  }
+
+  async seed(data: SeedData) {
+    await this.transaction(async (client) => {
+      for (const u of data.users) {
+        await client.query(
+          `INSERT INTO users (id, username, alias, email, public_key, is_admin, is_banned, metadata, password_hash, totp_secret, created_at, updated_at)
+           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) ON CONFLICT (id) DO NOTHING`,
+          [u.id, u.username, u.alias, u.email, u.public_key, u.is_admin, u.is_banned, JSON.stringify(u.metadata), u.password_hash, u.totp_secret, u.created_at, u.updated_at],
+        );
+      }
+      for (const s of data.servers ?? []) await client.query('INSERT INTO servers VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT DO NOTHING', [s.id, s.user_id, s.name, s.region, s.tier, s.status, s.realm_id, s.created_at]);
+      for (const p of data.projects ?? []) await client.query('INSERT INTO projects VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT DO NOTHING', [p.id, p.user_id, p.name, p.is_default, p.realm_id, p.created_at]);
+      for (const c of data.containers ?? []) await client.query('INSERT INTO containers VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT DO NOTHING', [c.id, c.user_id, c.name, c.project_id, c.server_id, c.realm_id, c.status, c.created_at]);
+    });
+    for (const token of data.tokens ?? []) await this.createToken(token, [token.alias]);
+    for (const entry of data.vault ?? []) await this.setVault(entry, Number.MAX_SAFE_INTEGER);
+  }
+
+  async close() {
+    await this.pool.end();
+  }
+}
+
+function redact(connectionString: string): string {
+  return connectionString.replace(/\/\/([^:@/]+):[^@/]*@/, '//$1:***@');
+}

@@ -1,0 +1,31 @@
+/**
+ * Activity retention: entries older than 30 days are deleted in bounded batches, so one run never holds the store
+ * (or a table lock) for long, and a backlog drains over consecutive batches.
+ */
+import { retentionStart } from '../handlers/activity.js';
+import type { Logger } from '../log.js';
+import type { Store } from './types.js';
+
+export const RETENTION_BATCH = 1000;
+
+/** Deletes everything past retention, one batch at a time; answers how many entries went. */
+export async function purgeExpiredActivity(store: Store, now: Date, batchSize = RETENTION_BATCH): Promise<number> {
+  let total = 0;
+  for (;;) {
+    const removed = await store.purgeActivity(retentionStart(now), batchSize);
+    total += removed;
+    if (removed < batchSize) return total;
+  }
+}
+
+/** Runs the purge every `intervalMs` (hourly by default) without keeping the process alive. */
+export function startRetentionJob(store: Store, logger: Logger, intervalMs = 60 * 60 * 1000): () => void {
+  const timer = setInterval(() => {
+    purgeExpiredActivity(store, new Date()).then(
+      (removed) => removed > 0 && logger.info('activity retention', { removed }),
+      (failure) => logger.error('activity retention failed', { error: String(failure) }),
+    );
+  }, intervalMs);
+  timer.unref();
+  return () => clearInterval(timer);
+}

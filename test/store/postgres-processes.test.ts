@@ -1,0 +1,87 @@
+/**
+ * Two server processes on one PostgreSQL database stay consistent: concurrent writes through both hit the same
+ * atomic statements. Real processes, real ports on 127.0.0.1; each prints its figures.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createHoodyClient, type HoodyApi } from '../../src/sdk/index.js';
+import { sessionKey, signSessionJwt } from '../../src/auth/session-jwt.js';
+import { DEMO_USERS } from '../../src/store/demo-data.js';
+import { ROOT } from '../support/cli.js';
+import { DATABASE_URL, freshSchema, POSTGRES_SKIP_REASON } from '../support/postgres.js';
+
+const JWT_SECRET = 'two-processes-secret-two-processes-secret';
+const MIB = 1_048_576;
+const children: ChildProcess[] = [];
+
+async function startProcess(schema: string): Promise<string> {
+  const child = spawn(`${ROOT}node_modules/.bin/tsx`, ['src/main.ts'], {
+    cwd: ROOT,
+    env: { ...process.env, STORE: 'postgres', DATABASE_URL, DATABASE_SCHEMA: schema, SEED: 'demo', PORT: '0', JWT_SECRET, LOG_LEVEL: 'info' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  children.push(child);
+  let output = '';
+  child.stdout!.on('data', (chunk) => (output += chunk));
+  child.stderr!.on('data', (chunk) => (output += chunk));
+  const deadline = Date.now() + 30_000;
+  while (!/"msg":"listening","url":"([^"]+)"/.test(output)) {
+    if (Date.now() > deadline || child.exitCode !== null) throw new Error(`server did not start: ${output}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  return output.match(/"msg":"listening","url":"([^"]+)"/)![1];
+}
+
+describe.skipIf(!DATABASE_URL)('two server processes on one database', () => {
+  let apis: HoodyApi[];
+  let schema: string;
+  let token: string;
+  beforeAll(async () => {
+    schema = freshSchema();
+    const urls = await Promise.all([startProcess(schema), startProcess(schema)]);
+    token = await signSessionJwt(sessionKey(JWT_SECRET), DEMO_USERS.jane_roe.id);
+    apis = urls.map((baseUrl) => createHoodyClient({ baseUrl, token }).api);
+  });
+  afterAll(() => children.forEach((child) => child.kill('SIGTERM')));
+
+  it('vault: with 40 MB used, 20 concurrent 1 MB writes through both give exactly 10 x 201 and 10 x 413', async () => {
+    expect((await apis[0].vault.set({ key: 'base', data: { value: 'x'.repeat(40 * MIB) } })).response.status).toBe(201);
+    const results = await Promise.all(Array.from({ length: 20 }, (_, i) => apis[i % 2].vault.set({ key: `k${i}`, data: { value: 'y'.repeat(MIB) } })));
+    const statuses = results.map((r) => r.response.status);
+    const stats = await apis[1].vault.getStats();
+    console.log(`two processes, vault race: ${statuses.filter((s) => s === 201).length} x 201, ${statuses.filter((s) => s === 413).length} x 413; used ${stats.data?.data.used_percentage}%`);
+    expect(statuses.filter((s) => s === 201)).toHaveLength(10);
+    expect(statuses.filter((s) => s === 413)).toHaveLength(10);
+    expect(stats.data?.data).toMatchObject({ total_keys: 11, total_size_bytes: 50 * MIB, used_percentage: 100 });
+  });
+
+  it('tokens: 20 concurrent creates with one alias give 1 x 201; 50 distinct add-realms leave 50, 50 identical leave 1', async () => {
+    const creates = await Promise.all(Array.from({ length: 20 }, (_, i) => apis[i % 2].authTokens.create({ data: { alias: 'Shared alias' } })));
+    const created = creates.filter((r) => r.response.status === 201);
+    const realms = Array.from({ length: 50 }, (_, i) => `6680${i.toString(16).padStart(20, '0')}`);
+    const id = created[0].data!.data.id;
+    await Promise.all(realms.map((realm_id, i) => apis[i % 2].authTokens.addRealm({ id, data: { realm_id } })));
+    const distinct = (await apis[0].authTokens.get({ id })).data!.data.realm_ids;
+    const other = (await apis[0].authTokens.create({ data: { alias: 'Identical' } })).data!.data.id;
+    await Promise.all(Array.from({ length: 50 }, (_, i) => apis[i % 2].authTokens.addRealm({ id: other, data: { realm_id: realms[0] } })));
+    const identical = (await apis[1].authTokens.get({ id: other })).data!.data.realm_ids;
+    console.log(`two processes: alias race ${created.length} x 201 / ${creates.length - created.length} x 409; realms ${distinct.length} distinct, ${identical.length} identical`);
+    expect(created).toHaveLength(1);
+    expect(creates.filter((r) => r.error?.code === 'DUPLICATE_ALIAS')).toHaveLength(19);
+    expect(new Set(distinct)).toEqual(new Set(realms));
+    expect(identical).toEqual([realms[0]]);
+  });
+
+  it('data written through one process is read through the other, and survives a restart', async () => {
+    await apis[0].vault.clear();
+    expect((await apis[0].vault.set({ key: 'shared', data: { value: 'from process A' } })).response.status).toBe(201);
+    expect((await apis[1].vault.get({ key: 'shared' })).data?.data.value).toBe('from process A');
+    children[0].kill('SIGTERM');
+    await new Promise((resolve) => children[0].once('exit', resolve));
+    const restarted = createHoodyClient({ baseUrl: await startProcess(schema), token }).api;
+    expect((await restarted.vault.get({ key: 'shared' })).data?.data.value).toBe('from process A');
+    expect((await restarted.authTokens.list()).data?.metadata.total).toBe(2);
+  });
+});
+
+if (!DATABASE_URL) it.skip(POSTGRES_SKIP_REASON, () => {});
