@@ -7,7 +7,8 @@ import { loadConfig } from './config.js';
 import { createApp } from './http/app.js';
 import { createLogger } from './log.js';
 import { sessionKey, signSessionJwt } from './auth/session-jwt.js';
-import { loadSpec } from './spec/operations.js';
+import { existsSync, readFileSync } from 'node:fs';
+import { DOCS_SITE_PATH, loadSpec } from './spec/operations.js';
 import { createStore } from './store/create-store.js';
 import { demoData, DEMO_USERS } from './store/demo-data.js';
 import { startRetentionJob } from './store/retention.js';
@@ -20,7 +21,8 @@ async function main() {
   const store = await createStore(config);
   if (config.seedDemo) await store.seed(demoData());
   logger.info('store ready', { store: config.store, seeded: config.seedDemo });
-  const app = await createApp({ spec: loadSpec(), store, config, logger });
+  const docsHtml = existsSync(DOCS_SITE_PATH) ? readFileSync(DOCS_SITE_PATH, 'utf8') : undefined;
+  const app = await createApp({ spec: loadSpec(), store, config, logger, docsHtml });
 
   const server = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, (info) => {
     const url = `http://${info.address.includes(':') ? `[${info.address}]` : info.address}:${info.port}`;
@@ -47,7 +49,7 @@ async function main() {
 
 async function printDemoCredentials(url: string, jwtSecret: string) {
   const key = sessionKey(jwtSecret);
-  const lines = [`Hoody API on ${url} (spec: ${url}/openapi.json). Demo session JWTs, valid 24 h:`];
+  const lines = [`Hoody API on ${url} (reference: ${url}/docs, spec: ${url}/openapi.json). Demo session JWTs, valid 24 h:`];
   for (const [username, { id }] of Object.entries(DEMO_USERS)) lines.push(`  ${username.padEnd(11)} ${await signSessionJwt(key, id)}`);
   lines.push(`Try: curl -H "Authorization: Bearer <jwt>" ${url}/api/v1/users/${DEMO_USERS.john_doe.id}`);
   process.stdout.write(lines.join('\n') + '\n');

@@ -25,6 +25,8 @@ export type AppDeps = {
   clock?: () => Date;
   /** A validator already compiled for this spec (compiling takes about a second; tests share one). */
   validator?: SpecValidator;
+  /** The HTML reference (docs/site/index.html), served at GET /docs. */
+  docsHtml?: string;
 };
 
 const toHonoPath = (path: string) => path.replace(/\{([^}]+)\}/g, ':$1');
@@ -106,6 +108,13 @@ export async function createApp(deps: AppDeps): Promise<Hono> {
   }
 
   app.get('/openapi.json', (c) => c.json(deps.spec));
+  // Browsers ask for it on every page; an empty answer keeps their consoles clean.
+  app.get('/favicon.ico', (c) => c.body(null, 204));
+  app.get('/docs', (c) =>
+    deps.docsHtml === undefined
+      ? c.json(envelope(404, 'NOT_FOUND', 'The HTML reference is not built: run npm run docs'), 404)
+      : c.html(deps.docsHtml),
+  );
   app.notFound((c) => c.json(envelope(404, 'NOT_FOUND', `No operation at ${c.req.method} ${new URL(c.req.url).pathname}`), 404));
   app.onError((failure, c) => {
     deps.logger.error('unexpected failure', { path: new URL(c.req.url).pathname, error: failure.stack ?? String(failure) });

@@ -2,34 +2,21 @@
  * Two server processes on one PostgreSQL database stay consistent: concurrent writes through both hit the same
  * atomic statements. Real processes, real ports on 127.0.0.1; each prints its figures.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createHoodyClient, type HoodyApi } from '../../src/sdk/index.js';
 import { sessionKey, signSessionJwt } from '../../src/auth/session-jwt.js';
 import { DEMO_USERS } from '../../src/store/demo-data.js';
-import { ROOT } from '../support/cli.js';
+import { startServerProcess, type ServerProcess } from '../support/process.js';
 import { DATABASE_URL, freshSchema, POSTGRES_SKIP_REASON } from '../support/postgres.js';
 
 const JWT_SECRET = 'two-processes-secret-two-processes-secret';
 const MIB = 1_048_576;
-const children: ChildProcess[] = [];
+const servers: ServerProcess[] = [];
 
 async function startProcess(schema: string): Promise<string> {
-  const child = spawn(`${ROOT}node_modules/.bin/tsx`, ['src/main.ts'], {
-    cwd: ROOT,
-    env: { ...process.env, STORE: 'postgres', DATABASE_URL, DATABASE_SCHEMA: schema, SEED: 'demo', PORT: '0', JWT_SECRET, LOG_LEVEL: 'info' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  children.push(child);
-  let output = '';
-  child.stdout!.on('data', (chunk) => (output += chunk));
-  child.stderr!.on('data', (chunk) => (output += chunk));
-  const deadline = Date.now() + 30_000;
-  while (!/"msg":"listening","url":"([^"]+)"/.test(output)) {
-    if (Date.now() > deadline || child.exitCode !== null) throw new Error(`server did not start: ${output}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-  return output.match(/"msg":"listening","url":"([^"]+)"/)![1];
+  const server = await startServerProcess({ STORE: 'postgres', DATABASE_URL, DATABASE_SCHEMA: schema, SEED: 'demo', JWT_SECRET });
+  servers.push(server);
+  return server.url;
 }
 
 describe.skipIf(!DATABASE_URL)('two server processes on one database', () => {
@@ -42,7 +29,9 @@ describe.skipIf(!DATABASE_URL)('two server processes on one database', () => {
     token = await signSessionJwt(sessionKey(JWT_SECRET), DEMO_USERS.jane_roe.id);
     apis = urls.map((baseUrl) => createHoodyClient({ baseUrl, token }).api);
   });
-  afterAll(() => children.forEach((child) => child.kill('SIGTERM')));
+  afterAll(async () => {
+    await Promise.all(servers.map((server) => server.stop()));
+  });
 
   it('vault: with 40 MB used, 20 concurrent 1 MB writes through both give exactly 10 x 201 and 10 x 413', async () => {
     expect((await apis[0].vault.set({ key: 'base', data: { value: 'x'.repeat(40 * MIB) } })).response.status).toBe(201);
@@ -76,8 +65,7 @@ describe.skipIf(!DATABASE_URL)('two server processes on one database', () => {
     await apis[0].vault.clear();
     expect((await apis[0].vault.set({ key: 'shared', data: { value: 'from process A' } })).response.status).toBe(201);
     expect((await apis[1].vault.get({ key: 'shared' })).data?.data.value).toBe('from process A');
-    children[0].kill('SIGTERM');
-    await new Promise((resolve) => children[0].once('exit', resolve));
+    expect(await servers[0].stop()).toBe(0);
     const restarted = createHoodyClient({ baseUrl: await startProcess(schema), token }).api;
     expect((await restarted.vault.get({ key: 'shared' })).data?.data.value).toBe('from process A');
     expect((await restarted.authTokens.list()).data?.metadata.total).toBe(2);

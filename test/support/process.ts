@@ -1,0 +1,39 @@
+/** Starts `src/main.ts` as a real process on a free port of 127.0.0.1, for tests whose subject is the network. */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { ROOT } from './cli.js';
+
+export type ServerProcess = { child: ChildProcess; url: string; output: () => string; stop: () => Promise<number | null> };
+
+export function spawnServer(env: Record<string, string | undefined>): { child: ChildProcess; output: () => string } {
+  const child = spawn(`${ROOT}node_modules/.bin/tsx`, ['src/main.ts'], {
+    cwd: ROOT,
+    env: { ...process.env, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let text = '';
+  child.stdout!.on('data', (chunk) => (text += chunk));
+  child.stderr!.on('data', (chunk) => (text += chunk));
+  return { child, output: () => text };
+}
+
+/** Spawns the server and waits (bounded) until it listens and, with the demo data, has printed its JWTs. */
+export async function startServerProcess(env: Record<string, string | undefined> = {}, timeoutMs = 30_000): Promise<ServerProcess> {
+  const { child, output } = spawnServer(env);
+  const ready = () => /"msg":"listening"/.test(output()) && (env.STORE === 'postgres' && env.SEED !== 'demo' ? true : output().includes('Try: curl'));
+  const deadline = Date.now() + timeoutMs;
+  while (!ready()) {
+    if (Date.now() > deadline || child.exitCode !== null) {
+      child.kill('SIGKILL');
+      throw new Error(`server did not start: ${output()}`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  const url = output().match(/"msg":"listening","url":"([^"]+)"/)![1];
+  const stop = async () => {
+    if (child.exitCode !== null) return child.exitCode;
+    const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+    child.kill('SIGTERM');
+    return exited;
+  };
+  return { child, url, output, stop };
+}
