@@ -6,12 +6,12 @@ import { ApiError } from '../errors.js';
 import type { Caller } from '../handlers/context.js';
 import type { Store } from '../store/types.js';
 import { digestApiToken, digestsEqual, isWellFormedApiToken, looksLikeApiToken } from './api-tokens.js';
-import { verifySessionJwt } from './session-jwt.js';
+import type { SessionVerifier } from './session-jwt.js';
 
 const invalid = () => new ApiError(401, 'INVALID_TOKEN', 'Invalid authentication token');
 const expired = () => new ApiError(401, 'TOKEN_EXPIRED', 'Authentication token expired');
 
-export async function authenticate(header: string | undefined, store: Store, jwtKey: Uint8Array, now: Date): Promise<Caller> {
+export async function authenticate(header: string | undefined, store: Store, sessions: SessionVerifier, now: Date): Promise<Caller> {
   if (!header) throw new ApiError(401, 'MISSING_TOKEN', 'Authentication token required');
   const match = /^Bearer +([^\s]+) *$/i.exec(header);
   if (!match) throw new ApiError(401, 'UNAUTHORIZED', 'Authentication required');
@@ -28,7 +28,7 @@ export async function authenticate(header: string | undefined, store: Store, jwt
     return { user, token };
   }
 
-  const verdict = await verifySessionJwt(jwtKey, credential);
+  const verdict = await sessions.verify(credential, now.getTime());
   if (!verdict.ok) throw verdict.reason === 'expired' ? expired() : invalid();
   const user = await store.getUser(verdict.userId);
   if (!user) throw invalid();

@@ -13,7 +13,7 @@ import { listOperations, type OpenApiDocument, type SpecOperation } from '../spe
 import { readPolicy } from '../spec/policy.js';
 import type { Store } from '../store/types.js';
 import { normaliseIp } from '../auth/ip-allowlist.js';
-import { sessionKey } from '../auth/session-jwt.js';
+import { SessionVerifier } from '../auth/session-jwt.js';
 import type { SpecValidator } from '../pipeline/types.js';
 import { createSpecValidator } from './spec-validator.js';
 
@@ -60,7 +60,7 @@ export async function createApp(deps: AppDeps): Promise<Hono> {
     store: deps.store,
     policy,
     validator: deps.validator ?? (await createSpecValidator(deps.spec)),
-    jwtKey: sessionKey(deps.config.jwtSecret),
+    sessions: new SessionVerifier(deps.config.jwtSecret),
     logger: deps.logger,
     validateResponses: deps.config.validateResponses,
     clock: deps.clock ?? (() => new Date()),

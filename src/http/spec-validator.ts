@@ -2,8 +2,11 @@
  * Request and response validation with openapi-backend, configured for OpenAPI 3.1: Ajv's 2020-12 dialect with
  * formats and the spec's own keywords (src/spec/ajv.ts) through `customizeAjv`, strict, every validator compiled once
  * at start. Its 3.0 document check is skipped (it rejects 3.1 `type` arrays; Redocly lints the spec instead).
- * Requests are validated against the operation the HTTP router already matched, so openapi-backend's own
- * per-request route matching never runs.
+ *
+ * Per request, only openapi-backend's compiled validators run, fed with what the HTTP router already parsed (the
+ * matched operation, its path parameters, the query). Its `validateRequest` would also run its own router's
+ * `parseRequest` (the path template recompiled, the query deep-cloned, cookies parsed) on every call; see
+ * ARCHITECTURE.md for what that cost.
  */
 import { OpenAPIBackend, type Document, type Operation } from 'openapi-backend';
 import type { Options } from 'ajv';
@@ -32,19 +35,35 @@ export async function createSpecValidator(spec: OpenApiDocument): Promise<SpecVa
   await backend.init();
   const operations = new Map<string, Operation>(backend.getOperations().map((operation) => [operation.operationId!, operation]));
 
+  const requestValidators = new Map([...operations.keys()].map((id) => [id, backend.validator.getRequestValidatorsForOperation(id) ?? []]));
+
   return {
     validateRequest(operationId, request) {
-      const operation = operations.get(operationId)!;
-      const result = backend.validateRequest(
-        { method: request.method, path: request.path, query: request.rawQuery, headers: request.headers as Record<string, string>, body: request.body },
-        operation,
-      );
-      if (!result.valid) return { valid: false, issues: (result.errors ?? []) as ValidationIssue[] };
-      return { valid: true, params: (result.coerced.params ?? {}) as Record<string, unknown>, query: (result.coerced.query ?? {}) as Record<string, unknown> };
+      // The shape openapi-backend's compiled validators expect; the params validator coerces path and query values
+      // in place (`limit=10` becomes 10).
+      const parameters: Record<string, unknown> = { path: { ...request.params }, query: parseQuery(request.rawQuery), header: request.headers, cookie: {} };
+      if (request.body !== undefined) parameters.requestBody = request.body;
+      const issues: ValidationIssue[] = [];
+      for (const validate of requestValidators.get(operationId)!) {
+        if (!validate(parameters)) issues.push(...((validate.errors ?? []) as ValidationIssue[]));
+      }
+      if (issues.length) return { valid: false, issues };
+      return { valid: true, params: parameters.path as Record<string, unknown>, query: parameters.query as Record<string, unknown> };
     },
     validateResponse(operationId, status, body) {
       const result = backend.validateResponse(body, operations.get(operationId)!, status);
       return (result.errors ?? []) as ValidationIssue[];
     },
   };
+}
+
+/** `a=1&b=2&b=3` -> `{ a: '1', b: ['2', '3'] }` (a repeated name becomes an array, which the schemas refuse). */
+function parseQuery(rawQuery: string): Record<string, string | string[]> {
+  const query: Record<string, string | string[]> = {};
+  if (!rawQuery) return query;
+  for (const [name, value] of new URLSearchParams(rawQuery)) {
+    const previous = query[name];
+    query[name] = previous === undefined ? value : Array.isArray(previous) ? [...previous, value] : [previous, value];
+  }
+  return query;
 }

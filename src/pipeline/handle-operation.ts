@@ -5,6 +5,7 @@
  * Every failure becomes the error envelope with a code the spec lists for the operation.
  */
 import { authenticate, grants } from '../auth/authenticate.js';
+import type { SessionVerifier } from '../auth/session-jwt.js';
 import { ipAllowed } from '../auth/ip-allowlist.js';
 import { matchTotp } from '../auth/totp.js';
 import { newId } from '../domain/ids.js';
@@ -21,7 +22,7 @@ export type PipelineDeps = {
   store: Store;
   policy: SpecPolicy;
   validator: SpecValidator;
-  jwtKey: Uint8Array;
+  sessions: SessionVerifier;
   logger: Logger;
   validateResponses: boolean;
   clock: () => Date;
@@ -66,7 +67,7 @@ export async function handleOperation(request: PlainRequest, deps: PipelineDeps)
   let response: PlainResponse;
 
   try {
-    caller = await authenticate(request.headers.authorization, deps.store, deps.jwtKey, now);
+    caller = await authenticate(request.headers.authorization, deps.store, deps.sessions, now);
     const token = caller.token;
     if (token && !ipAllowed(token.ip_whitelist, request.ip)) throw new ApiError(403, 'IP_NOT_ALLOWED', 'IP address not allowed');
     if (token) await deps.store.recordTokenUse(token.id, now.toISOString(), request.ip);
@@ -81,7 +82,7 @@ export async function handleOperation(request: PlainRequest, deps: PipelineDeps)
     if (token && policy.vaultAccess && !token.vault_access) throw new ApiError(403, 'INSUFFICIENT_PERMISSIONS', 'This token has no vault access');
 
     const body = parseBody(request);
-    const validated = deps.validator.validateRequest(request.operationId, { method: request.method, path: request.path, rawQuery: request.rawQuery, headers: request.headers, body });
+    const validated = deps.validator.validateRequest(request.operationId, { params: request.params, rawQuery: request.rawQuery, headers: request.headers, body });
     if (!validated.valid) throw validationError(validated.issues, policy);
 
     realmId = activeRealm(policy, validated.query, request.headers.host);
@@ -92,7 +93,7 @@ export async function handleOperation(request: PlainRequest, deps: PipelineDeps)
     if (policy.otpForSession && !token && caller.user.totp_secret) await checkOtp(deps.store, caller, body, now);
 
     const context: HandlerContext = { store: deps.store, caller, realmId, now, ip: request.ip, templates: deps.policy.templates };
-    const handler = handlers[request.operationId as keyof typeof handlers] as (input: object, context: HandlerContext) => Promise<PlainResponse>;
+    const handler = handlers[policy.handler as keyof typeof handlers] as (input: object, context: HandlerContext) => Promise<PlainResponse>;
     response = await handler({ params: validated.params, query: validated.query, body }, context);
   } catch (failure) {
     if (failure instanceof ApiError) {

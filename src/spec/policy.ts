@@ -8,6 +8,8 @@ import type { PermissionMap } from '../store/types.js';
 
 export type OperationPolicy = {
   operationId: string;
+  /** The handler that serves it: its operationId, or `x-handler` where operations share one (benchmark copies). */
+  handler: string;
   method: string;
   path: string;
   /** `resource.action` a token needs, or null for none. */
@@ -40,6 +42,7 @@ export function readPolicy(spec: OpenApiDocument): SpecPolicy {
     }
     operations.set(op.operationId, {
       operationId: op.operationId,
+      handler: o['x-handler'] ?? op.operationId,
       method: op.method,
       path: op.path,
       permission: o['x-permission'] ?? null,

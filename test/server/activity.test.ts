@@ -26,12 +26,15 @@ describe('activity.list', () => {
   it('filters by status, errors_only, method, realm and dates, and paginates', async () => {
     let now = new Date('2030-03-10T12:00:00Z');
     const server = await startTestServer({ clock: () => now });
-    const api = await server.as('jane_roe');
+    // Session JWTs live 24 hours: each simulated day gets a fresh one.
+    let api = await server.as('jane_roe');
     for (let i = 0; i < 5; i += 1) await api.users.get({ id: DEMO_USERS.jane_roe.id });
     now = new Date('2030-03-11T12:00:00Z');
+    api = await server.as('jane_roe');
     await api.users.get({ id: DEMO_USERS.john_doe.id }); // 403
     await api.vault.set({ key: 'k', realm_id: realmA, data: { value: 'v' } }); // 201
     now = new Date('2030-03-12T12:00:00Z');
+    api = await server.as('jane_roe');
 
     const all = await api.activity.list({ limit: 2 });
     expect(all.data?.metadata).toEqual({ total: 7, page: 1, limit: 2, pages: 4 });
@@ -49,9 +52,9 @@ describe('activity.list', () => {
   it('keeps 30 days', async () => {
     let now = new Date('2030-01-01T00:00:00Z');
     const server = await startTestServer({ clock: () => now });
-    const api = await server.as('jane_roe');
-    await api.users.get({ id: DEMO_USERS.jane_roe.id });
+    await (await server.as('jane_roe')).users.get({ id: DEMO_USERS.jane_roe.id });
     now = new Date('2030-02-15T00:00:00Z');
+    const api = await server.as('jane_roe');
     expect((await api.activity.list()).data?.metadata.total).toBe(0);
     expect((await api.activity.getStats()).data?.data.total_records).toBe(1);
   });

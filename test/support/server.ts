@@ -37,6 +37,7 @@ export async function startTestServer(options: { store?: Store; clock?: () => Da
     validator: await (sharedValidator ??= createSpecValidator(spec)),
   });
   const key = sessionKey(JWT_SECRET);
+  const now = () => (options.clock ? options.clock().getTime() : Date.now());
 
   /** A fetch into the app that records (operation, status, code) for the coverage report. */
   const fetch = async (request: Request) => {
@@ -50,15 +51,16 @@ export async function startTestServer(options: { store?: Store; clock?: () => Da
     store,
     logLines,
     fetch: fetch as unknown as typeof globalThis.fetch,
-    jwtFor: (user: DemoUser, lifetimeSeconds?: number) => signSessionJwt(key, DEMO_USERS[user].id, lifetimeSeconds),
+    // Session JWTs are issued at the server's clock, so that tests with a fake clock get live ones.
+    jwtFor: (user: DemoUser, lifetimeSeconds?: number) => signSessionJwt(key, DEMO_USERS[user].id, lifetimeSeconds, now()),
     /** The SDK as a demo user (session JWT), or with any credential. */
     async as(who: DemoUser | { token: string | undefined }, options: { headers?: Record<string, string>; baseUrl?: string } = {}) {
-      const token = typeof who === 'string' ? await signSessionJwt(key, DEMO_USERS[who].id) : who.token;
+      const token = typeof who === 'string' ? await signSessionJwt(key, DEMO_USERS[who].id, undefined, now()) : who.token;
       return createHoodyClient({ baseUrl: options.baseUrl ?? 'http://localhost', token, fetch: fetch as unknown as typeof globalThis.fetch, headers: options.headers }).api;
     },
     /** Creates an API token for a demo user through the API and answers its plain value and record. */
     async token(owner: DemoUser, fields: Record<string, unknown> = {}) {
-      const api = createHoodyClient({ baseUrl: 'http://localhost', token: await signSessionJwt(key, DEMO_USERS[owner].id), fetch: fetch as unknown as typeof globalThis.fetch }).api;
+      const api = createHoodyClient({ baseUrl: 'http://localhost', token: await signSessionJwt(key, DEMO_USERS[owner].id, undefined, now()), fetch: fetch as unknown as typeof globalThis.fetch }).api;
       const { data, error } = await api.authTokens.create({ data: { permission_template: 'full_access', vault_access: true, ...fields } as never });
       if (!data) throw new Error(`cannot create token: ${JSON.stringify(error)}`);
       return data.data;

@@ -1,15 +1,24 @@
 /**
  * The in-memory Store: the embedded default. Every method does its reads and writes synchronously between two
- * awaits, so each is atomic under concurrent requests, as the interface requires. Records are copied in and out so
- * that no caller can change stored state by mutating what it got.
+ * awaits, so each is atomic under concurrent requests, as the interface requires. Stored records are deep-frozen
+ * copies, replaced (never changed) on update, so reads can hand them out without copying and no caller can change
+ * stored state through what it got.
  */
 import type {
   ActivityFilter, ActivityRecord, ContainerRecord, Page, ProjectRecord, Provisioning, RealmUsage, SeedData, ServerRecord,
   Store, TokenChanges, TokenConflict, TokenRecord, UserChanges, UserRecord, VaultRecord,
 } from '../types.js';
 
-const copy = <T>(value: T): T => structuredClone(value);
-const paginate = <T>(items: T[], page: number, limit: number): Page<T> => ({ items: items.slice((page - 1) * limit, page * limit).map(copy), total: items.length });
+function deepFreeze<T>(value: T): T {
+  if (value && typeof value === 'object' && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const inner of Object.values(value)) deepFreeze(inner);
+  }
+  return value;
+}
+/** An immutable copy of what a caller handed in. */
+const copy = <T>(value: T): T => deepFreeze(structuredClone(value));
+const paginate = <T>(items: T[], page: number, limit: number): Page<T> => ({ items: items.slice((page - 1) * limit, page * limit), total: items.length });
 const vaultId = (userId: string, realmId: string, key: string) => `${userId}\u0000${realmId}\u0000${key}`;
 
 export class MemoryStore implements Store {
@@ -17,7 +26,8 @@ export class MemoryStore implements Store {
   private otpSteps = new Map<string, number>();
   private tokens = new Map<string, TokenRecord>();
   private tokensByDigest = new Map<string, string>();
-  private activity: ActivityRecord[] = [];
+  /** Per user, in the order recorded (time order), so a user's listing never scans other users' entries. */
+  private activity = new Map<string, ActivityRecord[]>();
   private vault = new Map<string, VaultRecord>();
   private vaultTotals = new Map<string, number>();
   private servers: ServerRecord[] = [];
@@ -26,18 +36,17 @@ export class MemoryStore implements Store {
   private provisioned = new Map<string, Provisioning>();
 
   async getUser(id: string) {
-    const user = this.users.get(id);
-    return user && copy(user);
+    return this.users.get(id);
   }
 
   async updateUser(id: string, changes: UserChanges, guard: { expectedPasswordHash?: string } = {}) {
     const user = this.users.get(id);
     if (!user) return 'NOT_FOUND' as const;
     if (guard.expectedPasswordHash !== undefined && user.password_hash !== guard.expectedPasswordHash) return 'PASSWORD_CHANGED' as const;
-    const next = { ...user, ...copy(changes), updated_at: new Date().toISOString() };
+    const next = copy({ ...user, ...changes, updated_at: new Date().toISOString() });
     if (next.is_admin && next.is_banned) return 'CANNOT_BAN_ADMIN' as const;
     this.users.set(id, next);
-    return copy(next);
+    return next;
   }
 
   async consumeOtpStep(userId: string, step: number) {
@@ -48,36 +57,47 @@ export class MemoryStore implements Store {
 
   async provision(userId: string, create: Provisioning) {
     const existing = this.provisioned.get(userId);
-    if (existing) return { provisioning: copy(existing), created: false };
-    this.provisioned.set(userId, copy(create));
-    this.servers.push(copy(create.server));
-    this.projects.push(copy(create.project));
-    this.containers.push(copy(create.container));
-    return { provisioning: copy(create), created: true };
+    if (existing) return { provisioning: existing, created: false };
+    const stored = copy(create);
+    this.provisioned.set(userId, stored);
+    this.servers.push(stored.server);
+    this.projects.push(stored.project);
+    this.containers.push(stored.container);
+    return { provisioning: stored, created: true };
   }
 
   async appendActivity(entry: ActivityRecord) {
-    this.activity.push(copy(entry));
+    const entries = this.activity.get(entry.user_id) ?? [];
+    this.activity.set(entry.user_id, entries);
+    // Kept sorted by time (ties in arrival order): entries nearly always arrive in order, so this is an append.
+    const at = entries.length && entries[entries.length - 1].created_at > entry.created_at ? firstAfter(entries, entry.created_at) : entries.length;
+    entries.splice(at, 0, Object.freeze({ ...entry }));
   }
 
   async listActivity(userId: string, filter: ActivityFilter, page: number, limit: number) {
-    const matches = this.activity.filter(
-      (entry) =>
-        entry.user_id === userId &&
-        entry.created_at >= filter.since &&
-        (filter.startDate === undefined || entry.created_at >= filter.startDate) &&
-        (filter.endDate === undefined || entry.created_at <= filter.endDate) &&
-        (filter.minStatus === undefined || entry.status_code >= filter.minStatus) &&
-        (filter.maxStatus === undefined || entry.status_code <= filter.maxStatus) &&
-        (filter.method === undefined || entry.method === filter.method) &&
-        (filter.realmId === undefined || entry.realm_id === filter.realmId),
-    );
-    // Appended in time order; newest first is the reverse (ties keep insertion order reversed).
-    return paginate(matches.reverse(), page, limit);
+    const entries = this.activity.get(userId) ?? [];
+    const from = firstAtOrAfter(entries, filter.startDate && filter.startDate > filter.since ? filter.startDate : filter.since);
+    const to = filter.endDate === undefined ? entries.length : firstAfter(entries, filter.endDate);
+    const matches = (entry: ActivityRecord) =>
+      (filter.minStatus === undefined || entry.status_code >= filter.minStatus) &&
+      (filter.maxStatus === undefined || entry.status_code <= filter.maxStatus) &&
+      (filter.method === undefined || entry.method === filter.method) &&
+      (filter.realmId === undefined || entry.realm_id === filter.realmId);
+    const skip = (page - 1) * limit;
+    const items: ActivityRecord[] = [];
+    let total = 0;
+    // Newest first: walk the time range backwards, keeping only the page's items.
+    for (let i = to - 1; i >= from; i -= 1) {
+      if (!matches(entries[i])) continue;
+      if (total >= skip && items.length < limit) items.push(entries[i]);
+      total += 1;
+    }
+    return { items, total };
   }
 
   async activityStats(userId: string, since: string) {
-    const mine = this.activity.filter((entry) => entry.user_id === userId && entry.created_at >= since);
+    const entries = this.activity.get(userId) ?? [];
+    const mine = entries.slice(firstAtOrAfter(entries, since));
     const times = mine.map((entry) => entry.created_at).sort();
     return {
       totalRecords: mine.length,
@@ -89,13 +109,17 @@ export class MemoryStore implements Store {
 
   async purgeActivity(before: string, batchSize: number) {
     let removed = 0;
-    this.activity = this.activity.filter((entry) => {
-      if (removed < batchSize && entry.created_at < before) {
-        removed += 1;
-        return false;
-      }
-      return true;
-    });
+    for (const [userId, entries] of this.activity) {
+      if (removed >= batchSize) break;
+      const kept = entries.filter((entry) => {
+        if (removed < batchSize && entry.created_at < before) {
+          removed += 1;
+          return false;
+        }
+        return true;
+      });
+      this.activity.set(userId, kept);
+    }
     return removed;
   }
 
@@ -105,8 +129,7 @@ export class MemoryStore implements Store {
   }
 
   async getVault(userId: string, realmId: string, key: string) {
-    const entry = this.vault.get(vaultId(userId, realmId, key));
-    return entry && copy(entry);
+    return this.vault.get(vaultId(userId, realmId, key));
   }
 
   async setVault(entry: VaultRecord, limitBytes: number) {
@@ -115,10 +138,10 @@ export class MemoryStore implements Store {
     const total = this.vaultTotals.get(entry.user_id) ?? 0;
     const nextTotal = total - (previous?.size_bytes ?? 0) + entry.size_bytes;
     if (nextTotal > limitBytes) return 'VAULT_LIMIT_EXCEEDED' as const;
-    const stored = { ...copy(entry), created_at: previous?.created_at ?? entry.created_at };
+    const stored = copy({ ...entry, created_at: previous?.created_at ?? entry.created_at });
     this.vault.set(id, stored);
     this.vaultTotals.set(entry.user_id, nextTotal);
-    return { entry: copy(stored), created: !previous };
+    return { entry: stored, created: !previous };
   }
 
   async deleteVault(userId: string, realmId: string, key: string) {
@@ -168,18 +191,16 @@ export class MemoryStore implements Store {
 
   async getToken(userId: string, id: string) {
     const token = this.tokens.get(id);
-    return token && token.user_id === userId ? copy(token) : undefined;
+    return token && token.user_id === userId ? token : undefined;
   }
 
   async findTokenByDigest(digest: string) {
     const id = this.tokensByDigest.get(digest);
-    const token = id ? this.tokens.get(id) : undefined;
-    return token && copy(token);
+    return id ? this.tokens.get(id) : undefined;
   }
 
   async findTokenByPublicKey(publicKey: string, now: string) {
-    const token = [...this.tokens.values()].find((t) => t.public_key === publicKey && t.is_enabled && (t.expires_at === null || t.expires_at > now));
-    return token && copy(token);
+    return [...this.tokens.values()].find((t) => t.public_key === publicKey && t.is_enabled && (t.expires_at === null || t.expires_at > now));
   }
 
   private conflict(userId: string, alias: string | undefined, publicKey: string | null | undefined, exceptId?: string): TokenConflict | undefined {
@@ -195,10 +216,10 @@ export class MemoryStore implements Store {
     if (token.public_key && this.conflict(token.user_id, undefined, token.public_key)) return 'PUBLIC_KEY_IN_USE' as const;
     const alias = aliasCandidates.find((candidate) => !this.conflict(token.user_id, candidate, undefined));
     if (alias === undefined) return 'DUPLICATE_ALIAS' as const;
-    const stored: TokenRecord = { ...copy(token), alias };
+    const stored: TokenRecord = copy({ ...token, alias });
     this.tokens.set(stored.id, stored);
     this.tokensByDigest.set(stored.token_digest, stored.id);
-    return copy(stored);
+    return stored;
   }
 
   async updateToken(userId: string, id: string, changes: TokenChanges, now: string) {
@@ -206,9 +227,9 @@ export class MemoryStore implements Store {
     if (!token || token.user_id !== userId) return 'NOT_FOUND' as const;
     const conflict = this.conflict(userId, changes.alias, changes.public_key, id);
     if (conflict) return conflict;
-    const next = { ...token, ...copy(changes), updated_at: now };
+    const next = copy({ ...token, ...changes, updated_at: now });
     this.tokens.set(id, next);
-    return copy(next);
+    return next;
   }
 
   async deleteToken(userId: string, id: string) {
@@ -222,20 +243,20 @@ export class MemoryStore implements Store {
   async addTokenRealm(userId: string, id: string, realmId: string, now: string) {
     const token = this.tokens.get(id);
     if (!token || token.user_id !== userId) return undefined;
-    if (!token.realm_ids.includes(realmId)) this.tokens.set(id, { ...token, realm_ids: [...token.realm_ids, realmId], updated_at: now });
-    return copy(this.tokens.get(id)!);
+    if (!token.realm_ids.includes(realmId)) this.tokens.set(id, copy({ ...token, realm_ids: [...token.realm_ids, realmId], updated_at: now }));
+    return this.tokens.get(id)!;
   }
 
   async removeTokenRealm(userId: string, id: string, realmId: string, now: string) {
     const token = this.tokens.get(id);
     if (!token || token.user_id !== userId) return undefined;
-    if (token.realm_ids.includes(realmId)) this.tokens.set(id, { ...token, realm_ids: token.realm_ids.filter((r) => r !== realmId), updated_at: now });
-    return copy(this.tokens.get(id)!);
+    if (token.realm_ids.includes(realmId)) this.tokens.set(id, copy({ ...token, realm_ids: token.realm_ids.filter((r) => r !== realmId), updated_at: now }));
+    return this.tokens.get(id)!;
   }
 
   async recordTokenUse(id: string, at: string, ip: string) {
     const token = this.tokens.get(id);
-    if (token) this.tokens.set(id, { ...token, last_used_at: at, last_used_ip: ip });
+    if (token) this.tokens.set(id, Object.freeze({ ...token, last_used_at: at, last_used_ip: ip }));
   }
 
   async seed(data: SeedData) {
@@ -248,4 +269,28 @@ export class MemoryStore implements Store {
   }
 
   async close() {}
+}
+
+/** The index of the first entry at or after `time` in a time-sorted list. */
+function firstAtOrAfter(entries: ActivityRecord[], time: string): number {
+  let low = 0;
+  let high = entries.length;
+  while (low < high) {
+    const middle = (low + high) >>> 1;
+    if (entries[middle].created_at < time) low = middle + 1;
+    else high = middle;
+  }
+  return low;
+}
+
+/** The index of the first entry strictly after `time` in a time-sorted list. */
+function firstAfter(entries: ActivityRecord[], time: string): number {
+  let low = 0;
+  let high = entries.length;
+  while (low < high) {
+    const middle = (low + high) >>> 1;
+    if (entries[middle].created_at <= time) low = middle + 1;
+    else high = middle;
+  }
+  return low;
 }

@@ -1,0 +1,248 @@
+/**
+ * `npm run bench`: load-tests each target on 127.0.0.1 for a fixed, bounded time and prints one table (also
+ * written to bench/results.json): requests/s, p50, p99 and peak RSS per row, with each row's ratio to the bare-Hono
+ * ceiling of the same run. Targets run pinned to core 0 (`taskset`), the load generator (autocannon, in this
+ * process) on core 1. Also: spawn-to-first-answer times, `npm run generate` time, and the activity-list query time
+ * at 1,000,000 rows on PostgreSQL. The PostgreSQL rows run when DATABASE_URL is set. Nothing here asserts a timing.
+ */
+import autocannon from 'autocannon';
+import { execFileSync, execSync, spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { PostgresStore } from '../src/store/postgres/index.js';
+
+const root = resolve(import.meta.dirname, '..');
+const WARMUP_S = Number(process.env.BENCH_WARMUP_S ?? 2);
+const DURATION_S = Number(process.env.BENCH_DURATION_S ?? 5);
+const CONNECTIONS = 50;
+const JOHN = '507f1f77bcf86cd799439011';
+const DATABASE_URL = process.env.DATABASE_URL;
+const canPin = (() => {
+  try {
+    execFileSync('taskset', ['-cp', '1', String(process.pid)], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
+})();
+
+type Target = { url: string; jwt: string; token: string; child: ChildProcess; spawnToFirstAnswerMs: number };
+type Row = { target: string; operation: string; requestsPerSecond: number; p50Ms: number; p99Ms: number; peakRssMb: number; ratioToCeiling?: number };
+type Request = { method: 'GET' | 'PATCH'; path: string; auth: 'jwt' | 'token' | 'none'; body?: unknown };
+
+const OPERATIONS: Record<string, Request> = {
+  'users.get (JWT)': { method: 'GET', path: `/api/v1/users/${JOHN}`, auth: 'jwt' },
+  'users.get (API token)': { method: 'GET', path: `/api/v1/users/${JOHN}`, auth: 'token' },
+  'users.update': { method: 'PATCH', path: `/api/v1/users/${JOHN}`, auth: 'jwt', body: { alias: 'Bench Mark', metadata: { team: 'perf' } } },
+  'vault.set (1 KB)': { method: 'PATCH', path: '/api/v1/vault/keys/bench-key', auth: 'jwt', body: { value: 'v'.repeat(1024) } },
+  'activity.list (50 of 100k)': { method: 'GET', path: '/api/v1/users/auth/activity?limit=50', auth: 'jwt' },
+};
+
+function spawnPinned(command: string, args: string[], env: Record<string, string | undefined>): ChildProcess {
+  const [file, argv] = canPin ? ['taskset', ['-c', '0', command, ...args]] : [command, args];
+  return spawn(file, argv, { cwd: root, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+}
+
+/**
+ * Starts a target and measures spawn-to-first-answer on `probe` (bounded: 120 s). Our targets print
+ * `{ url, jwt, token }`; a target with a known URL (Prism) is just probed.
+ */
+async function start(command: string, args: string[], env: Record<string, string | undefined>, probe: (t: Omit<Target, 'spawnToFirstAnswerMs'>) => Promise<boolean>, knownUrl?: string): Promise<Target> {
+  const spawned = Date.now();
+  const child = spawnPinned(command, args, env);
+  let output = '';
+  child.stdout!.on('data', (chunk) => (output += chunk));
+  child.stderr!.on('data', (chunk) => (output += chunk));
+  const deadline = spawned + 120_000;
+  const failed = (why: string) => new Error(`target ${why}: ${output.slice(-2000)}`);
+  while (!knownUrl && !output.includes('{"url"')) {
+    if (Date.now() > deadline || child.exitCode !== null) throw failed('did not start');
+    await new Promise((r) => setTimeout(r, 5));
+  }
+  const line = output.split('\n').find((l) => l.startsWith('{"url"'));
+  const target = { ...(line ? JSON.parse(line) : { url: knownUrl, jwt: 'mock', token: 'mock' }), child };
+  while (!(await probe(target).catch(() => false))) {
+    if (Date.now() > deadline || child.exitCode !== null) throw failed('never answered');
+    await new Promise((r) => setTimeout(r, 5));
+  }
+  return { ...target, spawnToFirstAnswerMs: Date.now() - spawned };
+}
+
+function headersFor(target: Target, request: Request): Record<string, string> {
+  const headers: Record<string, string> = { 'content-type': 'application/json' };
+  if (request.auth === 'jwt') headers.authorization = `Bearer ${target.jwt}`;
+  if (request.auth === 'token') headers.authorization = `Bearer ${target.token}`;
+  return headers;
+}
+
+async function load(target: Target, request: Request, seconds: number) {
+  return autocannon({
+    url: target.url + request.path,
+    method: request.method,
+    headers: headersFor(target, request),
+    body: request.body === undefined ? undefined : JSON.stringify(request.body),
+    connections: CONNECTIONS,
+    duration: seconds,
+  });
+}
+
+function peakRssMb(pid: number | undefined): number {
+  try {
+    const kb = Number(readFileSync(`/proc/${pid}/status`, 'utf8').match(/VmHWM:\s+(\d+)/)![1]);
+    return Math.round(kb / 1024);
+  } catch {
+    return NaN;
+  }
+}
+
+async function measure(name: string, target: Target, operations: string[]): Promise<Row[]> {
+  const rows: Row[] = [];
+  for (const operation of operations) {
+    const request = OPERATIONS[operation] ?? CEILING_OPERATIONS[operation];
+    await load(target, request, WARMUP_S);
+    const result = await load(target, request, DURATION_S);
+    const non2xx = result.non2xx;
+    rows.push({
+      target: name,
+      operation,
+      requestsPerSecond: Math.round(result.requests.average),
+      p50Ms: result.latency.p50,
+      p99Ms: result.latency.p99,
+      peakRssMb: peakRssMb(target.child.pid),
+    });
+    if (non2xx > 0) console.warn(`  ${name} ${operation}: ${non2xx} non-2xx answers`);
+    console.log(`  ${name.padEnd(22)} ${operation.padEnd(28)} ${rows.at(-1)!.requestsPerSecond} req/s`);
+  }
+  return rows;
+}
+
+const CEILING_OPERATIONS: Record<string, Request> = { 'GET user (bare)': { ...OPERATIONS['users.get (JWT)'] }, 'PATCH user (bare)': { ...OPERATIONS['users.update'] } };
+
+async function stop(target: Target) {
+  const exited = new Promise((r) => target.child.once('exit', r));
+  target.child.kill('SIGTERM');
+  await Promise.race([exited, new Promise((r) => setTimeout(r, 3000))]);
+  target.child.kill('SIGKILL');
+}
+
+const probeUser = async (t: { url: string; jwt: string }) => (await fetch(`${t.url}/api/v1/users/${JOHN}`, { headers: { authorization: `Bearer ${t.jwt}` } })).status === 200;
+const node = process.execPath;
+const serverArgs = ['--import', 'tsx', 'bench/server.ts'];
+
+async function activityQueryAtOneMillion(): Promise<Record<string, { p50Ms: number; p99Ms: number }>> {
+  const schema = `bench_${Date.now()}`;
+  const store = await PostgresStore.open({ connectionString: DATABASE_URL!, schema });
+  try {
+    // 1,000,000 rows: 100 users with 10,000 each, and one heavy user with 100,000 more.
+    await store.pool.query(
+      `INSERT INTO activity (id, user_id, realm_id, method, path, status_code, ip_address, user_agent, created_at)
+       SELECT lpad(to_hex(i), 24, '0'), 'user' || (i % 100), '', 'GET', '/p', CASE WHEN i % 7 = 0 THEN 404 ELSE 200 END, '127.0.0.1', 'b',
+              now() - (i || ' seconds')::interval
+       FROM generate_series(1, 900000) AS i`,
+    );
+    await store.pool.query(
+      `INSERT INTO activity (id, user_id, realm_id, method, path, status_code, ip_address, user_agent, created_at)
+       SELECT lpad(to_hex(i + 900000), 24, '0'), 'heavy', '', 'GET', '/p', 200, '127.0.0.1', 'b', now() - (i || ' seconds')::interval
+       FROM generate_series(1, 100000) AS i`,
+    );
+    await store.pool.query('ANALYZE activity');
+    const since = new Date(Date.now() - 30 * 86_400_000).toISOString();
+    const time = async (userId: string, filter: object) => {
+      const samples: number[] = [];
+      for (let i = 0; i < 200; i += 1) {
+        const started = performance.now();
+        await store.listActivity(userId, { since, ...filter }, 1 + (i % 5), 50);
+        samples.push(performance.now() - started);
+      }
+      samples.sort((a, b) => a - b);
+      return { p50Ms: Number(samples[99].toFixed(2)), p99Ms: Number(samples[197].toFixed(2)) };
+    };
+    return {
+      'user with 9,000 of 1M rows, page of 50': await time('user7', {}),
+      'same, errors_only': await time('user7', { minStatus: 400 }),
+      'user with 100,000 of 1M rows, page of 50': await time('heavy', {}),
+    };
+  } finally {
+    await store.pool.query(`DROP SCHEMA "${schema}" CASCADE`);
+    await store.close();
+  }
+}
+
+async function main() {
+  console.log(`bench: ${WARMUP_S}s warm-up + ${DURATION_S}s per row, ${CONNECTIONS} connections${canPin ? ', target on core 0, load on core 1' : ' (taskset missing: not pinned)'}`);
+  const rows: Row[] = [];
+  const startup: Record<string, number> = {};
+
+  const ceiling = await start(node, ['--import', 'tsx', 'bench/ceiling.ts'], {}, async (t) => (await fetch(`${t.url}/api/v1/users/${JOHN}`)).ok);
+  startup['bare Hono'] = ceiling.spawnToFirstAnswerMs;
+  rows.push(...(await measure('bare Hono (ceiling)', ceiling, Object.keys(CEILING_OPERATIONS))));
+  await stop(ceiling);
+
+  const memory = await start(node, serverArgs, { BENCH_STORE: 'memory', BENCH_ACTIVITY_ROWS: '0' }, probeUser);
+  startup['server (memory)'] = memory.spawnToFirstAnswerMs;
+  await stop(memory);
+  const memoryLoaded = await start(node, serverArgs, { BENCH_STORE: 'memory', BENCH_ACTIVITY_ROWS: '100000' }, probeUser);
+  rows.push(...(await measure('server, memory', memoryLoaded, Object.keys(OPERATIONS))));
+  await stop(memoryLoaded);
+
+  for (const times of [4, 16]) {
+    const big = await start(node, serverArgs, { BENCH_STORE: 'memory', BENCH_SPEC_TIMES: String(times) }, probeUser);
+    startup[`server (${times}x spec)`] = big.spawnToFirstAnswerMs;
+    rows.push(...(await measure(`server, ${times}x spec`, big, ['users.get (JWT)'])));
+    await stop(big);
+  }
+
+  let activityAtOneMillion: Record<string, { p50Ms: number; p99Ms: number }> | string = 'DATABASE_URL not set';
+  if (DATABASE_URL) {
+    const schema = `bench_server_${Date.now()}`;
+    const pgTarget = await start(node, serverArgs, { BENCH_STORE: 'postgres', DATABASE_SCHEMA: schema, BENCH_ACTIVITY_ROWS: '100000' }, probeUser);
+    startup['server (postgres)'] = pgTarget.spawnToFirstAnswerMs;
+    rows.push(...(await measure('server, postgres', pgTarget, Object.keys(OPERATIONS))));
+    await stop(pgTarget);
+    execFileSync('psql', [DATABASE_URL, '-qc', `DROP SCHEMA IF EXISTS "${schema}" CASCADE`], { stdio: 'ignore' });
+    activityAtOneMillion = await activityQueryAtOneMillion();
+  }
+
+  const prismPort = 4300 + (process.pid % 500);
+  const prism = await start(
+    join(root, 'node_modules/.bin/prism'),
+    ['mock', 'generated/openapi.json', '-h', '127.0.0.1', '-p', String(prismPort), '--errors', 'false', '-v', 'error'],
+    {},
+    async (t) => (await fetch(`${t.url}/api/v1/users/${JOHN}`, { headers: { authorization: 'Bearer mock' } })).status === 200,
+    `http://127.0.0.1:${prismPort}`,
+  );
+  startup['Prism mock'] = prism.spawnToFirstAnswerMs;
+  rows.push(...(await measure('Prism mock (-v error)', prism, Object.keys(OPERATIONS))));
+  await stop(prism);
+
+  const generateStarted = Date.now();
+  execSync('npm run --silent generate', { cwd: root, stdio: 'ignore' });
+  const generateMs = Date.now() - generateStarted;
+
+  const ceilingFor = (operation: string) => rows.find((r) => r.target.startsWith('bare') && r.operation === (OPERATIONS[operation]?.method === 'PATCH' ? 'PATCH user (bare)' : 'GET user (bare)'))!;
+  for (const row of rows) row.ratioToCeiling = Number((row.requestsPerSecond / ceilingFor(row.operation).requestsPerSecond).toFixed(2));
+
+  const rps = (target: string, operation: string) => rows.find((r) => r.target === target && r.operation === operation)?.requestsPerSecond ?? NaN;
+  const pct = (a: number, b: number) => `${Math.round((a / b) * 100)}%`;
+  const goals = {
+    'users.get at >= 70% of ceiling': pct(rps('server, memory', 'users.get (JWT)'), rps('bare Hono (ceiling)', 'GET user (bare)')),
+    'users.update at >= 55% of ceiling': pct(rps('server, memory', 'users.update'), rps('bare Hono (ceiling)', 'PATCH user (bare)')),
+    '>= 10x Prism on users.get': `${(rps('server, memory', 'users.get (JWT)') / rps('Prism mock (-v error)', 'users.get (JWT)')).toFixed(1)}x`,
+    '16x spec within 10% of 1x': pct(rps('server, 16x spec', 'users.get (JWT)'), rps('server, memory', 'users.get (JWT)')),
+    'postgres users.get >= 40% of memory': DATABASE_URL ? pct(rps('server, postgres', 'users.get (JWT)'), rps('server, memory', 'users.get (JWT)')) : 'n/a',
+    'first answer <= 1 s after spawn': `${startup['server (memory)']} ms`,
+    'activity.list at 1M rows p99 <= 20 ms': typeof activityAtOneMillion === 'string' ? 'n/a' : `${activityAtOneMillion['user with 9,000 of 1M rows, page of 50'].p99Ms} ms`,
+  };
+
+  const header = ['target', 'operation', 'req/s', 'p50 ms', 'p99 ms', 'peak RSS MB', 'x ceiling'];
+  const table = [header, ...rows.map((r) => [r.target, r.operation, String(r.requestsPerSecond), String(r.p50Ms), String(r.p99Ms), String(r.peakRssMb), String(r.ratioToCeiling)])];
+  const widths = header.map((_, i) => Math.max(...table.map((line) => line[i].length)));
+  const printed = table.map((line) => `| ${line.map((cell, i) => cell.padEnd(widths[i])).join(' | ')} |`);
+  printed.splice(1, 0, `| ${widths.map((w) => '-'.repeat(w)).join(' | ')} |`);
+  console.log(['', ...printed, '', 'spawn to first answer (ms):', JSON.stringify(startup), `npm run generate: ${generateMs} ms`, 'activity.list query at 1,000,000 rows (PostgreSQL):', JSON.stringify(activityAtOneMillion), '', 'goals:', ...Object.entries(goals).map(([goal, value]) => `  ${goal}: ${value}`)].join('\n'));
+
+  const results = { date: new Date().toISOString(), machine: `${execSync('nproc').toString().trim()} cores`, warmupSeconds: WARMUP_S, durationSeconds: DURATION_S, connections: CONNECTIONS, rows, spawnToFirstAnswerMs: startup, generateMs, activityAtOneMillion, goals };
+  writeFileSync(join(root, 'bench/results.json'), JSON.stringify(results, null, 2) + '\n');
+}
+
+await main();

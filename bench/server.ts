@@ -1,0 +1,59 @@
+/**
+ * A server for the benchmark: the real app (createApp) as production runs it (response validation off), on the
+ * memory or PostgreSQL store, with the demo data, optional activity rows for john_doe, and optionally a spec with
+ * several times the operations. Prints one JSON line `{ url, jwt, token }` when it listens.
+ *
+ * env: BENCH_STORE=memory|postgres, BENCH_SPEC_TIMES=1|4|16, BENCH_ACTIVITY_ROWS=100000, DATABASE_URL, DATABASE_SCHEMA
+ */
+import { serve } from '@hono/node-server';
+import { digestApiToken, generateApiToken } from '../src/auth/api-tokens.js';
+import { sessionKey, signSessionJwt } from '../src/auth/session-jwt.js';
+import { newId } from '../src/domain/ids.js';
+import { createApp } from '../src/http/app.js';
+import { createLogger } from '../src/log.js';
+import { loadSpec } from '../src/spec/operations.js';
+import { createStore } from '../src/store/create-store.js';
+import { demoData, DEMO_USERS } from '../src/store/demo-data.js';
+import { PostgresStore } from '../src/store/postgres/index.js';
+import type { Store } from '../src/store/types.js';
+import { multiplySpec } from './synthetic-spec.js';
+
+const JWT_SECRET = 'benchmark-secret-benchmark-secret-0000';
+const john = DEMO_USERS.john_doe.id;
+
+async function seedActivity(store: Store, rows: number) {
+  const now = Date.now();
+  if (store instanceof PostgresStore) {
+    // generate_series writes 100k rows in well under a second; the memory store takes them one by one.
+    await store.pool.query(
+      `INSERT INTO activity (id, user_id, realm_id, method, path, status_code, ip_address, user_agent, created_at)
+       SELECT lpad(to_hex(i), 24, '0'), $1, '', 'GET', '/api/v1/users/' || $1, CASE WHEN i % 10 = 0 THEN 404 ELSE 200 END, '127.0.0.1', 'bench',
+              to_timestamp(($2::bigint - i * 10) / 1000.0)
+       FROM generate_series(1, $3) AS i`,
+      [john, now, rows],
+    );
+    return;
+  }
+  for (let i = rows; i > 0; i -= 1) {
+    await store.appendActivity({ id: newId(now), user_id: john, realm_id: '', method: 'GET', path: `/api/v1/users/${john}`, status_code: i % 10 ? 200 : 404, ip_address: '127.0.0.1', user_agent: 'bench', created_at: new Date(now - i * 10).toISOString() });
+  }
+}
+
+const storeKind = (process.env.BENCH_STORE ?? 'memory') as 'memory' | 'postgres';
+const store = await createStore({ store: storeKind, databaseUrl: process.env.DATABASE_URL, databaseSchema: process.env.DATABASE_SCHEMA });
+await store.seed(demoData());
+await seedActivity(store, Number(process.env.BENCH_ACTIVITY_ROWS ?? 0));
+const plain = generateApiToken();
+const at = new Date().toISOString();
+await store.createToken(
+  { id: newId(), user_id: john, token_digest: digestApiToken(plain), public_key: null, public_storage: null, ip_whitelist: ['*'], realm_ids: [], allow_no_realm: true, permissions: { users: { read: true } }, expires_at: null, is_enabled: true, vault_access: false, event_access: true, last_used_at: null, last_used_ip: null, created_at: at, updated_at: at },
+  ['Benchmark'],
+);
+const spec = multiplySpec(loadSpec(), Number(process.env.BENCH_SPEC_TIMES ?? 1));
+const app = await createApp({ spec, store, config: { jwtSecret: JWT_SECRET, trustProxyHops: 0, validateResponses: false }, logger: createLogger('error') });
+const jwt = await signSessionJwt(sessionKey(JWT_SECRET), john);
+serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' }, (info) => {
+  process.stdout.write(JSON.stringify({ url: `http://127.0.0.1:${info.port}`, jwt, token: plain }) + '\n');
+});
+// Exit normally on a signal, so that `node --cpu-prof` can write its profile.
+for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => process.exit(0));
