@@ -30,7 +30,7 @@ export async function createSpecValidator(spec: OpenApiDocument): Promise<SpecVa
     validate: true,
     coerceTypes: true,
     ignoreTrailingSlashes: false,
-    customizeAjv: (_original, ajvOptions) => createAjv({ ...(ajvOptions as Options), strict: true, strictTypes: false }) as never,
+    customizeAjv: (_original, ajvOptions) => createAjv({ ...(ajvOptions as Options), strict: true }) as never,
   });
   await backend.init();
   const operations = new Map<string, Operation>(backend.getOperations().map((operation) => [operation.operationId!, operation]));
