@@ -84,6 +84,12 @@ export class MemoryStore implements Store {
       (filter.method === undefined || entry.method === filter.method) &&
       (filter.realmId === undefined || entry.realm_id === filter.realmId);
     const skip = (page - 1) * limit;
+    const unfiltered = filter.minStatus === undefined && filter.maxStatus === undefined && filter.method === undefined && filter.realmId === undefined;
+    if (unfiltered) {
+      // Only a time range: the page is a slice, found without looking at the other entries.
+      const end = Math.max(from, to - skip);
+      return { items: entries.slice(Math.max(from, end - limit), end).reverse(), total: Math.max(0, to - from) };
+    }
     const items: ActivityRecord[] = [];
     let total = 0;
     // Newest first: walk the time range backwards, keeping only the page's items.

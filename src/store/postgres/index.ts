@@ -44,33 +44,45 @@ function conflictOf(failure: unknown): TokenConflict | undefined {
 }
 
 export class PostgresStore implements Store {
-  private constructor(readonly pool: pg.Pool) {}
+  private constructor(
+    readonly pool: pg.Pool,
+    /**
+     * Activity records are written through their own connections with `synchronous_commit = off`: the insert
+     * returns without waiting for its WAL flush, which is the cost of every request that records activity. A
+     * database crash may lose the last fraction of a second of activity entries (never corrupt them); every other
+     * write stays fully durable.
+     */
+    private readonly activityPool: pg.Pool,
+  ) {}
 
   /** Connects, checks the database answers, and applies pending migrations; fails fast when it cannot. */
   static async open(options: PostgresStoreOptions): Promise<PostgresStore> {
-    const pool = new pg.Pool({
+    const settings = (extra: string, max: number) => ({
       connectionString: options.connectionString,
-      max: options.poolSize ?? 10,
+      max,
       connectionTimeoutMillis: 5000,
       idleTimeoutMillis: options.idleTimeoutMillis ?? 30_000,
       application_name: options.applicationName ?? 'hoody-api',
-      ...(options.schema ? { options: `-c search_path=${options.schema}` } : {}),
+      options: [options.schema ? `-c search_path=${options.schema}` : '', extra].filter(Boolean).join(' ') || undefined,
     });
+    const pool = new pg.Pool(settings('', options.poolSize ?? 10));
+    const activityPool = new pg.Pool(settings('-c synchronous_commit=off', Math.max(2, Math.ceil((options.poolSize ?? 10) / 3))));
     // An idle connection that the server drops emits here; the pool replaces it on next use.
     pool.on('error', () => {});
+    activityPool.on('error', () => {});
     try {
       if (options.schema) await pool.query(`CREATE SCHEMA IF NOT EXISTS "${options.schema.replace(/"/g, '')}"`);
       await migrate(pool);
     } catch (failure) {
-      await pool.end().catch(() => {});
+      await Promise.all([pool.end(), activityPool.end()]).catch(() => {});
       throw new Error(`cannot use the PostgreSQL database at ${redact(options.connectionString)}: ${(failure as Error).message}`);
     }
-    return new PostgresStore(pool);
+    return new PostgresStore(pool, activityPool);
   }
 
-  private async query<R extends pg.QueryResultRow = any>(text: string, values: unknown[] = []): Promise<pg.QueryResult<R>> {
+  private async query<R extends pg.QueryResultRow = any>(text: string, values: unknown[] = [], pool = this.pool): Promise<pg.QueryResult<R>> {
     try {
-      return await this.pool.query<R>(text, values);
+      return await pool.query<R>(text, values);
     } catch (failure) {
       throw isConnectionFailure(failure) ? new StoreUnavailableError(failure) : failure;
     }
@@ -159,6 +171,7 @@ export class PostgresStore implements Store {
     await this.query(
       'INSERT INTO activity (id, user_id, realm_id, method, path, status_code, ip_address, user_agent, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)',
       [e.id, e.user_id, e.realm_id, e.method, e.path, e.status_code, e.ip_address, e.user_agent, e.created_at],
+      this.activityPool,
     );
   }
 
@@ -399,7 +412,7 @@ export class PostgresStore implements Store {
   }
 
   async close() {
-    await this.pool.end();
+    await Promise.all([this.pool.end(), this.activityPool.end()]);
   }
 }
 
