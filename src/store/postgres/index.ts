@@ -47,10 +47,10 @@ export class PostgresStore implements Store {
   private constructor(
     readonly pool: pg.Pool,
     /**
-     * Activity records are written through their own connections with `synchronous_commit = off`: the insert
-     * returns without waiting for its WAL flush, which is the cost of every request that records activity. A
-     * database crash may lose the last fraction of a second of activity entries (never corrupt them); every other
-     * write stays fully durable.
+     * Activity records (and token `last_used_*`) are written through their own connections with
+     * `synchronous_commit = off`: the write returns without waiting for its WAL flush, which is the cost of every
+     * request that records activity. A database crash may lose the last fraction of a second of these entries (never
+     * corrupt them); every other write stays fully durable.
      */
     private readonly activityPool: pg.Pool,
   ) {}
@@ -390,8 +390,9 @@ export class PostgresStore implements Store {
     return this.changeRealms(userId, id, 'array_remove(realm_ids, $3)', '$3 = ANY (realm_ids)', realmId, now);
   }
 
+  /** Usage telemetry like the activity log, so it takes the same non-waiting connections. */
   async recordTokenUse(id: string, at: string, ip: string) {
-    await this.query('UPDATE auth_tokens SET last_used_at = $2, last_used_ip = $3 WHERE id = $1', [id, at, ip]);
+    await this.query('UPDATE auth_tokens SET last_used_at = $2, last_used_ip = $3 WHERE id = $1', [id, at, ip], this.activityPool);
   }
 
   async seed(data: SeedData) {
