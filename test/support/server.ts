@@ -15,6 +15,7 @@ import type { Store } from '../../src/store/types.js';
 import { createHoodyClient } from '../../src/sdk/index.js';
 import { ROOT } from './cli.js';
 import { makePostgresStore } from './postgres.js';
+import { assertContract } from './response-contract.js';
 
 export const JWT_SECRET = 'test-secret-test-secret-test-secret-0123';
 const spec = loadSpec();
@@ -39,9 +40,13 @@ export async function startTestServer(options: { store?: Store; clock?: () => Da
   const key = sessionKey(JWT_SECRET);
   const now = () => (options.clock ? options.clock().getTime() : Date.now());
 
-  /** A fetch into the app that records (operation, status, code) for the coverage report. */
+  /**
+   * A fetch into the app that checks every response against the spec independently of the server (a violation
+   * fails the test that made the request) and records (operation, status, code) for the coverage report.
+   */
   const fetch = async (request: Request) => {
     const response = await app.request(request);
+    await assertContract(request, response);
     recordCoverage(request, response.clone());
     return response;
   };

@@ -1,0 +1,148 @@
+/**
+ * For every documented (operation, status): how to make the real server answer it, through the SDK. Generic
+ * scenarios cover what every operation shares (400 for an unknown query parameter, 401 without a credential, 403 for
+ * a banned user); the rest are per operation, on fixtures made fresh for each scenario. Against the mock, the same
+ * (operation, status) is asked for with `Prefer: code=<status>`.
+ */
+import type { OperationId } from '../../generated/operations.gen.js';
+import type { HoodyApi } from '../../src/sdk/index.js';
+import { DEMO_USERS } from '../../src/store/demo-data.js';
+import { PUBLIC_KEY, sampleCalls, SOME_ID } from '../support/sample-calls.js';
+import type { Persona, Target } from './targets.js';
+
+type Result = { response: Response; data?: unknown; error?: unknown };
+export type Fixtures = { tokenId: string; tokenAlias: string; otherTokenId: string; otherAlias: string; publishedKey: string; vaultKey: string };
+export type Scenario = { persona: Persona; call: (api: HoodyApi, fixtures: Fixtures, target: Target) => Promise<Result> };
+
+const JOHN = DEMO_USERS.john_doe.id;
+const REALM = '507f1f77bcf86cd799439012';
+const HUGE = 'x'.repeat(1_100_000);
+let counter = 0;
+
+/** Fresh fixtures on the server for one scenario: two of john's tokens (one publishing a key) and a vault key. */
+export async function makeFixtures(target: Target): Promise<Fixtures> {
+  const n = (counter += 1);
+  const api = await target.client('john_doe');
+  const publishedKey = n.toString(16).padStart(64, 'e');
+  const one = (await api.authTokens.create({ data: { alias: `Contract ${n}`, permission_template: 'full_access', vault_access: true } })).data!.data;
+  const two = (await api.authTokens.create({ data: { alias: `Contract other ${n}`, public_key: publishedKey } })).data!.data;
+  await api.vault.set({ key: `contract-${n}`, data: { value: 'fixture' } });
+  return { tokenId: one.id, tokenAlias: one.alias, otherTokenId: two.id, otherAlias: two.alias, publishedKey, vaultKey: `contract-${n}` };
+}
+
+/** The SDK with a parameter no operation takes added to every call (hey-api's `$query_` prefix sends it as is). */
+function withUnknownQueryParameter(api: HoodyApi): HoodyApi {
+  return new Proxy(api, {
+    get: (groups, group) =>
+      new Proxy((groups as any)[group], {
+        get: (methods, method) => (params: object = {}) => methods[method]({ ...params, $query_contract_probe: '1' }),
+      }),
+  }) as HoodyApi;
+}
+
+const tokenOnly = new Set<OperationId>(['authTokens.getCurrent', 'authTokens.updatePublicProfile']);
+
+const generic: Record<string, (operationId: OperationId) => Scenario> = {
+  '400': (operationId) => ({ persona: tokenOnly.has(operationId) ? 'token' : 'john_doe', call: (api) => sampleCalls[operationId](withUnknownQueryParameter(api), JOHN) }),
+  '401': (operationId) => ({ persona: 'anonymous', call: (api) => sampleCalls[operationId](api, JOHN) }),
+  // A banned user may read only their own profile, so users.get is tried on john's.
+  '403': (operationId) => ({ persona: 'banned_bob', call: (api) => sampleCalls[operationId](api, JOHN) }),
+};
+
+const specific: Partial<Record<OperationId, Record<string, Scenario>>> = {
+  'users.get': {
+    '200': { persona: 'john_doe', call: (api) => api.users.get({ id: JOHN }) },
+    '404': { persona: 'admin', call: (api) => api.users.get({ id: SOME_ID }) },
+  },
+  'users.update': {
+    '200': { persona: 'john_doe', call: (api) => api.users.update({ id: JOHN, data: { alias: 'Contract John' } }) },
+    '404': { persona: 'admin', call: (api) => api.users.update({ id: SOME_ID, data: { alias: 'Nobody' } }) },
+    '413': { persona: 'john_doe', call: (api) => api.users.update({ id: JOHN, data: { alias: HUGE } }) },
+  },
+  'users.retrySetup': {
+    '200': { persona: 'john_doe', call: (api) => api.users.retrySetup({ data: { region: 'eu-west-1' } }) },
+    '413': { persona: 'john_doe', call: (api) => api.users.retrySetup({ data: { region: HUGE } }) },
+  },
+  'activity.list': { '200': { persona: 'john_doe', call: (api) => api.activity.list({ limit: 5 }) } },
+  'activity.getStats': {
+    '200': { persona: 'john_doe', call: (api) => api.activity.getStats() },
+    // The SDK sends no query for an operation without parameters; the probe goes raw.
+    '400': { persona: 'john_doe', call: (_api, _f, target) => target.rawGet!('john_doe', '/api/v1/users/auth/activity/stats?contract_probe=1') },
+  },
+  'vault.list': { '200': { persona: 'john_doe', call: (api) => api.vault.list() } },
+  'vault.get': {
+    '200': { persona: 'john_doe', call: (api, f) => api.vault.get({ key: f.vaultKey }) },
+    '404': { persona: 'john_doe', call: (api) => api.vault.get({ key: 'no-such-key' }) },
+  },
+  'vault.set': {
+    '200': { persona: 'john_doe', call: (api, f) => api.vault.set({ key: f.vaultKey, data: { value: 'changed' } }) },
+    '201': { persona: 'john_doe', call: (api, f) => api.vault.set({ key: `${f.vaultKey}-new`, realm_id: REALM, data: { value: 'new' } }) },
+    '413': { persona: 'john_doe', call: (api, f) => api.vault.set({ key: f.vaultKey, data: { value: 'x'.repeat(57 * 1_048_576) } }) },
+  },
+  'vault.getStats': { '200': { persona: 'john_doe', call: (api) => api.vault.getStats() } },
+  'vault.delete': {
+    '200': { persona: 'john_doe', call: (api, f) => api.vault.delete({ key: f.vaultKey }) },
+    '404': { persona: 'john_doe', call: (api) => api.vault.delete({ key: 'no-such-key' }) },
+  },
+  'vault.clear': { '200': { persona: 'john_doe', call: (api) => api.vault.clear({ realm_id: REALM }) } },
+  'realms.list': { '200': { persona: 'john_doe', call: (api) => api.realms.list({ include_usage: true }) } },
+  'authTokens.list': { '200': { persona: 'john_doe', call: (api) => api.authTokens.list() } },
+  'authTokens.create': {
+    '201': { persona: 'john_doe', call: (api) => api.authTokens.create({ data: { alias: `Created ${(counter += 1)}`, ip_whitelist: '10.0.0.0/8' } }) },
+    '409': { persona: 'john_doe', call: (api, f) => api.authTokens.create({ data: { alias: f.tokenAlias } }) },
+    '413': { persona: 'john_doe', call: (api) => api.authTokens.create({ data: { public_storage: { blob: HUGE } } }) },
+  },
+  'authTokens.getCurrent': {
+    '200': { persona: 'token', call: (api) => api.authTokens.getCurrent() },
+    '400': { persona: 'token', call: (_api, _f, target) => target.rawGet!('token', '/api/v1/auth/tokens/me?contract_probe=1') },
+  },
+  'authTokens.getPublicProfile': {
+    '200': { persona: 'john_doe', call: (api, f) => api.authTokens.getPublicProfile({ public_key: f.publishedKey }) },
+    '404': { persona: 'john_doe', call: (api) => api.authTokens.getPublicProfile({ public_key: PUBLIC_KEY }) },
+  },
+  'authTokens.get': {
+    '200': { persona: 'john_doe', call: (api, f) => api.authTokens.get({ id: f.tokenId }) },
+    '404': { persona: 'john_doe', call: (api) => api.authTokens.get({ id: SOME_ID }) },
+  },
+  'authTokens.update': {
+    '200': { persona: 'john_doe', call: (api, f) => api.authTokens.update({ id: f.tokenId, data: { event_access: false, expires_at: 'tomorrow' } }) },
+    '404': { persona: 'john_doe', call: (api) => api.authTokens.update({ id: SOME_ID, data: { alias: 'Ghost' } }) },
+    '409': { persona: 'john_doe', call: (api, f) => api.authTokens.update({ id: f.tokenId, data: { alias: f.otherAlias } }) },
+    '413': { persona: 'john_doe', call: (api, f) => api.authTokens.update({ id: f.tokenId, data: { public_storage: { blob: HUGE } } }) },
+  },
+  'authTokens.delete': {
+    '200': { persona: 'john_doe', call: (api, f) => api.authTokens.delete({ id: f.otherTokenId }) },
+    '404': { persona: 'john_doe', call: (api) => api.authTokens.delete({ id: SOME_ID }) },
+  },
+  'authTokens.addRealm': {
+    '200': { persona: 'john_doe', call: (api, f) => api.authTokens.addRealm({ id: f.tokenId, data: { realm_id: REALM } }) },
+    '404': { persona: 'john_doe', call: (api) => api.authTokens.addRealm({ id: SOME_ID, data: { realm_id: REALM } }) },
+    '413': { persona: 'john_doe', call: (api, f) => api.authTokens.addRealm({ id: f.tokenId, data: { realm_id: REALM, otp_code: HUGE } }) },
+  },
+  'authTokens.copy': {
+    '201': { persona: 'john_doe', call: (api, f) => api.authTokens.copy({ id: f.tokenId }) },
+    '404': { persona: 'john_doe', call: (api) => api.authTokens.copy({ id: SOME_ID }) },
+    '409': { persona: 'john_doe', call: (api, f) => api.authTokens.copy({ id: f.tokenId, data: { alias: f.otherAlias } }) },
+    '413': { persona: 'john_doe', call: (api, f) => api.authTokens.copy({ id: f.tokenId, data: { alias: HUGE } }) },
+  },
+  'authTokens.removeRealm': {
+    '200': { persona: 'john_doe', call: (api, f) => api.authTokens.removeRealm({ id: f.tokenId, data: { realm_id: REALM } }) },
+    '404': { persona: 'john_doe', call: (api) => api.authTokens.removeRealm({ id: SOME_ID, data: { realm_id: REALM } }) },
+    '413': { persona: 'john_doe', call: (api, f) => api.authTokens.removeRealm({ id: f.tokenId, data: { realm_id: REALM, otp_code: HUGE } }) },
+  },
+  'authTokens.updatePublicProfile': {
+    '200': { persona: 'token', call: (api) => api.authTokens.updatePublicProfile({ data: { public_storage: { display_name: 'Contract' } } }) },
+    '409': { persona: 'token', call: (api, f) => api.authTokens.updatePublicProfile({ data: { public_key: f.publishedKey } }) },
+    '413': { persona: 'token', call: (api) => api.authTokens.updatePublicProfile({ data: { public_storage: { blob: HUGE } } }) },
+  },
+};
+
+/** How the real server is made to answer `status` for `operationId`, or undefined when no scenario exists. */
+export function serverScenario(operationId: OperationId, status: string): Scenario | undefined {
+  return specific[operationId]?.[status] ?? generic[status]?.(operationId);
+}
+
+/** Against the mock: the operation's sample call, asking for the status (401 by sending no credential). */
+export function mockScenario(operationId: OperationId, status: string): Scenario {
+  return { persona: status === '401' ? 'anonymous' : 'john_doe', call: (api) => sampleCalls[operationId](api, JOHN) };
+}
