@@ -8,8 +8,8 @@ import { STATUS_CODES } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { OperationId } from '../../generated/operations.gen.js';
 import { listOperations, loadSpec, resolveRef } from '../../src/spec/operations.js';
-import { makeFixtures, mockScenario, serverScenario } from './scenarios.js';
-import { startPrism, startServerTarget, TARGET_KINDS, type Target } from './targets.js';
+import { makeFixtures, mockScenario, proxyScenarios, serverScenario } from './scenarios.js';
+import { startPrism, startPrismProxy, startServerTarget, TARGET_KINDS, type Target } from './targets.js';
 
 const spec = loadSpec();
 const cases = listOperations(spec).flatMap((op) =>
@@ -21,12 +21,18 @@ const cases = listOperations(spec).flatMap((op) =>
 describe.each(TARGET_KINDS)('contract: %s', (kind) => {
   let target: Target;
   beforeAll(async () => {
-    target = kind === 'mock' ? await startPrism() : await startServerTarget(kind);
+    target = kind === 'mock' ? await startPrism() : kind === 'proxy' ? await startPrismProxy() : await startServerTarget(kind);
   });
-  afterAll(async () => target?.close());
+  afterAll(async () => {
+    if (target?.violations) {
+      console.log(`Prism validation proxy: ${target.violations.length} violations`);
+      expect(target.violations).toEqual([]);
+    }
+    await target?.close();
+  });
 
   it.each(cases.map((c) => [`${c.operationId} ${c.status}`, c] as const))('%s', async (_name, { operationId, status, codes }) => {
-    const scenario = kind === 'mock' ? mockScenario(operationId, status) : serverScenario(operationId, status);
+    const scenario = kind === 'mock' ? mockScenario(operationId, status) : ((kind === 'proxy' && proxyScenarios[`${operationId} ${status}`]) || serverScenario(operationId, status));
     expect(scenario, `no server scenario for ${operationId} ${status}`).toBeDefined();
     const fixtures = kind === 'mock' ? undefined : await makeFixtures(target);
     const api = await target.client(scenario!.persona, kind === 'mock' ? { Prefer: `code=${status}` } : {});

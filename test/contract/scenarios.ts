@@ -146,3 +146,17 @@ export function serverScenario(operationId: OperationId, status: string): Scenar
 export function mockScenario(operationId: OperationId, status: string): Scenario {
   return { persona: status === '401' ? 'anonymous' : 'john_doe', call: (api) => sampleCalls[operationId](api, JOHN) };
 }
+
+/**
+ * Prism's proxy reads bodies of at most 10 MB itself, so vault.set's 413 cannot be reached there with a body over
+ * the server's 54 MiB limit; it is reached with the vault's own 50 MB quota instead, filled in 10 MB steps.
+ */
+export const proxyScenarios: Partial<Record<string, Scenario>> = {
+  'vault.set 413': {
+    persona: 'jane_roe',
+    async call(api) {
+      for (let i = 0; i < 5; i += 1) await api.vault.set({ key: `fill-${i}`, data: { value: 'x'.repeat(10_000_000) } });
+      return api.vault.set({ key: 'one-more', data: { value: 'x'.repeat(3_000_000) } });
+    },
+  },
+};

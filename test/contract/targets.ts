@@ -11,6 +11,8 @@ import { SPEC_PATH } from '../../src/spec/operations.js';
 import { DEMO_USERS } from '../../src/store/demo-data.js';
 import { MemoryStore } from '../../src/store/memory/index.js';
 import { DATABASE_URL, makePostgresStore } from '../support/postgres.js';
+import { sessionKey, signSessionJwt } from '../../src/auth/session-jwt.js';
+import { startServerProcess } from '../support/process.js';
 import { assertContract } from '../support/response-contract.js';
 import { startTestServer, type DemoUser, type TestServer } from '../support/server.js';
 
@@ -22,6 +24,8 @@ export type Target = {
   client(persona: Persona, headers?: Record<string, string>): Promise<HoodyApi>;
   /** The real server behind the target, for fixtures; absent for the mock. */
   server?: TestServer;
+  /** Violations a validating proxy reported (its `sl-violations` header). */
+  violations?: string[];
   /** A GET with the persona's credential, for what the SDK cannot send (a query parameter no operation takes). */
   rawGet?(persona: Persona, pathAndQuery: string): Promise<Result>;
   close(): Promise<void>;
@@ -55,6 +59,61 @@ export async function startPrism(): Promise<Target> {
   };
 }
 
+/**
+ * Prism as a validation proxy in front of the real server (a started process): it forwards every request and checks
+ * every answer against the spec. With `errors` on, a violation replaces the answer with Prism's own error, and
+ * Prism reports violations in an `sl-violations` header: either fails the test.
+ */
+export async function startPrismProxy(): Promise<Target> {
+  const secret = 'contract-proxy-secret-contract-proxy-secret';
+  const upstream = await startServerProcess({ JWT_SECRET: secret });
+  const operations = await getHttpOperationsFromSpec(SPEC_PATH);
+  const prism = createServer(operations, {
+    cors: false,
+    config: { isProxy: true, upstream: new URL(upstream.url), checkSecurity: false, validateRequest: false, validateResponse: true, errors: true, mock: { dynamic: false } } as never,
+    components: { logger: createLogger('PROXY', { level: 'silent' }) },
+  });
+  const baseUrl = await prism.listen(0, '127.0.0.1');
+  const violations: string[] = [];
+  const fetch = contractFetch(async (request) => {
+    const response = await globalThis.fetch(request);
+    const reported = response.headers.get('sl-violations');
+    if (reported) violations.push(reported);
+    return response;
+  });
+  let apiToken: string | undefined;
+  const key = sessionKey(secret);
+  const credential = async (persona: Persona) => {
+    if (persona === 'anonymous') return undefined;
+    if (persona === 'token') {
+      if (!apiToken) {
+        const api = createHoodyClient({ baseUrl, token: await signSessionJwt(key, DEMO_USERS.john_doe.id), fetch }).api;
+        apiToken = (await api.authTokens.create({ data: { alias: 'Proxy API token', permission_template: 'full_access', vault_access: true, public_key: 'd'.repeat(64) } })).data!.data.token;
+      }
+      return apiToken;
+    }
+    return signSessionJwt(key, DEMO_USERS[persona].id);
+  };
+  return {
+    name: 'Prism proxy -> server',
+    kind: 'server',
+    violations,
+    async client(persona, headers = {}) {
+      return createHoodyClient({ baseUrl, token: await credential(persona), fetch, headers }).api;
+    },
+    async rawGet(persona, pathAndQuery) {
+      const token = await credential(persona);
+      const response = await fetch(new Request(`${baseUrl}${pathAndQuery}`, { headers: token ? { authorization: `Bearer ${token}` } : {} }));
+      const body = await response.clone().json();
+      return { response, ...(response.ok ? { data: body } : { error: body }) };
+    },
+    async close() {
+      await prism.close();
+      await upstream.stop();
+    },
+  };
+}
+
 export async function startServerTarget(kind: 'memory' | 'postgres'): Promise<Target> {
   const server = await startTestServer({ store: kind === 'memory' ? new MemoryStore() : await makePostgresStore() });
   let apiToken: string | undefined;
@@ -82,5 +141,5 @@ export async function startServerTarget(kind: 'memory' | 'postgres'): Promise<Ta
   };
 }
 
-export const TARGET_KINDS = ['mock', 'memory', ...(DATABASE_URL ? (['postgres'] as const) : [])] as const;
+export const TARGET_KINDS = ['mock', 'memory', 'proxy', ...(DATABASE_URL ? (['postgres'] as const) : [])] as const;
 export const JOHN = DEMO_USERS.john_doe.id;
