@@ -233,7 +233,7 @@ export type ActivityStatsResponse = {
 };
 
 /**
- * A vault key name, 1 to 255 characters of letters, digits, dots, underscores and hyphens.
+ * A vault key name, 1 to 255 characters of letters, digits, dots, underscores and hyphens; not `.` or `..`, which URLs cannot carry as a path segment.
  */
 export type VaultKey = string;
 
