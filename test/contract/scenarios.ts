@@ -23,9 +23,11 @@ let counter = 0;
 export async function makeFixtures(target: Target): Promise<Fixtures> {
   const n = (counter += 1);
   const api = await target.client('john_doe');
-  const publishedKey = n.toString(16).padStart(64, 'e');
-  const one = (await api.authTokens.create({ data: { alias: `Contract ${n}`, permission_template: 'full_access', vault_access: true } })).data!.data;
-  const two = (await api.authTokens.create({ data: { alias: `Contract other ${n}`, public_key: publishedKey } })).data!.data;
+  const publishedKey = `f${n.toString(16)}`.padStart(64, '0');
+  const created = await api.authTokens.create({ data: { alias: `Contract ${n}`, permission_template: 'full_access', vault_access: true } });
+  const other = await api.authTokens.create({ data: { alias: `Contract other ${n}`, public_key: publishedKey } });
+  if (!created.data || !other.data) throw new Error(`fixtures: ${JSON.stringify(created.error ?? other.error)}`);
+  const [one, two] = [created.data.data, other.data.data];
   await api.vault.set({ key: `contract-${n}`, data: { value: 'fixture' } });
   return { tokenId: one.id, tokenAlias: one.alias, otherTokenId: two.id, otherAlias: two.alias, publishedKey, vaultKey: `contract-${n}` };
 }
@@ -160,3 +162,114 @@ export const proxyScenarios: Partial<Record<string, Scenario>> = {
     },
   },
 };
+
+/** A valid parameters object per operation, as data, so that a scenario can break one part of it. */
+const BASE_PARAMS: Record<OperationId, Record<string, unknown>> = {
+  'users.get': { id: JOHN },
+  'users.update': { id: JOHN, data: { alias: 'Contract alias' } },
+  'users.retrySetup': { data: {} },
+  'activity.list': {},
+  'activity.getStats': {},
+  'vault.list': {},
+  'vault.get': { key: 'sample' },
+  'vault.set': { key: 'sample', data: { value: 'v' } },
+  'vault.delete': { key: 'sample' },
+  'vault.getStats': {},
+  'vault.clear': {},
+  'realms.list': {},
+  'authTokens.list': {},
+  'authTokens.create': { data: {} },
+  'authTokens.getCurrent': {},
+  'authTokens.getPublicProfile': { public_key: PUBLIC_KEY },
+  'authTokens.get': { id: SOME_ID },
+  'authTokens.update': { id: SOME_ID, data: { alias: 'Renamed' } },
+  'authTokens.delete': { id: SOME_ID },
+  'authTokens.addRealm': { id: SOME_ID, data: { realm_id: REALM } },
+  'authTokens.copy': { id: SOME_ID, data: {} },
+  'authTokens.removeRealm': { id: SOME_ID, data: { realm_id: REALM } },
+  'authTokens.updatePublicProfile': { data: { public_storage: { a: 1 } } },
+};
+
+function callOperation(api: HoodyApi, operationId: OperationId, params: Record<string, unknown>): Promise<Result> {
+  const [group, method] = operationId.split('.');
+  return (api as any)[group][method](params);
+}
+
+/** Base parameters with `change` applied: `data.<field>`, a path or query parameter, or `data` itself. */
+function varied(operationId: OperationId, change: Record<string, unknown>): Record<string, unknown> {
+  const base = structuredClone(BASE_PARAMS[operationId]);
+  for (const [key, value] of Object.entries(change)) {
+    if (key.startsWith('data.')) base.data = { ...(base.data as object), [key.slice(5)]: value };
+    else base[key] = value;
+  }
+  return base;
+}
+
+/** Values that break one field, by the code the spec ties to that field; the first that fits the operation wins. */
+const FIELD_BREAKERS: Record<string, Record<string, unknown>[]> = {
+  INVALID_ID_FORMAT: [{ id: 'bad-id' }],
+  INVALID_REALM_ID_FORMAT: [{ realm_id: 'bad-realm' }, { 'data.realm_ids': ['bad-realm'] }, { 'data.realm_id': 'bad-realm' }],
+  INVALID_PUBLIC_KEY_FORMAT: [{ public_key: 'abc' }, { 'data.public_key': 'abc' }],
+  INVALID_ALIAS_FORMAT: [{ 'data.alias': 'no/slashes' }],
+  INVALID_IP_FORMAT: [{ 'data.ip_whitelist': ['300.1.1.1'] }],
+  INVALID_EXPIRATION_FORMAT: [{ 'data.expires_at': 'whenever' }],
+  EXPIRATION_IN_PAST: [{ 'data.expires_at': '2001-01-01' }],
+  PUBLIC_STORAGE_TOO_LARGE: [{ 'data.public_storage': { blob: 'x'.repeat(70_000) } }],
+  WEAK_PASSWORD: [{ 'data.password': 'onlylowercaseletters', 'data.current_password': DEMO_USERS.john_doe.password }],
+  CURRENT_PASSWORD_REQUIRED: [{ 'data.password': 'New-Passw0rd-2025!' }],
+  CURRENT_PASSWORD_INCORRECT: [{ 'data.password': 'New-Passw0rd-2025!', 'data.current_password': 'Wrong-Passw0rd-1' }],
+  MISSING_REQUIRED_FIELD: [{ data: {} }],
+};
+
+/** Whether the operation takes every part a breaker changes. */
+function fits(operationId: OperationId, change: Record<string, unknown>, takes: (operationId: OperationId, part: string) => boolean): boolean {
+  return Object.keys(change).every((key) => takes(operationId, key));
+}
+
+const PERSONA_FOR_CODE: Record<string, Persona> = {
+  MISSING_TOKEN: 'anonymous',
+  INVALID_TOKEN: 'garbage',
+  TOKEN_EXPIRED: 'expired',
+  UNAUTHORIZED: 'basic',
+  ACCOUNT_BANNED: 'banned_bob',
+  PERMISSION_DENIED: 'no-rights-token',
+  IP_NOT_ALLOWED: 'ip-bound-token',
+  REALM_NOT_ALLOWED: 'realm-bound-token',
+  REALM_SCOPE_REQUIRED: 'realm-required-token',
+};
+
+/**
+ * How the real server is made to answer `code` with `status` for `operationId`. `takes` tells whether the operation
+ * has a parameter or body field (from the spec).
+ */
+export function codeScenario(operationId: OperationId, status: string, code: string, takes: (operationId: OperationId, part: string) => boolean): Scenario | undefined {
+  const tokenOnlyCaller: Persona = tokenOnly.has(operationId) ? 'token' : 'john_doe';
+  if (code === '-' || ['USER_NOT_FOUND', 'TOKEN_NOT_FOUND', 'VAULT_KEY_NOT_FOUND', 'PAYLOAD_TOO_LARGE'].includes(code)) return serverScenario(operationId, status);
+  if (code === 'DUPLICATE_ALIAS' || (code === 'PUBLIC_KEY_IN_USE' && operationId === 'authTokens.updatePublicProfile')) return serverScenario(operationId, status);
+  if (code === 'VALIDATION_ERROR') return serverScenario(operationId, '400');
+  const persona = PERSONA_FOR_CODE[code];
+  if (persona) return { persona, call: (api) => callOperation(api, operationId, BASE_PARAMS[operationId]) };
+  switch (code) {
+    case 'INSUFFICIENT_PERMISSIONS':
+      return { persona: tokenOnly.has(operationId) ? 'john_doe' : 'no-rights-token', call: (api) => callOperation(api, operationId, BASE_PARAMS[operationId]) };
+    case 'CANNOT_BAN_ADMIN':
+      return { persona: 'admin', call: (api) => api.users.update({ id: DEMO_USERS.admin.id, data: { is_banned: true } }) };
+    case 'CANNOT_MODIFY_OTHER_USER':
+      return { persona: 'john_doe', call: (api) => api.users.update({ id: DEMO_USERS.jane_roe.id, data: { alias: 'Not yours' } }) };
+    case 'OTP_REQUIRED':
+      return { persona: 'otp_olivia', call: (api) => callOperation(api, operationId, BASE_PARAMS[operationId]) };
+    case 'INVALID_OTP_CODE':
+      return { persona: 'otp_olivia', call: (api) => callOperation(api, operationId, varied(operationId, { 'data.otp_code': '000000' })) };
+    case 'PUBLIC_KEY_IN_USE':
+      return { persona: 'john_doe', call: (api, f) => callOperation(api, operationId, varied(operationId, { id: f.tokenId, 'data.public_key': f.publishedKey })) };
+    case 'VAULT_LIMIT_EXCEEDED':
+      return proxyScenarios['vault.set 413'];
+    case 'MISSING_REQUIRED_FIELD':
+      if (operationId === 'authTokens.create') return { persona: 'john_doe', call: (api) => api.authTokens.create({ data: undefined as never }) };
+  }
+  const breaker = FIELD_BREAKERS[code]?.find((change) => fits(operationId, change, takes));
+  // On an existing token, so that the rule checked after "does it exist" is the one that answers.
+  const existing = (f: Fixtures) => (operationId.startsWith('authTokens.') && takes(operationId, 'id') ? { id: f.tokenId } : {});
+  if (breaker) return { persona: tokenOnlyCaller, call: (api, f) => callOperation(api, operationId, varied(operationId, { ...existing(f), ...breaker })) };
+  return undefined;
+}

@@ -11,12 +11,28 @@ import { SPEC_PATH } from '../../src/spec/operations.js';
 import { DEMO_USERS } from '../../src/store/demo-data.js';
 import { MemoryStore } from '../../src/store/memory/index.js';
 import { DATABASE_URL, makePostgresStore } from '../support/postgres.js';
+import { generateApiToken } from '../../src/auth/api-tokens.js';
 import { sessionKey, signSessionJwt } from '../../src/auth/session-jwt.js';
 import { startServerProcess } from '../support/process.js';
 import { assertContract } from '../support/response-contract.js';
 import { startTestServer, type DemoUser, type TestServer } from '../support/server.js';
 
-export type Persona = DemoUser | 'anonymous' | 'token';
+/**
+ * Who calls: a demo user (session JWT), nobody, an API token of john_doe with every right (`token`), or a credential
+ * made to fail one check: `expired` JWT, `garbage` token, `basic` (not a Bearer header), a token with no rights,
+ * one bound to 10.0.0.1, one bound to a realm the request is not in, one that needs a realm.
+ */
+export type Persona =
+  | DemoUser
+  | 'anonymous'
+  | 'token'
+  | 'expired'
+  | 'garbage'
+  | 'basic'
+  | 'no-rights-token'
+  | 'ip-bound-token'
+  | 'realm-bound-token'
+  | 'realm-required-token';
 type Result = { response: Response; data?: unknown; error?: unknown };
 export type Target = {
   name: string;
@@ -92,7 +108,7 @@ export async function startPrismProxy(): Promise<Target> {
       }
       return apiToken;
     }
-    return signSessionJwt(key, DEMO_USERS[persona].id);
+    return signSessionJwt(key, DEMO_USERS[persona as DemoUser].id);
   };
   return {
     name: 'Prism proxy -> server',
@@ -114,20 +130,40 @@ export async function startPrismProxy(): Promise<Target> {
   };
 }
 
+const TOKEN_PERSONAS: Record<string, Record<string, unknown>> = {
+  token: { public_key: 'c'.repeat(64) },
+  'no-rights-token': { permission_template: undefined, permissions: {}, vault_access: false },
+  'ip-bound-token': { ip_whitelist: ['10.0.0.1'] },
+  'realm-bound-token': { realm_ids: ['507f1f77bcf86cd799439013'] },
+  'realm-required-token': { allow_no_realm: false },
+};
+/** Where each persona calls from: the realm-bound token calls in another realm, the IP-bound one from elsewhere. */
+const PERSONA_REQUEST: Partial<Record<Persona, { baseUrl?: string; headers?: Record<string, string> }>> = {
+  'realm-bound-token': { baseUrl: 'http://507f1f77bcf86cd799439012.api.test' },
+  'ip-bound-token': { headers: { 'X-Forwarded-For': '192.168.1.2' } },
+  basic: { headers: { Authorization: 'Basic am9objpwYXNzd29yZA==' } },
+};
+
 export async function startServerTarget(kind: 'memory' | 'postgres'): Promise<Target> {
-  const server = await startTestServer({ store: kind === 'memory' ? new MemoryStore() : await makePostgresStore() });
-  let apiToken: string | undefined;
-  const credential = async (persona: Persona) => {
-    if (persona === 'anonymous') return undefined;
-    if (persona === 'token') return (apiToken ??= (await server.token('john_doe', { alias: 'Contract API token', public_key: 'c'.repeat(64) })).token);
-    return server.jwtFor(persona);
+  const server = await startTestServer({ store: kind === 'memory' ? new MemoryStore() : await makePostgresStore(), coverageSet: 'contract-coverage' });
+  const tokens = new Map<Persona, string>();
+  const credential = async (persona: Persona): Promise<string | undefined> => {
+    if (persona === 'anonymous' || persona === 'basic') return undefined;
+    if (persona === 'garbage') return generateApiToken();
+    if (persona === 'expired') return server.jwtFor('john_doe', -60);
+    if (persona in TOKEN_PERSONAS) {
+      if (!tokens.has(persona)) tokens.set(persona, (await server.token('john_doe', { alias: `Contract ${persona}`, ...TOKEN_PERSONAS[persona] })).token);
+      return tokens.get(persona);
+    }
+    return server.jwtFor(persona as DemoUser);
   };
   return {
     name: `server (${kind})`,
     kind: 'server',
     server,
     async client(persona, headers = {}) {
-      return server.as({ token: await credential(persona) }, { headers });
+      const where = PERSONA_REQUEST[persona] ?? {};
+      return server.as({ token: await credential(persona) }, { baseUrl: where.baseUrl, headers: { ...where.headers, ...headers } });
     },
     async rawGet(persona, pathAndQuery) {
       const token = await credential(persona);

@@ -9,6 +9,7 @@ import { DATABASE_URL, SCHEMA_PREFIX } from './postgres.js';
 
 export default function setup() {
   rmSync(`${ROOT}test-results/coverage`, { recursive: true, force: true });
+  rmSync(`${ROOT}test-results/contract-coverage`, { recursive: true, force: true });
   if (!DATABASE_URL) console.warn('DATABASE_URL is not set: PostgreSQL tests will be skipped');
   return async function teardown() {
     if (!DATABASE_URL) return;

@@ -24,7 +24,7 @@ export type DemoUser = keyof typeof DEMO_USERS;
 
 export type TestServer = Awaited<ReturnType<typeof startTestServer>>;
 
-export async function startTestServer(options: { store?: Store; clock?: () => Date; logLines?: string[]; trustProxyHops?: number } = {}) {
+export async function startTestServer(options: { store?: Store; clock?: () => Date; logLines?: string[]; trustProxyHops?: number; coverageSet?: string } = {}) {
   // The postgres project of vitest.config.ts runs the same API tests on a fresh PostgreSQL schema per server.
   const store = options.store ?? (process.env.TEST_STORE === 'postgres' ? await makePostgresStore() : new MemoryStore());
   await store.seed(demoData());
@@ -47,7 +47,8 @@ export async function startTestServer(options: { store?: Store; clock?: () => Da
   const fetch = async (request: Request) => {
     const response = await app.request(request);
     await assertContract(request, response);
-    recordCoverage(request, response.clone());
+    recordCoverage(request, response.clone(), COVERAGE_DIR);
+    if (options.coverageSet) recordCoverage(request, response.clone(), `${ROOT}test-results/${options.coverageSet}`);
     return response;
   };
 
@@ -86,11 +87,11 @@ function matchOperation(method: string, path: string): string | undefined {
   return undefined;
 }
 
-function recordCoverage(request: Request, response: Response) {
+function recordCoverage(request: Request, response: Response, dir: string) {
   const operationId = matchOperation(request.method, new URL(request.url).pathname);
   if (!operationId) return;
   void response.json().then((body: { code?: string }) => {
-    mkdirSync(COVERAGE_DIR, { recursive: true });
-    appendFileSync(`${COVERAGE_DIR}/${process.pid}.jsonl`, JSON.stringify({ operationId, status: response.status, code: body?.code ?? null }) + '\n');
+    mkdirSync(dir, { recursive: true });
+    appendFileSync(`${dir}/${process.pid}.jsonl`, JSON.stringify({ operationId, status: response.status, code: body?.code ?? null }) + '\n');
   }, () => {});
 }
