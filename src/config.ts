@@ -1,5 +1,6 @@
 /** Server configuration, from environment variables only (documented in the README). */
 import { randomBytes } from 'node:crypto';
+import type { RateLimitConfig } from './pipeline/rate-limits.js';
 
 export type Config = {
   port: number;
@@ -19,6 +20,9 @@ export type Config = {
   validateResponses: boolean;
   /** Seed the store with the demo data (always for the memory store unless SEED=none). */
   seedDemo: boolean;
+  rateLimits: RateLimitConfig;
+  /** Origins allowed to read answers from a browser (CORS); none by default. */
+  corsOrigins: string[];
 };
 
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error' | 'silent';
@@ -43,6 +47,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, argv: string[] 
     production,
     validateResponses: env.VALIDATE_RESPONSES ? env.VALIDATE_RESPONSES === 'true' : !production,
     seedDemo: seedFlag ? seedFlag === 'demo' : store === 'memory',
+    rateLimits: {
+      perCredential: positive(env.RATE_LIMIT_PER_CREDENTIAL, 600, 'RATE_LIMIT_PER_CREDENTIAL'),
+      perIp: positive(env.RATE_LIMIT_PER_IP, 1200, 'RATE_LIMIT_PER_IP'),
+      authFailuresPerIp: positive(env.RATE_LIMIT_AUTH_FAILURES, 20, 'RATE_LIMIT_AUTH_FAILURES'),
+      windowSeconds: positive(env.RATE_LIMIT_WINDOW_SECONDS, 60, 'RATE_LIMIT_WINDOW_SECONDS'),
+    },
+    corsOrigins: (env.CORS_ORIGINS ?? '').split(',').map((origin) => origin.trim()).filter(Boolean),
   };
 }
 
@@ -53,4 +64,11 @@ function parseTrustProxy(value: string | undefined): number {
   const hops = Number(value);
   if (!Number.isInteger(hops) || hops < 0) throw new Error(`TRUST_PROXY must be true, false or a number of hops, not ${value}`);
   return hops;
+}
+
+function positive(value: string | undefined, fallback: number, name: string): number {
+  if (value === undefined || value === '') return fallback;
+  const parsed = Number(value);
+  if (!Number.isInteger(parsed) || parsed < 1) throw new Error(`${name} must be a positive integer, not ${value}`);
+  return parsed;
 }

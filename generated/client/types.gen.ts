@@ -695,6 +695,14 @@ export type UsersGetErrors = {
         code: 'USER_NOT_FOUND';
     };
     /**
+     * Too Many Requests. The caller passed a quota: per credential (API token or session), per client IP, or the tighter
+     * quota of failed authentications and wrong 2FA codes per IP. Nothing was done; retry after `Retry-After` seconds.
+     *
+     */
+    429: ErrorEnvelope & {
+        code: 'RATE_LIMITED';
+    };
+    /**
      * An unexpected failure (500), or the database is unreachable (503). The body carries no internal detail, and nothing was changed.
      */
     default: ErrorEnvelope & {
@@ -757,6 +765,14 @@ export type UsersUpdateErrors = {
         code: 'PAYLOAD_TOO_LARGE';
     };
     /**
+     * Too Many Requests. The caller passed a quota: per credential (API token or session), per client IP, or the tighter
+     * quota of failed authentications and wrong 2FA codes per IP. Nothing was done; retry after `Retry-After` seconds.
+     *
+     */
+    429: ErrorEnvelope & {
+        code: 'RATE_LIMITED';
+    };
+    /**
      * An unexpected failure (500), or the database is unreachable (503). The body carries no internal detail, and nothing was changed.
      */
     default: ErrorEnvelope & {
@@ -806,6 +822,14 @@ export type UsersRetrySetupErrors = {
      */
     413: ErrorEnvelope & {
         code: 'PAYLOAD_TOO_LARGE';
+    };
+    /**
+     * Too Many Requests. The caller passed a quota: per credential (API token or session), per client IP, or the tighter
+     * quota of failed authentications and wrong 2FA codes per IP. Nothing was done; retry after `Retry-After` seconds.
+     *
+     */
+    429: ErrorEnvelope & {
+        code: 'RATE_LIMITED';
     };
     /**
      * An unexpected failure (500), or the database is unreachable (503). The body carries no internal detail, and nothing was changed.
@@ -890,6 +914,14 @@ export type ActivityListErrors = {
         code: 'INSUFFICIENT_PERMISSIONS' | 'ACCOUNT_BANNED' | 'IP_NOT_ALLOWED' | 'REALM_NOT_ALLOWED' | 'REALM_SCOPE_REQUIRED';
     };
     /**
+     * Too Many Requests. The caller passed a quota: per credential (API token or session), per client IP, or the tighter
+     * quota of failed authentications and wrong 2FA codes per IP. Nothing was done; retry after `Retry-After` seconds.
+     *
+     */
+    429: ErrorEnvelope & {
+        code: 'RATE_LIMITED';
+    };
+    /**
      * An unexpected failure (500), or the database is unreachable (503). The body carries no internal detail, and nothing was changed.
      */
     default: ErrorEnvelope & {
@@ -933,6 +965,14 @@ export type ActivityGetStatsErrors = {
      */
     403: ErrorEnvelope & {
         code: 'INSUFFICIENT_PERMISSIONS' | 'ACCOUNT_BANNED' | 'IP_NOT_ALLOWED' | 'REALM_NOT_ALLOWED' | 'REALM_SCOPE_REQUIRED';
+    };
+    /**
+     * Too Many Requests. The caller passed a quota: per credential (API token or session), per client IP, or the tighter
+     * quota of failed authentications and wrong 2FA codes per IP. Nothing was done; retry after `Retry-After` seconds.
+     *
+     */
+    429: ErrorEnvelope & {
+        code: 'RATE_LIMITED';
     };
     /**
      * An unexpected failure (500), or the database is unreachable (503). The body carries no internal detail, and nothing was changed.
@@ -991,6 +1031,14 @@ export type VaultListErrors = {
      */
     403: ErrorEnvelope & {
         code: 'INSUFFICIENT_PERMISSIONS' | 'ACCOUNT_BANNED' | 'IP_NOT_ALLOWED' | 'REALM_NOT_ALLOWED' | 'REALM_SCOPE_REQUIRED';
+    };
+    /**
+     * Too Many Requests. The caller passed a quota: per credential (API token or session), per client IP, or the tighter
+     * quota of failed authentications and wrong 2FA codes per IP. Nothing was done; retry after `Retry-After` seconds.
+     *
+     */
+    429: ErrorEnvelope & {
+        code: 'RATE_LIMITED';
     };
     /**
      * An unexpected failure (500), or the database is unreachable (503). The body carries no internal detail, and nothing was changed.
@@ -1054,6 +1102,14 @@ export type VaultDeleteErrors = {
         code: 'VAULT_KEY_NOT_FOUND';
     };
     /**
+     * Too Many Requests. The caller passed a quota: per credential (API token or session), per client IP, or the tighter
+     * quota of failed authentications and wrong 2FA codes per IP. Nothing was done; retry after `Retry-After` seconds.
+     *
+     */
+    429: ErrorEnvelope & {
+        code: 'RATE_LIMITED';
+    };
+    /**
      * An unexpected failure (500), or the database is unreachable (503). The body carries no internal detail, and nothing was changed.
      */
     default: ErrorEnvelope & {
@@ -1113,6 +1169,14 @@ export type VaultGetErrors = {
      */
     404: ErrorEnvelope & {
         code: 'VAULT_KEY_NOT_FOUND';
+    };
+    /**
+     * Too Many Requests. The caller passed a quota: per credential (API token or session), per client IP, or the tighter
+     * quota of failed authentications and wrong 2FA codes per IP. Nothing was done; retry after `Retry-After` seconds.
+     *
+     */
+    429: ErrorEnvelope & {
+        code: 'RATE_LIMITED';
     };
     /**
      * An unexpected failure (500), or the database is unreachable (503). The body carries no internal detail, and nothing was changed.
@@ -1176,6 +1240,14 @@ export type VaultSetErrors = {
         code: 'VAULT_LIMIT_EXCEEDED' | 'PAYLOAD_TOO_LARGE';
     };
     /**
+     * Too Many Requests. The caller passed a quota: per credential (API token or session), per client IP, or the tighter
+     * quota of failed authentications and wrong 2FA codes per IP. Nothing was done; retry after `Retry-After` seconds.
+     *
+     */
+    429: ErrorEnvelope & {
+        code: 'RATE_LIMITED';
+    };
+    /**
      * An unexpected failure (500), or the database is unreachable (503). The body carries no internal detail, and nothing was changed.
      */
     default: ErrorEnvelope & {
@@ -1230,6 +1302,14 @@ export type VaultGetStatsErrors = {
         code: 'INSUFFICIENT_PERMISSIONS' | 'ACCOUNT_BANNED' | 'IP_NOT_ALLOWED' | 'REALM_NOT_ALLOWED' | 'REALM_SCOPE_REQUIRED';
     };
     /**
+     * Too Many Requests. The caller passed a quota: per credential (API token or session), per client IP, or the tighter
+     * quota of failed authentications and wrong 2FA codes per IP. Nothing was done; retry after `Retry-After` seconds.
+     *
+     */
+    429: ErrorEnvelope & {
+        code: 'RATE_LIMITED';
+    };
+    /**
      * An unexpected failure (500), or the database is unreachable (503). The body carries no internal detail, and nothing was changed.
      */
     default: ErrorEnvelope & {
@@ -1280,6 +1360,14 @@ export type VaultClearErrors = {
         code: 'INSUFFICIENT_PERMISSIONS' | 'ACCOUNT_BANNED' | 'IP_NOT_ALLOWED' | 'REALM_NOT_ALLOWED' | 'REALM_SCOPE_REQUIRED';
     };
     /**
+     * Too Many Requests. The caller passed a quota: per credential (API token or session), per client IP, or the tighter
+     * quota of failed authentications and wrong 2FA codes per IP. Nothing was done; retry after `Retry-After` seconds.
+     *
+     */
+    429: ErrorEnvelope & {
+        code: 'RATE_LIMITED';
+    };
+    /**
      * An unexpected failure (500), or the database is unreachable (503). The body carries no internal detail, and nothing was changed.
      */
     default: ErrorEnvelope & {
@@ -1328,6 +1416,14 @@ export type RealmsListErrors = {
      */
     403: ErrorEnvelope & {
         code: 'PERMISSION_DENIED' | 'ACCOUNT_BANNED' | 'IP_NOT_ALLOWED' | 'REALM_NOT_ALLOWED' | 'REALM_SCOPE_REQUIRED';
+    };
+    /**
+     * Too Many Requests. The caller passed a quota: per credential (API token or session), per client IP, or the tighter
+     * quota of failed authentications and wrong 2FA codes per IP. Nothing was done; retry after `Retry-After` seconds.
+     *
+     */
+    429: ErrorEnvelope & {
+        code: 'RATE_LIMITED';
     };
     /**
      * An unexpected failure (500), or the database is unreachable (503). The body carries no internal detail, and nothing was changed.
@@ -1382,6 +1478,14 @@ export type AuthTokensListErrors = {
      */
     403: ErrorEnvelope & {
         code: 'INSUFFICIENT_PERMISSIONS' | 'ACCOUNT_BANNED' | 'IP_NOT_ALLOWED' | 'REALM_NOT_ALLOWED' | 'REALM_SCOPE_REQUIRED';
+    };
+    /**
+     * Too Many Requests. The caller passed a quota: per credential (API token or session), per client IP, or the tighter
+     * quota of failed authentications and wrong 2FA codes per IP. Nothing was done; retry after `Retry-After` seconds.
+     *
+     */
+    429: ErrorEnvelope & {
+        code: 'RATE_LIMITED';
     };
     /**
      * An unexpected failure (500), or the database is unreachable (503). The body carries no internal detail, and nothing was changed.
@@ -1441,6 +1545,14 @@ export type AuthTokensCreateErrors = {
         code: 'PAYLOAD_TOO_LARGE';
     };
     /**
+     * Too Many Requests. The caller passed a quota: per credential (API token or session), per client IP, or the tighter
+     * quota of failed authentications and wrong 2FA codes per IP. Nothing was done; retry after `Retry-After` seconds.
+     *
+     */
+    429: ErrorEnvelope & {
+        code: 'RATE_LIMITED';
+    };
+    /**
      * An unexpected failure (500), or the database is unreachable (503). The body carries no internal detail, and nothing was changed.
      */
     default: ErrorEnvelope & {
@@ -1484,6 +1596,14 @@ export type AuthTokensGetCurrentErrors = {
      */
     403: ErrorEnvelope & {
         code: 'INSUFFICIENT_PERMISSIONS' | 'ACCOUNT_BANNED' | 'IP_NOT_ALLOWED';
+    };
+    /**
+     * Too Many Requests. The caller passed a quota: per credential (API token or session), per client IP, or the tighter
+     * quota of failed authentications and wrong 2FA codes per IP. Nothing was done; retry after `Retry-After` seconds.
+     *
+     */
+    429: ErrorEnvelope & {
+        code: 'RATE_LIMITED';
     };
     /**
      * An unexpected failure (500), or the database is unreachable (503). The body carries no internal detail, and nothing was changed.
@@ -1543,6 +1663,14 @@ export type AuthTokensUpdatePublicProfileErrors = {
         code: 'PAYLOAD_TOO_LARGE';
     };
     /**
+     * Too Many Requests. The caller passed a quota: per credential (API token or session), per client IP, or the tighter
+     * quota of failed authentications and wrong 2FA codes per IP. Nothing was done; retry after `Retry-After` seconds.
+     *
+     */
+    429: ErrorEnvelope & {
+        code: 'RATE_LIMITED';
+    };
+    /**
      * An unexpected failure (500), or the database is unreachable (503). The body carries no internal detail, and nothing was changed.
      */
     default: ErrorEnvelope & {
@@ -1597,6 +1725,14 @@ export type AuthTokensGetPublicProfileErrors = {
      */
     404: ErrorEnvelope & {
         code: 'TOKEN_NOT_FOUND';
+    };
+    /**
+     * Too Many Requests. The caller passed a quota: per credential (API token or session), per client IP, or the tighter
+     * quota of failed authentications and wrong 2FA codes per IP. Nothing was done; retry after `Retry-After` seconds.
+     *
+     */
+    429: ErrorEnvelope & {
+        code: 'RATE_LIMITED';
     };
     /**
      * An unexpected failure (500), or the database is unreachable (503). The body carries no internal detail, and nothing was changed.
@@ -1655,6 +1791,14 @@ export type AuthTokensDeleteErrors = {
         code: 'TOKEN_NOT_FOUND';
     };
     /**
+     * Too Many Requests. The caller passed a quota: per credential (API token or session), per client IP, or the tighter
+     * quota of failed authentications and wrong 2FA codes per IP. Nothing was done; retry after `Retry-After` seconds.
+     *
+     */
+    429: ErrorEnvelope & {
+        code: 'RATE_LIMITED';
+    };
+    /**
      * An unexpected failure (500), or the database is unreachable (503). The body carries no internal detail, and nothing was changed.
      */
     default: ErrorEnvelope & {
@@ -1709,6 +1853,14 @@ export type AuthTokensGetErrors = {
      */
     404: ErrorEnvelope & {
         code: 'TOKEN_NOT_FOUND';
+    };
+    /**
+     * Too Many Requests. The caller passed a quota: per credential (API token or session), per client IP, or the tighter
+     * quota of failed authentications and wrong 2FA codes per IP. Nothing was done; retry after `Retry-After` seconds.
+     *
+     */
+    429: ErrorEnvelope & {
+        code: 'RATE_LIMITED';
     };
     /**
      * An unexpected failure (500), or the database is unreachable (503). The body carries no internal detail, and nothing was changed.
@@ -1779,6 +1931,14 @@ export type AuthTokensUpdateErrors = {
         code: 'PAYLOAD_TOO_LARGE';
     };
     /**
+     * Too Many Requests. The caller passed a quota: per credential (API token or session), per client IP, or the tighter
+     * quota of failed authentications and wrong 2FA codes per IP. Nothing was done; retry after `Retry-After` seconds.
+     *
+     */
+    429: ErrorEnvelope & {
+        code: 'RATE_LIMITED';
+    };
+    /**
      * An unexpected failure (500), or the database is unreachable (503). The body carries no internal detail, and nothing was changed.
      */
     default: ErrorEnvelope & {
@@ -1839,6 +1999,14 @@ export type AuthTokensAddRealmErrors = {
      */
     413: ErrorEnvelope & {
         code: 'PAYLOAD_TOO_LARGE';
+    };
+    /**
+     * Too Many Requests. The caller passed a quota: per credential (API token or session), per client IP, or the tighter
+     * quota of failed authentications and wrong 2FA codes per IP. Nothing was done; retry after `Retry-After` seconds.
+     *
+     */
+    429: ErrorEnvelope & {
+        code: 'RATE_LIMITED';
     };
     /**
      * An unexpected failure (500), or the database is unreachable (503). The body carries no internal detail, and nothing was changed.
@@ -1909,6 +2077,14 @@ export type AuthTokensCopyErrors = {
         code: 'PAYLOAD_TOO_LARGE';
     };
     /**
+     * Too Many Requests. The caller passed a quota: per credential (API token or session), per client IP, or the tighter
+     * quota of failed authentications and wrong 2FA codes per IP. Nothing was done; retry after `Retry-After` seconds.
+     *
+     */
+    429: ErrorEnvelope & {
+        code: 'RATE_LIMITED';
+    };
+    /**
      * An unexpected failure (500), or the database is unreachable (503). The body carries no internal detail, and nothing was changed.
      */
     default: ErrorEnvelope & {
@@ -1969,6 +2145,14 @@ export type AuthTokensRemoveRealmErrors = {
      */
     413: ErrorEnvelope & {
         code: 'PAYLOAD_TOO_LARGE';
+    };
+    /**
+     * Too Many Requests. The caller passed a quota: per credential (API token or session), per client IP, or the tighter
+     * quota of failed authentications and wrong 2FA codes per IP. Nothing was done; retry after `Retry-After` seconds.
+     *
+     */
+    429: ErrorEnvelope & {
+        code: 'RATE_LIMITED';
     };
     /**
      * An unexpected failure (500), or the database is unreachable (503). The body carries no internal detail, and nothing was changed.

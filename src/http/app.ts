@@ -15,11 +15,14 @@ import { normaliseIp } from '../auth/ip-allowlist.js';
 import { SessionVerifier } from '../auth/session-jwt.js';
 import type { SpecValidator } from '../pipeline/types.js';
 import { createSpecValidator } from './spec-validator.js';
+import { RateLimiter } from '../pipeline/rate-limits.js';
+import { cors } from 'hono/cors';
+import { secureHeaders } from 'hono/secure-headers';
 
 export type AppDeps = {
   spec: OpenApiDocument;
   store: Store;
-  config: Pick<Config, 'jwtSecret' | 'trustProxyHops' | 'validateResponses'>;
+  config: Pick<Config, 'jwtSecret' | 'trustProxyHops' | 'validateResponses' | 'rateLimits' | 'corsOrigins'>;
   logger: Logger;
   clock?: () => Date;
   /** A validator already compiled for this spec (compiling takes about a second; tests share one). */
@@ -106,6 +109,7 @@ export async function createApp(deps: AppDeps): Promise<Hono> {
   const policy = readPolicy(deps.spec);
   const pipeline: PipelineDeps = {
     store: deps.store,
+    rateLimiter: new RateLimiter(deps.store, deps.config.rateLimits),
     policy,
     validator: deps.validator ?? (await createSpecValidator(deps.spec)),
     sessions: new SessionVerifier(deps.config.jwtSecret),
@@ -114,6 +118,15 @@ export async function createApp(deps: AppDeps): Promise<Hono> {
     clock: deps.clock ?? (() => new Date()),
   };
   const app = new Hono();
+  // Security headers on every answer (nosniff, frame and referrer policies, HSTS, ...); answers are never cached.
+  app.use(secureHeaders());
+  app.use(async (c, next) => {
+    await next();
+    if (!c.res.headers.has('Cache-Control')) c.header('Cache-Control', 'no-store');
+  });
+  if (deps.config.corsOrigins.length) {
+    app.use(cors({ origin: deps.config.corsOrigins, allowHeaders: ['Authorization', 'Content-Type', 'Prefer'], exposeHeaders: ['RateLimit', 'RateLimit-Policy', 'Retry-After'], maxAge: 600 }));
+  }
   const operations = listOperations(deps.spec).sort(bySpecificity);
 
   for (const op of operations) {
@@ -126,7 +139,7 @@ export async function createApp(deps: AppDeps): Promise<Hono> {
       const headers = headersOf(c);
       // In-process requests (tests, app.request) carry the host in the URL only.
       headers.host ??= new URL(url).host;
-      const { status, body } = await handleOperation(
+      const { status, body, headers: answerHeaders } = await handleOperation(
         {
           operationId: op.operationId,
           method: op.method,
@@ -139,6 +152,7 @@ export async function createApp(deps: AppDeps): Promise<Hono> {
         },
         pipeline,
       );
+      for (const [name, value] of Object.entries(answerHeaders ?? {})) c.header(name, value);
       return c.json(body, status as never);
     };
     app.on(op.method, toHonoPath(op.path), route);

@@ -17,9 +17,11 @@ import { lists, type OperationPolicy, type SpecPolicy } from '../spec/policy.js'
 import { StoreUnavailableError, type ActivityRecord, type Store } from '../store/types.js';
 import type { PlainRequest, PlainResponse, SpecValidator } from './types.js';
 import { validationError } from './validation-errors.js';
+import { RateLimitedError, type RateLimiter } from './rate-limits.js';
 
 export type PipelineDeps = {
   store: Store;
+  rateLimiter: RateLimiter;
   policy: SpecPolicy;
   validator: SpecValidator;
   sessions: SessionVerifier;
@@ -65,10 +67,14 @@ export async function handleOperation(request: PlainRequest, deps: PipelineDeps)
   let caller: Caller | undefined;
   let realmId = '';
   let response: PlainResponse;
+  let quotaHeaders: Record<string, string> = {};
 
   try {
+    await deps.rateLimiter.assertAuthFailuresBelowLimit(request.ip, now);
+    quotaHeaders = (await deps.rateLimiter.consume('per-ip', request.ip, now)).headers;
     caller = await authenticate(request.headers.authorization, deps.store, deps.sessions, now);
     const token = caller.token;
+    quotaHeaders = (await deps.rateLimiter.consume('per-credential', token ? `token:${token.id}` : `user:${caller.user.id}`, now)).headers;
     if (token && !ipAllowed(token.ip_whitelist, request.ip)) throw new ApiError(403, 'IP_NOT_ALLOWED', 'IP address not allowed');
     if (token) await deps.store.recordTokenUse(token.id, now.toISOString(), request.ip);
     const readsOwnProfile = request.operationId === 'users.get' && request.params.id === caller.user.id;
@@ -98,6 +104,9 @@ export async function handleOperation(request: PlainRequest, deps: PipelineDeps)
   } catch (failure) {
     if (failure instanceof ApiError) {
       response = { status: failure.status, body: failure.toEnvelope() };
+    } else if (failure instanceof RateLimitedError) {
+      quotaHeaders = { ...failure.quota.headers, 'Retry-After': String(failure.quota.retryAfterSeconds) };
+      response = { status: 429, body: envelope(429, 'RATE_LIMITED', `Too many requests; retry after ${failure.quota.retryAfterSeconds} seconds`) };
     } else if (failure instanceof StoreUnavailableError) {
       deps.logger.error('store unavailable', { operationId: request.operationId, error: failure.message });
       response = { status: 503, body: envelope(503, 'SERVICE_UNAVAILABLE', 'Service temporarily unavailable; retry shortly') };
@@ -109,7 +118,11 @@ export async function handleOperation(request: PlainRequest, deps: PipelineDeps)
 
   if (deps.validateResponses) response = checkResponse(request.operationId, response, deps);
   if (caller) await recordActivity(request, response.status, caller, realmId, now, deps);
-  return response;
+  // Failed authentications and wrong 2FA codes count against the IP's tighter quota.
+  if (response.status === 401 || (response.body as { code?: string }).code === 'INVALID_OTP_CODE') {
+    await deps.rateLimiter.recordAuthFailure(request.ip, now).catch(() => {});
+  }
+  return { ...response, headers: quotaHeaders };
 }
 
 /** In development and tests, an answer the spec does not document is a bug: log it and answer 500. */

@@ -15,7 +15,7 @@ export type PlainRequest = {
   ip: string;
 };
 
-export type PlainResponse = { status: number; body: unknown };
+export type PlainResponse = { status: number; body: unknown; headers?: Record<string, string> };
 
 export type ValidationIssue = { keyword: string; instancePath: string; params: Record<string, any>; message?: string; parentSchema?: Record<string, any> };
 

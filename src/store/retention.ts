@@ -21,6 +21,7 @@ export async function purgeExpiredActivity(store: Store, now: Date, batchSize = 
 /** Runs the purge every `intervalMs` (hourly by default) without keeping the process alive. */
 export function startRetentionJob(store: Store, logger: Logger, intervalMs = 60 * 60 * 1000): () => void {
   const timer = setInterval(() => {
+    void store.purgeRateLimits(Date.now() - 3600_000).catch(() => {});
     purgeExpiredActivity(store, new Date()).then(
       (removed) => removed > 0 && logger.info('activity retention', { removed }),
       (failure) => logger.error('activity retention failed', { error: String(failure) }),

@@ -150,6 +150,14 @@ export interface Store {
   removeTokenRealm(userId: string, id: string, realmId: string, now: string): Promise<TokenRecord | undefined>;
   recordTokenUse(id: string, at: string, ip: string): Promise<void>;
 
+  /**
+   * Adds `increment` (0 to only read) to the counter of `key` in the window starting at `windowStartMs`, and
+   * answers the count after it. Atomic, and shared by every server process using the same store.
+   */
+  hitRateLimit(key: string, windowStartMs: number, increment: number): Promise<number>;
+  /** Deletes rate-limit windows that started before `beforeMs`. */
+  purgeRateLimits(beforeMs: number): Promise<void>;
+
   /** Loads fixtures (the demo data); for seeding only. */
   seed(data: SeedData): Promise<void>;
   close(): Promise<void>;

@@ -51,6 +51,12 @@ const generic: Record<string, (operationId: OperationId) => Scenario> = {
   '403': (operationId) => ({ persona: 'banned_bob', call: (api) => sampleCalls[operationId](api, JOHN) }),
 };
 
+/** Any operation answers 429 to a caller past their quota. */
+const rateLimited = (operationId: OperationId): Scenario => ({
+  persona: 'john_doe',
+  call: async (_api, _f, target) => sampleCalls[operationId](await target.exhaustedClient(), JOHN),
+});
+
 const specific: Partial<Record<OperationId, Record<string, Scenario>>> = {
   'users.get': {
     '200': { persona: 'john_doe', call: (api) => api.users.get({ id: JOHN }) },
@@ -141,6 +147,7 @@ const specific: Partial<Record<OperationId, Record<string, Scenario>>> = {
 
 /** How the real server is made to answer `status` for `operationId`, or undefined when no scenario exists. */
 export function serverScenario(operationId: OperationId, status: string): Scenario | undefined {
+  if (status === '429') return rateLimited(operationId);
   return specific[operationId]?.[status] ?? generic[status]?.(operationId);
 }
 
@@ -247,6 +254,7 @@ export function codeScenario(operationId: OperationId, status: string, code: str
   if (code === '-' || ['USER_NOT_FOUND', 'TOKEN_NOT_FOUND', 'VAULT_KEY_NOT_FOUND', 'PAYLOAD_TOO_LARGE'].includes(code)) return serverScenario(operationId, status);
   if (code === 'DUPLICATE_ALIAS' || (code === 'PUBLIC_KEY_IN_USE' && operationId === 'authTokens.updatePublicProfile')) return serverScenario(operationId, status);
   if (code === 'VALIDATION_ERROR') return serverScenario(operationId, '400');
+  if (code === 'RATE_LIMITED') return rateLimited(operationId);
   const persona = PERSONA_FOR_CODE[code];
   if (persona) return { persona, call: (api) => callOperation(api, operationId, BASE_PARAMS[operationId]) };
   switch (code) {

@@ -40,6 +40,12 @@ export type Target = {
   client(persona: Persona, headers?: Record<string, string>): Promise<HoodyApi>;
   /** The real server behind the target, for fixtures; absent for the mock. */
   server?: TestServer;
+  /**
+   * The SDK for a caller who has used up their quota, so that the next request answers 429: on an in-process target
+   * a second app on the same store with a quota of 1 per credential; behind the proxy, otp_olivia's quota is used
+   * up first with direct requests to the server.
+   */
+  exhaustedClient(): Promise<HoodyApi>;
   /** Violations a validating proxy reported (its `sl-violations` header). */
   violations?: string[];
   /** A GET with the persona's credential, for what the SDK cannot send (a query parameter no operation takes). */
@@ -71,6 +77,9 @@ export async function startPrism(): Promise<Target> {
     async client(persona, headers = {}) {
       return createHoodyClient({ baseUrl, token: persona === 'anonymous' ? undefined : 'mock-credential', fetch, headers }).api;
     },
+    async exhaustedClient() {
+      return createHoodyClient({ baseUrl, token: 'mock-credential', fetch, headers: { Prefer: 'code=429' } }).api;
+    },
     close: () => prism.close(),
   };
 }
@@ -80,9 +89,13 @@ export async function startPrism(): Promise<Target> {
  * every answer against the spec. With `errors` on, a violation replaces the answer with Prism's own error, and
  * Prism reports violations in an `sl-violations` header: either fails the test.
  */
+/** The proxied server's quota per credential: room for every scenario, small enough to use up in a test. */
+const PROXY_QUOTA = 1000;
+
 export async function startPrismProxy(): Promise<Target> {
   const secret = 'contract-proxy-secret-contract-proxy-secret';
-  const upstream = await startServerProcess({ JWT_SECRET: secret });
+  // Every request reaches the server from the proxy's address, so only the per-credential quota is realistic here.
+  const upstream = await startServerProcess({ JWT_SECRET: secret, RATE_LIMIT_PER_CREDENTIAL: String(PROXY_QUOTA), RATE_LIMIT_PER_IP: '1000000', RATE_LIMIT_AUTH_FAILURES: '1000000' });
   const operations = await getHttpOperationsFromSpec(SPEC_PATH);
   const prism = createServer(operations, {
     cors: false,
@@ -117,6 +130,16 @@ export async function startPrismProxy(): Promise<Target> {
     async client(persona, headers = {}) {
       return createHoodyClient({ baseUrl, token: await credential(persona), fetch, headers }).api;
     },
+    async exhaustedClient() {
+      const token = await credential('otp_olivia');
+      // Direct requests until the server refuses (bounded: the quota plus one, so a new window is filled too).
+      for (let i = 0; i <= PROXY_QUOTA; i += 1) {
+        const response = await globalThis.fetch(`${upstream.url}/api/v1/users/${DEMO_USERS.otp_olivia.id}`, { headers: { authorization: `Bearer ${token}` } });
+        await response.arrayBuffer();
+        if (response.status === 429) break;
+      }
+      return createHoodyClient({ baseUrl, token, fetch }).api;
+    },
     async rawGet(persona, pathAndQuery) {
       const token = await credential(persona);
       const response = await fetch(new Request(`${baseUrl}${pathAndQuery}`, { headers: token ? { authorization: `Bearer ${token}` } : {} }));
@@ -146,6 +169,7 @@ const PERSONA_REQUEST: Partial<Record<Persona, { baseUrl?: string; headers?: Rec
 
 export async function startServerTarget(kind: 'memory' | 'postgres'): Promise<Target> {
   const server = await startTestServer({ store: kind === 'memory' ? new MemoryStore() : await makePostgresStore(), coverageSet: 'contract-coverage' });
+  const limited = await startTestServer({ store: server.store, seed: false, rateLimits: { perCredential: 1 }, coverageSet: 'contract-coverage' });
   const tokens = new Map<Persona, string>();
   const credential = async (persona: Persona): Promise<string | undefined> => {
     if (persona === 'anonymous' || persona === 'basic') return undefined;
@@ -164,6 +188,11 @@ export async function startServerTarget(kind: 'memory' | 'postgres'): Promise<Ta
     async client(persona, headers = {}) {
       const where = PERSONA_REQUEST[persona] ?? {};
       return server.as({ token: await credential(persona) }, { baseUrl: where.baseUrl, headers: { ...where.headers, ...headers } });
+    },
+    async exhaustedClient() {
+      // john_doe has made more than one request in this window already; the second app allows one.
+      await limited.as('john_doe').then((api) => api.users.get({ id: DEMO_USERS.john_doe.id }));
+      return limited.as('john_doe');
     },
     async rawGet(persona, pathAndQuery) {
       const token = await credential(persona);

@@ -12,6 +12,7 @@ import { loadSpec } from '../../src/spec/operations.js';
 import { demoData, DEMO_USERS } from '../../src/store/demo-data.js';
 import { MemoryStore } from '../../src/store/memory/index.js';
 import type { Store } from '../../src/store/types.js';
+import type { RateLimitConfig } from '../../src/pipeline/rate-limits.js';
 import { createHoodyClient } from '../../src/sdk/index.js';
 import { ROOT } from './cli.js';
 import { makePostgresStore } from './postgres.js';
@@ -24,15 +25,20 @@ export type DemoUser = keyof typeof DEMO_USERS;
 
 export type TestServer = Awaited<ReturnType<typeof startTestServer>>;
 
-export async function startTestServer(options: { store?: Store; clock?: () => Date; logLines?: string[]; trustProxyHops?: number; coverageSet?: string } = {}) {
+/** Quotas high enough for any test; tests of the quotas pass their own. */
+const NO_QUOTAS: RateLimitConfig = { perCredential: 1_000_000, perIp: 1_000_000, authFailuresPerIp: 1_000_000, windowSeconds: 60 };
+
+export async function startTestServer(
+  options: { store?: Store; clock?: () => Date; logLines?: string[]; trustProxyHops?: number; coverageSet?: string; rateLimits?: Partial<RateLimitConfig>; seed?: boolean } = {},
+) {
   // The postgres project of vitest.config.ts runs the same API tests on a fresh PostgreSQL schema per server.
   const store = options.store ?? (process.env.TEST_STORE === 'postgres' ? await makePostgresStore() : new MemoryStore());
-  await store.seed(demoData());
+  if (options.seed !== false) await store.seed(demoData());
   const logLines = options.logLines ?? [];
   const app = await createApp({
     spec,
     store,
-    config: { jwtSecret: JWT_SECRET, trustProxyHops: options.trustProxyHops ?? 1, validateResponses: true },
+    config: { jwtSecret: JWT_SECRET, trustProxyHops: options.trustProxyHops ?? 1, validateResponses: true, corsOrigins: ['https://app.example.com'], rateLimits: { ...NO_QUOTAS, ...options.rateLimits } },
     logger: createLogger('debug', (line) => logLines.push(line)),
     clock: options.clock,
     validator: await (sharedValidator ??= createSpecValidator(spec)),

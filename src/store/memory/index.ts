@@ -34,6 +34,7 @@ export class MemoryStore implements Store {
   private projects: ProjectRecord[] = [];
   private containers: ContainerRecord[] = [];
   private provisioned = new Map<string, Provisioning>();
+  private rateLimits = new Map<string, { windowStartMs: number; count: number }>();
 
   async getUser(id: string) {
     return this.users.get(id);
@@ -263,6 +264,17 @@ export class MemoryStore implements Store {
   async recordTokenUse(id: string, at: string, ip: string) {
     const token = this.tokens.get(id);
     if (token) this.tokens.set(id, Object.freeze({ ...token, last_used_at: at, last_used_ip: ip }));
+  }
+
+  async hitRateLimit(key: string, windowStartMs: number, increment: number) {
+    const current = this.rateLimits.get(key);
+    const count = (current && current.windowStartMs === windowStartMs ? current.count : 0) + increment;
+    if (increment > 0 || current?.windowStartMs === windowStartMs) this.rateLimits.set(key, { windowStartMs, count });
+    return count;
+  }
+
+  async purgeRateLimits(beforeMs: number) {
+    for (const [key, window] of this.rateLimits) if (window.windowStartMs < beforeMs) this.rateLimits.delete(key);
   }
 
   async seed(data: SeedData) {

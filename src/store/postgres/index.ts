@@ -395,6 +395,25 @@ export class PostgresStore implements Store {
     await this.query('UPDATE auth_tokens SET last_used_at = $2, last_used_ip = $3 WHERE id = $1', [id, at, ip], this.activityPool);
   }
 
+  /** Counters go through the non-waiting connections: a lost increment after a crash only loosens a quota. */
+  async hitRateLimit(key: string, windowStartMs: number, increment: number) {
+    if (increment === 0) {
+      const { rows } = await this.query<{ count: number }>('SELECT count FROM rate_limit_windows WHERE key = $1 AND window_start = $2', [key, windowStartMs], this.activityPool);
+      return rows[0]?.count ?? 0;
+    }
+    const { rows } = await this.query<{ count: number }>(
+      `INSERT INTO rate_limit_windows (key, window_start, count) VALUES ($1, $2, $3)
+       ON CONFLICT (key, window_start) DO UPDATE SET count = rate_limit_windows.count + EXCLUDED.count RETURNING count`,
+      [key, windowStartMs, increment],
+      this.activityPool,
+    );
+    return rows[0].count;
+  }
+
+  async purgeRateLimits(beforeMs: number) {
+    await this.query('DELETE FROM rate_limit_windows WHERE window_start < $1', [beforeMs], this.activityPool);
+  }
+
   async seed(data: SeedData) {
     await this.transaction(async (client) => {
       for (const u of data.users) {

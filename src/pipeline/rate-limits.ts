@@ -1,0 +1,58 @@
+/**
+ * Request quotas in fixed windows, counted in the store (so they hold across server processes on PostgreSQL):
+ * per client IP (every request), per credential (after authentication), and a tighter one for failed
+ * authentications and wrong 2FA codes per IP, which once passed refuses even valid credentials from that IP until
+ * the window ends. Answers carry the IETF draft `RateLimit` and `RateLimit-Policy` headers; a refusal answers 429
+ * `RATE_LIMITED` with `Retry-After`.
+ */
+import type { Store } from '../store/types.js';
+
+export type RateLimitConfig = { perCredential: number; perIp: number; authFailuresPerIp: number; windowSeconds: number };
+export type Quota = { limited: boolean; headers: Record<string, string>; retryAfterSeconds: number };
+
+export class RateLimitedError extends Error {
+  constructor(readonly quota: Quota) {
+    super(`rate limited; retry after ${quota.retryAfterSeconds} seconds`);
+  }
+}
+
+export class RateLimiter {
+  constructor(
+    private readonly store: Store,
+    private readonly config: RateLimitConfig,
+  ) {}
+
+  private window(now: Date) {
+    const size = this.config.windowSeconds * 1000;
+    const start = Math.floor(now.getTime() / size) * size;
+    return { start, resetSeconds: Math.max(1, Math.ceil((start + size - now.getTime()) / 1000)) };
+  }
+
+  private quota(policy: string, limit: number, count: number, now: Date): Quota {
+    const { resetSeconds } = this.window(now);
+    return {
+      limited: count > limit,
+      retryAfterSeconds: resetSeconds,
+      headers: { RateLimit: `"${policy}";r=${Math.max(0, limit - count)};t=${resetSeconds}`, 'RateLimit-Policy': `"${policy}";q=${limit};w=${this.config.windowSeconds}` },
+    };
+  }
+
+  /** Counts a request against a quota; throws RateLimitedError past it. */
+  async consume(policy: 'per-ip' | 'per-credential', key: string, now: Date): Promise<Quota> {
+    const limit = policy === 'per-ip' ? this.config.perIp : this.config.perCredential;
+    const count = await this.store.hitRateLimit(`${policy}:${key}`, this.window(now).start, 1);
+    const quota = this.quota(policy, limit, count, now);
+    if (quota.limited) throw new RateLimitedError(quota);
+    return quota;
+  }
+
+  /** Refuses an IP that already failed authentication too often in this window. */
+  async assertAuthFailuresBelowLimit(ip: string, now: Date): Promise<void> {
+    const count = await this.store.hitRateLimit(`auth-failures:${ip}`, this.window(now).start, 0);
+    if (count >= this.config.authFailuresPerIp) throw new RateLimitedError(this.quota('auth-failures', this.config.authFailuresPerIp, count + 1, now));
+  }
+
+  async recordAuthFailure(ip: string, now: Date): Promise<void> {
+    await this.store.hitRateLimit(`auth-failures:${ip}`, this.window(now).start, 1);
+  }
+}

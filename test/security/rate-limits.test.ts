@@ -1,0 +1,74 @@
+/**
+ * Quotas: per IP, per credential, and the tighter one for failed authentications and wrong 2FA codes per IP.
+ * Every answer carries RateLimit headers; a refusal answers 429 RATE_LIMITED with Retry-After. On PostgreSQL the
+ * counters are shared by every server on the database (here: two servers with their own connection pools).
+ */
+import { describe, expect, it } from 'vitest';
+import { currentStep, totpAt } from '../../src/auth/totp.js';
+import { DEMO_USERS } from '../../src/store/demo-data.js';
+import { DATABASE_URL, freshSchema, makePostgresStore } from '../support/postgres.js';
+import { startTestServer } from '../support/server.js';
+
+const john = DEMO_USERS.john_doe.id;
+
+describe('rate limits', () => {
+  it('per credential: the quota is counted, shown in headers, and refused with 429 and Retry-After', async () => {
+    const server = await startTestServer({ rateLimits: { perCredential: 5 } });
+    const api = await server.as('john_doe');
+    const statuses: number[] = [];
+    let last: { response: Response; error?: unknown } | undefined;
+    for (let i = 0; i < 7; i += 1) {
+      const result = await api.users.get({ id: john });
+      statuses.push(result.response.status);
+      last = result;
+      if (i === 0) {
+        expect(result.response.headers.get('ratelimit')).toMatch(/^"per-credential";r=4;t=\d+$/);
+        expect(result.response.headers.get('ratelimit-policy')).toBe('"per-credential";q=5;w=60');
+      }
+    }
+    console.log(`per-credential quota of 5: ${statuses.join(' ')}`);
+    expect(statuses).toEqual([200, 200, 200, 200, 200, 429, 429]);
+    expect(Number(last!.response.headers.get('retry-after'))).toBeGreaterThan(0);
+    expect(last!.error).toMatchObject({ statusCode: 429, error: 'Too Many Requests', code: 'RATE_LIMITED' });
+    // Another credential has its own quota.
+    expect((await (await server.as('jane_roe')).users.get({ id: DEMO_USERS.jane_roe.id })).response.status).toBe(200);
+  });
+
+  it('per IP: every request from an address counts, whoever sends it', async () => {
+    const server = await startTestServer({ rateLimits: { perIp: 3 } });
+    const from = (ip: string) => ({ headers: { 'X-Forwarded-For': ip } });
+    const statuses = [];
+    for (const user of ['john_doe', 'jane_roe', 'admin', 'john_doe'] as const) statuses.push((await (await server.as(user, from('203.0.113.7'))).activity.getStats()).response.status);
+    expect(statuses).toEqual([200, 200, 200, 429]);
+    expect((await (await server.as('john_doe', from('203.0.113.8'))).activity.getStats()).response.status).toBe(200);
+  });
+
+  it('failed authentications and wrong 2FA codes use a tighter quota that then refuses valid credentials from that IP', async () => {
+    let now = new Date('2030-05-01T10:00:10Z');
+    const server = await startTestServer({ rateLimits: { authFailuresPerIp: 3 }, clock: () => now });
+    const attacker = { headers: { 'X-Forwarded-For': '198.51.100.66' } };
+    const bad = await server.as({ token: 'not.a.jwt' }, attacker);
+    expect((await bad.users.get({ id: john })).response.status).toBe(401);
+    expect((await bad.users.get({ id: john })).response.status).toBe(401);
+    const olivia = await server.as('otp_olivia', attacker);
+    expect((await olivia.authTokens.create({ data: { alias: 'Brute', otp_code: '000000' } })).error?.code).toBe('INVALID_OTP_CODE');
+    // Three failures: now even a valid credential and a right code from that address are refused.
+    const good = await olivia.authTokens.create({ data: { alias: 'Brute', otp_code: totpAt(DEMO_USERS.otp_olivia.totpSecret, currentStep(now.getTime())) } });
+    expect([good.response.status, good.error?.code]).toEqual([429, 'RATE_LIMITED']);
+    expect((await (await server.as('john_doe')).users.get({ id: john })).response.status).toBe(200);
+    now = new Date('2030-05-01T10:01:10Z');
+    expect((await (await server.as('otp_olivia', attacker)).users.get({ id: DEMO_USERS.otp_olivia.id })).response.status).toBe(200);
+  });
+
+  it.skipIf(!DATABASE_URL)('on PostgreSQL, two servers on one database share the quota', async () => {
+    const schema = freshSchema();
+    const first = await startTestServer({ store: await makePostgresStore({ schema }), rateLimits: { perCredential: 4 } });
+    const second = await startTestServer({ store: await makePostgresStore({ schema }), seed: false, rateLimits: { perCredential: 4 } });
+    const statuses: number[] = [];
+    for (let i = 0; i < 6; i += 1) statuses.push((await (await (i % 2 ? second : first).as('john_doe')).users.get({ id: john })).response.status);
+    console.log(`quota of 4 across two servers: ${statuses.join(' ')}`);
+    expect(statuses).toEqual([200, 200, 200, 200, 429, 429]);
+    await first.store.close();
+    await second.store.close();
+  });
+});
