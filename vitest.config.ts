@@ -1,13 +1,13 @@
 import { defineConfig, type TestProjectInlineConfiguration } from 'vitest/config';
 
-// The server's API tests run twice: on the in-memory store, and on PostgreSQL when DATABASE_URL is set (always in
+// The server's API and security tests run twice: on the in-memory store, and on PostgreSQL when DATABASE_URL is set (always in
 // CI: .ci/run sets it). Tests that are about one store or none run once.
 const onPostgres = Boolean(process.env.DATABASE_URL);
 const postgresProject: TestProjectInlineConfiguration = {
   extends: true,
   test: {
     name: 'postgres',
-    include: ['test/server/**/*.test.ts'],
+    include: ['test/server/**/*.test.ts', 'test/security/**/*.test.ts'],
     exclude: ['test/server/process.test.ts', 'test/server/demo-data.test.ts'],
     env: { TEST_STORE: 'postgres' },
   },
