@@ -10,6 +10,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { listOperations, loadSpec, resolveRef, type SpecOperation } from '../../src/spec/operations.js';
 import { DEMO_USERS } from '../../src/store/demo-data.js';
 import { startTestServer, type TestServer } from '../support/server.js';
+import { userStateSnapshot } from '../support/snapshot.js';
 import { deref, invalidValue, validValue } from './schema-arbitraries.js';
 
 const spec = loadSpec();
@@ -67,20 +68,6 @@ function urlOf(op: SpecOperation, g: Generated): string {
   return `http://localhost${path}${query.size ? `?${query}` : ''}`;
 }
 
-/** What a refused request must not have changed (activity and token last-use are records of the request itself). */
-async function snapshot(server: TestServer): Promise<string> {
-  const store = server.store;
-  const tokens = (await store.listTokens(john, 1, 100)).items.map(({ last_used_at: _a, last_used_ip: _b, ...rest }) => rest);
-  return JSON.stringify([
-    await store.getUser(john),
-    tokens,
-    (await store.listVault(john, '', 1, 100)).items,
-    (await store.listVault(john, '507f1f77bcf86cd799439012', 1, 100)).items,
-    await store.vaultUsage(john, ''),
-    [...(await store.realmUsage(john)).entries()],
-  ]);
-}
-
 describe('property-based negative testing', () => {
   let server: TestServer;
   let jwt: string;
@@ -96,7 +83,7 @@ describe('property-based negative testing', () => {
     let invalidCount = 0;
     await fc.assert(
       fc.asyncProperty(requestArbitrary(op), async (generated) => {
-        const before = generated.invalid ? await snapshot(server) : '';
+        const before = generated.invalid ? await userStateSnapshot(server.store, john) : '';
         const headers: Record<string, string> = { authorization: `Bearer ${op.operation['x-token-only'] ? apiToken : jwt}` };
         if (generated.body !== undefined) headers['content-type'] = 'application/json';
         const response = await server.fetch(new Request(urlOf(op, generated), { method: op.method, headers, body: generated.body === undefined ? undefined : JSON.stringify(generated.body) }));
@@ -106,7 +93,7 @@ describe('property-based negative testing', () => {
           invalidCount += 1;
           expect(response.status, `${generated.invalid}: ${JSON.stringify(body)}`).toBeGreaterThanOrEqual(400);
           expect(codes(response.status)).toContain(body.code);
-          expect(await snapshot(server), `${generated.invalid} changed state`).toBe(before);
+          expect(await userStateSnapshot(server.store, john), `${generated.invalid} changed state`).toBe(before);
         }
       }),
       { seed: SEED, numRuns: RUNS, endOnFailure: true },

@@ -17,6 +17,7 @@ import type { PermissionMap } from '../../src/store/types.js';
 import { operationIds, sampleCalls } from '../support/sample-calls.js';
 import { startServerProcess } from '../support/process.js';
 import { startTestServer, type TestServer } from '../support/server.js';
+import { userStateSnapshot } from '../support/snapshot.js';
 
 const policy = readPolicy(loadSpec());
 const john = DEMO_USERS.john_doe.id;
@@ -33,11 +34,7 @@ async function plantToken(server: TestServer, userId: string, fields: { permissi
   return plain;
 }
 
-async function johnSnapshot(server: TestServer) {
-  const s = server.store;
-  const tokens = (await s.listTokens(john, 1, 100)).items.map(({ last_used_at: _a, last_used_ip: _b, ...rest }) => rest);
-  return JSON.stringify([await s.getUser(john), tokens, (await s.listVault(john, '', 1, 100)).items, (await s.listVault(john, '507f1f77bcf86cd799439012', 1, 100)).items, await s.vaultUsage(john, '')]);
-}
+const johnSnapshot = (server: TestServer) => userStateSnapshot(server.store, john);
 
 describe('attack suite', () => {
   it('BOLA: user B against every object of user A: 0 leaks, 0 changes', async () => {
