@@ -24,6 +24,22 @@ export function listOperations(spec: OpenApiDocument): SpecOperation[] {
   return operations;
 }
 
+/**
+ * The operation a concrete request is for (`GET /api/v1/auth/tokens/507f...`): static segments win over templated
+ * ones, as in the server's router (`/tokens/me` is not `/tokens/{id}`).
+ */
+export function findOperation(operations: SpecOperation[], method: string, path: string): SpecOperation | undefined {
+  const candidates = operations.filter((op) => op.method === method.toUpperCase() && templatePattern(op.path).test(path));
+  return candidates.find((op) => op.path === path) ?? candidates.sort((a, b) => a.path.split('{').length - b.path.split('{').length)[0];
+}
+
+const patterns = new Map<string, RegExp>();
+function templatePattern(template: string): RegExp {
+  let pattern = patterns.get(template);
+  if (!pattern) patterns.set(template, (pattern = new RegExp(`^${template.replace(/\{[^}]+\}/g, '[^/]+')}$`)));
+  return pattern;
+}
+
 /** Follows local `#/...` references of the bundled spec until it reaches the referenced object. */
 export function resolveRef<T = any>(spec: OpenApiDocument, node: any): T {
   let current = node;

@@ -3,18 +3,15 @@
  * status must be one the operation documents (or, for 5xx, its `default`), the content type JSON, and the body valid
  * against that status's schema. Used on every response of every in-process server test and of the contract suite.
  */
-import { listOperations, loadSpec, resolveRef, type SpecOperation } from '../../src/spec/operations.js';
+import { findOperation, listOperations, loadSpec, resolveRef, type SpecOperation } from '../../src/spec/operations.js';
 import { createSchemaCompiler } from '../../src/spec/schemas.js';
 
 const spec = loadSpec();
 const compiler = createSchemaCompiler(spec);
 const operations = listOperations(spec);
 
-/** The spec operation a concrete request is for (static paths win over templated ones, as in the server). */
-export function operationFor(method: string, path: string): SpecOperation | undefined {
-  const candidates = operations.filter((op) => op.method === method.toUpperCase() && new RegExp(`^${op.path.replace(/\{[^}]+\}/g, '[^/]+')}$`).test(path));
-  return candidates.find((op) => op.path === path) ?? candidates.sort((a, b) => a.path.split('{').length - b.path.split('{').length)[0];
-}
+/** The spec operation a concrete request is for. */
+export const operationFor = (method: string, path: string) => findOperation(operations, method, path);
 
 /** Problems with a response; empty when it keeps the contract. */
 export function contractProblems(op: SpecOperation, status: number, contentType: string | null, body: unknown): string[] {

@@ -5,6 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { findOperation, type SpecOperation } from '../../src/spec/operations.js';
 
 export const SEEDS_DIR = fileURLToPath(new URL('../../../shared/seeds/', import.meta.url));
 export type SeedErrorRow = { method: string; path: string; status: number; code: string; title?: string; description?: string; resolution?: string };
@@ -42,13 +43,15 @@ const TOKENS_PAGE_MESSAGE_STATUS: Record<string, number> = {
 };
 
 /** Tokens page (flattened): sections start at `curl -X METHOD url`; codes are glued to their titles. */
-export function tokensPageErrorRows(specPaths: string[]): SeedErrorRow[] {
+export function tokensPageErrorRows(operations: SpecOperation[]): SeedErrorRow[] {
   const rows: SeedErrorRow[] = [];
   const text = readSeed('003_ee50993c280b5c14.txt');
   const parts = text.split(/^curl -X (\w+) https:\/\/api\.hoody\.icu(\S+)/m);
   for (let i = 1; i < parts.length; i += 3) {
     const method = parts[i];
-    const path = templateOf(parts[i + 1], specPaths);
+    const url = parts[i + 1];
+    const path = findOperation(operations, method, url.split('?')[0])?.path;
+    if (!path) throw new Error(`no spec operation for seed URL ${method} ${url}`);
     const lines = parts[i + 2].split('\n');
     let status = 0;
     for (const line of lines) {
@@ -78,17 +81,4 @@ export function realmsPageErrorRows(): SeedErrorRow[] {
     }
   });
   return rows;
-}
-
-/** Maps a concrete example URL of a seed (`/api/v1/auth/tokens/507f.../copy`) to the spec's path template. */
-function templateOf(url: string, specPaths: string[]): string {
-  const concrete = url.split('?')[0];
-  const exact = specPaths.find((template) => template === concrete);
-  if (exact) return exact;
-  const match = specPaths.find((template) => {
-    const pattern = new RegExp('^' + template.replace(/\{[^}]+\}/g, '[^/]+') + '$');
-    return pattern.test(concrete) && !specPaths.some((other) => other !== template && other === concrete);
-  });
-  if (!match) throw new Error(`no spec path for seed URL ${url}`);
-  return match;
 }

@@ -16,7 +16,7 @@ import type { RateLimitConfig } from '../../src/pipeline/rate-limits.js';
 import { createHoodyClient } from '../../src/sdk/index.js';
 import { ROOT } from './cli.js';
 import { makePostgresStore } from './postgres.js';
-import { assertContract } from './response-contract.js';
+import { assertContract, operationFor } from './response-contract.js';
 
 export const JWT_SECRET = 'test-secret-test-secret-test-secret-0123';
 const spec = loadSpec();
@@ -82,19 +82,8 @@ export async function startTestServer(
 
 const COVERAGE_DIR = `${ROOT}test-results/coverage`;
 
-function matchOperation(method: string, path: string): string | undefined {
-  for (const [template, item] of Object.entries(spec.paths)) {
-    const pattern = new RegExp('^' + template.replace(/\{[^}]+\}/g, '[^/]+') + '$');
-    if (pattern.test(path) && item[method.toLowerCase()]) {
-      const exact = Object.keys(spec.paths).find((other) => other === path && spec.paths[other][method.toLowerCase()]);
-      return spec.paths[exact ?? template][method.toLowerCase()].operationId;
-    }
-  }
-  return undefined;
-}
-
 function recordCoverage(request: Request, response: Response, dir: string) {
-  const operationId = matchOperation(request.method, new URL(request.url).pathname);
+  const operationId = operationFor(request.method, new URL(request.url).pathname)?.operationId;
   if (!operationId) return;
   void response.json().then((body: { code?: string }) => {
     mkdirSync(dir, { recursive: true });
