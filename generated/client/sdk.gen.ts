@@ -139,6 +139,12 @@ export class Activity extends HeyApiClient {
      * statuses of 400 and above and is combined with `min_status`/`max_status`. `start_date` after `end_date`, or
      * `min_status` above `max_status`, answers `400 VALIDATION_ERROR`.
      *
+     * What is recorded: every request made with the user's valid credentials, whatever its answer (so a refused
+     * attempt with a stolen token shows up), except quota refusals (`429 RATE_LIMITED`): a flood of those says no
+     * more than the quota already did, and recording each would let the flood fill the log. Requests that fail
+     * authentication have no user to record them under. The path is recorded as sent, percent-encoded, with any
+     * byte outside printable ASCII escaped.
+     *
      */
     public list<ThrowOnError extends boolean = false>(parameters?: {
         page?: number;
@@ -378,7 +384,9 @@ export class AuthTokens extends HeyApiClient {
      * expiration, no permissions, and a random animal alias when `alias` is omitted. `permission_template` takes
      * precedence over `permissions`. The alias must be unique among the user's tokens (`409 DUPLICATE_ALIAS`) and
      * the public key among all tokens (`409 PUBLIC_KEY_IN_USE`). A user with 2FA calling with a session JWT must send
-     * `otp_code`. A token can create tokens only with its own user's rights, and needs `auth_tokens.create`. The
+     * `otp_code`. A token needs `auth_tokens.create`, and creates tokens only within its own reach (see
+     * Permissions: its realms, IP whitelist, expiry, permissions and access; the defaults are not narrowed for it, so a
+     * limited token states the limits it wants, else `403 INSUFFICIENT_PERMISSIONS` names the limit). The
      * plain token is in this response only. The body is required; send `{}` for all defaults
      * (`400 MISSING_REQUIRED_FIELD` without one).
      *
@@ -513,6 +521,9 @@ export class AuthTokens extends HeyApiClient {
      * unique among the user's tokens and the public key among all tokens. A user with 2FA calling with a session JWT
      * must send `otp_code`. A rejected request changes nothing.
      *
+     * With an API token, the token after the change must stay within the caller's own reach (see Permissions), and a
+     * disabled token cannot be re-enabled (`403 INSUFFICIENT_PERMISSIONS`, naming the limit).
+     *
      */
     public update<ThrowOnError extends boolean = false>(parameters: {
         id: ObjectId;
@@ -539,6 +550,8 @@ export class AuthTokens extends HeyApiClient {
      *
      * The realm id is stored lowercase; concurrent calls never lose a realm. Adding a realm to a token with no realm
      * restriction makes it realm-restricted.
+     *
+     * An API token may only add realms it may use itself, to a token within its own reach (`403 INSUFFICIENT_PERMISSIONS`).
      *
      */
     public addRealm<ThrowOnError extends boolean = false>(parameters: {
@@ -569,6 +582,9 @@ export class AuthTokens extends HeyApiClient {
      * body is optional. A user with 2FA calling with a session JWT must send `otp_code`. The plain token is in this
      * response only.
      *
+     * With an API token, the copy must stay within the caller's own reach (see Permissions): for example a source without
+     * expiry is copied by a token that expires only with an `expires_at` no later than its own (`403 INSUFFICIENT_PERMISSIONS`).
+     *
      */
     public copy<ThrowOnError extends boolean = false>(parameters: {
         id: ObjectId;
@@ -594,7 +610,9 @@ export class AuthTokens extends HeyApiClient {
      * Atomically removes a realm ID from an auth token. Idempotent — if the realm is not present, returns success without modification.
      *
      * Removing the last realm leaves the token without realm restriction (`realm_ids: []`); with
-     * `allow_no_realm: false` it then needs an active realm on every request but may use any.
+     * `allow_no_realm: false` it then needs an active realm on every request but may use any. For that reason an API
+     * token limited to realms may not remove a token's last realm (`403 INSUFFICIENT_PERMISSIONS`), nor change a token
+     * outside its own reach.
      *
      */
     public removeRealm<ThrowOnError extends boolean = false>(parameters: {
