@@ -168,6 +168,30 @@ async function activityQueryAtOneMillion(): Promise<Record<string, { p50Ms: numb
   }
 }
 
+/** The slowest refusal of a worst-case body at the 1 MiB limit, next to a normal request (best of 3 each). */
+async function worstRefusals(target: Target): Promise<Record<string, number>> {
+  const MIB = 1_048_576;
+  const many = (item: string) => `[${Array.from({ length: Math.floor((MIB - 64) / (item.length + 1)) }, () => item).join(',')}]`;
+  const bodies: Record<string, string> = {
+    'normal token create': JSON.stringify({ ip_whitelist: ['10.0.0.1'] }),
+    '1 MiB of bad ip_whitelist entries': `{"ip_whitelist":${many('"x"')}}`,
+    '1 MiB of bad realm_ids': `{"realm_ids":${many('1')}}`,
+    '1 MiB of nesting': '['.repeat(MIB - 64),
+    '1 MiB of unknown fields': `{${Array.from({ length: 60_000 }, (_, i) => `"f${i}":1`).join(',')}}`,
+  };
+  const timings: Record<string, number> = {};
+  for (const [name, body] of Object.entries(bodies)) {
+    let best = Infinity;
+    for (let i = 0; i < 3; i += 1) {
+      const started = performance.now();
+      await (await fetch(`${target.url}/api/v1/auth/tokens`, { method: 'POST', headers: { authorization: `Bearer ${target.jwt}`, 'content-type': 'application/json' }, body })).arrayBuffer();
+      best = Math.min(best, performance.now() - started);
+    }
+    timings[name] = Number(best.toFixed(1));
+  }
+  return timings;
+}
+
 async function main() {
   console.log(`bench: ${WARMUP_S}s warm-up + ${DURATION_S}s per row, ${CONNECTIONS} connections${canPin ? ', target on core 0, load on core 1' : ' (taskset missing: not pinned)'}`);
   const rows: Row[] = [];
@@ -183,6 +207,7 @@ async function main() {
   await stop(memory);
   const memoryLoaded = await start(node, serverArgs, { BENCH_STORE: 'memory', BENCH_ACTIVITY_ROWS: '100000' }, probeUser);
   rows.push(...(await measure('server, memory', memoryLoaded, Object.keys(OPERATIONS))));
+  const refusals = await worstRefusals(memoryLoaded);
   await stop(memoryLoaded);
 
   for (const times of [4, 16]) {
@@ -239,9 +264,9 @@ async function main() {
   const widths = header.map((_, i) => Math.max(...table.map((line) => line[i].length)));
   const printed = table.map((line) => `| ${line.map((cell, i) => cell.padEnd(widths[i])).join(' | ')} |`);
   printed.splice(1, 0, `| ${widths.map((w) => '-'.repeat(w)).join(' | ')} |`);
-  console.log(['', ...printed, '', 'spawn to first answer (ms):', JSON.stringify(startup), `npm run generate: ${generateMs} ms`, 'activity.list query at 1,000,000 rows (PostgreSQL):', JSON.stringify(activityAtOneMillion), '', 'goals:', ...Object.entries(goals).map(([goal, value]) => `  ${goal}: ${value}`)].join('\n'));
+  console.log(['', ...printed, '', 'spawn to first answer (ms):', JSON.stringify(startup), `npm run generate: ${generateMs} ms`, 'activity.list query at 1,000,000 rows (PostgreSQL):', JSON.stringify(activityAtOneMillion), 'worst-body refusals vs a normal request (ms, best of 3):', JSON.stringify(refusals), '', 'goals:', ...Object.entries(goals).map(([goal, value]) => `  ${goal}: ${value}`)].join('\n'));
 
-  const results = { date: new Date().toISOString(), machine: `${execSync('nproc').toString().trim()} cores`, warmupSeconds: WARMUP_S, durationSeconds: DURATION_S, connections: CONNECTIONS, rows, spawnToFirstAnswerMs: startup, generateMs, activityAtOneMillion, goals };
+  const results = { date: new Date().toISOString(), machine: `${execSync('nproc').toString().trim()} cores`, warmupSeconds: WARMUP_S, durationSeconds: DURATION_S, connections: CONNECTIONS, rows, spawnToFirstAnswerMs: startup, generateMs, activityAtOneMillion, refusals, goals };
   writeFileSync(join(root, 'bench/results.json'), JSON.stringify(results, null, 2) + '\n');
 }
 

@@ -50,7 +50,7 @@ await store.createToken(
   ['Benchmark'],
 );
 const spec = multiplySpec(loadSpec(), Number(process.env.BENCH_SPEC_TIMES ?? 1));
-const app = await createApp({ spec, store, config: { jwtSecret: JWT_SECRET, trustProxyHops: 0, validateResponses: false, corsOrigins: [], rateLimits: { perCredential: 1e9, perIp: 1e9, authFailuresPerIp: 1e9, windowSeconds: 60 } }, logger: createLogger('error') });
+const app = await createApp({ spec, store, config: { jwtSecret: JWT_SECRET, trustProxyHops: 0, validateResponses: false, corsOrigins: [], maxInflightBodyBytes: 256 * 1024 * 1024, rateLimits: { perCredential: 1e9, perIp: 1e9, authFailuresPerIp: 1e9, windowSeconds: 60 } }, logger: createLogger('error') });
 const jwt = await signSessionJwt(sessionKey(JWT_SECRET), john);
 serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' }, (info) => {
   process.stdout.write(JSON.stringify({ url: `http://127.0.0.1:${info.port}`, jwt, token: plain }) + '\n');

@@ -21,6 +21,8 @@ export type Config = {
   /** Seed the store with the demo data (always for the memory store unless SEED=none). */
   seedDemo: boolean;
   rateLimits: RateLimitConfig;
+  /** The bytes all request bodies being read at once may hold; past it a request answers 503. */
+  maxInflightBodyBytes: number;
   /** Origins allowed to read answers from a browser (CORS); none by default. */
   corsOrigins: string[];
 };
@@ -53,6 +55,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, argv: string[] 
       authFailuresPerIp: positive(env.RATE_LIMIT_AUTH_FAILURES, 20, 'RATE_LIMIT_AUTH_FAILURES'),
       windowSeconds: positive(env.RATE_LIMIT_WINDOW_SECONDS, 60, 'RATE_LIMIT_WINDOW_SECONDS'),
     },
+    maxInflightBodyBytes: positive(env.MAX_INFLIGHT_BODY_BYTES, 256 * 1024 * 1024, 'MAX_INFLIGHT_BODY_BYTES'),
     corsOrigins: (env.CORS_ORIGINS ?? '').split(',').map((origin) => origin.trim()).filter(Boolean),
   };
 }

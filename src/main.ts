@@ -5,6 +5,8 @@
 import { serve } from '@hono/node-server';
 import { loadConfig } from './config.js';
 import { createApp } from './http/app.js';
+import { answerClientErrorsInEnvelope } from './http/client-errors.js';
+import type { Server } from 'node:http';
 import { createLogger } from './log.js';
 import { sessionKey, signSessionJwt } from './auth/session-jwt.js';
 import { existsSync, readFileSync } from 'node:fs';
@@ -26,10 +28,11 @@ async function main() {
 
   const server = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, (info) => {
     const url = `http://${info.address.includes(':') ? `[${info.address}]` : info.address}:${info.port}`;
-    logger.info('listening', { url, store: config.store });
+    logger.info('listening', { url, store: config.store, pid: process.pid });
     if (config.seedDemo) void printDemoCredentials(url, config.jwtSecret);
   });
 
+  answerClientErrorsInEnvelope(server as Server, logger);
   const stopRetention = startRetentionJob(store, logger);
 
   const stop = (signal: string) => {

@@ -34,9 +34,3 @@ export async function authenticate(header: string | undefined, store: Store, ses
   if (!user) throw invalid();
   return { user };
 }
-
-/** Whether a token's permission map grants `resource.action` (a missing path is false). */
-export function grants(permissions: Record<string, Record<string, boolean>>, permission: string): boolean {
-  const [resource, action] = permission.split('.');
-  return permissions[resource]?.[action] === true;
-}

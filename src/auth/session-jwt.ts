@@ -12,6 +12,17 @@ export async function signSessionJwt(key: Uint8Array, userId: string, lifetimeSe
   return new SignJWT({}).setProtectedHeader({ alg: 'HS256', typ: 'JWT' }).setSubject(userId).setIssuedAt(issuedAt).setExpirationTime(issuedAt + lifetimeSeconds).sign(key);
 }
 
+const COMPACT_JWS = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.([A-Za-z0-9_-]+)$/;
+
+/**
+ * One token, one string: only unpadded base64url, and a signature whose spare bits are zero (re-encoding it gives it
+ * back). jose would also accept `=` padding or other last characters that decode to the same bytes.
+ */
+function isCanonical(jwt: string): boolean {
+  const signature = COMPACT_JWS.exec(jwt)?.[1];
+  return signature !== undefined && Buffer.from(signature, 'base64url').toString('base64url') === signature;
+}
+
 /**
  * Verifies session JWTs with jose. The key is imported once (jose would import a raw key on every call), and a
  * verified JWT is remembered until it expires (bounded to `cacheSize` entries): a JWT's signature cannot change, so
@@ -26,6 +37,7 @@ export class SessionVerifier {
   }
 
   async verify(jwt: string, nowMs = Date.now()): Promise<SessionVerdict> {
+    if (!isCanonical(jwt)) return { ok: false, reason: 'invalid' };
     const known = this.verified.get(jwt);
     if (known) {
       if (known.expiresAtMs > nowMs) return { ok: true, userId: known.userId };

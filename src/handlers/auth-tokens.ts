@@ -8,8 +8,9 @@ import { parseIpWhitelist } from '../auth/ip-allowlist.js';
 import { randomAnimalAliases } from '../domain/animal-alias.js';
 import { parseDateInput } from '../domain/dates.js';
 import { newId } from '../domain/ids.js';
+import { assertWithinReach, type TokenReach } from '../auth/permissions.js';
 import { ApiError } from '../errors.js';
-import type { PermissionMap, TokenChanges, TokenConflict, TokenRecord } from '../store/types.js';
+import type { TokenChanges, TokenConflict, TokenRecord } from '../store/types.js';
 import type { HandlerContext } from './context.js';
 import { pageMetadata, presentToken } from './present.js';
 import type { Handler } from './types.js';
@@ -34,17 +35,24 @@ function expiration(input: string | number | null, now: Date): string | null {
 
 const lowerUnique = (ids: string[]) => [...new Set(ids.map((id) => id.toLowerCase()))];
 
-/**
- * A token may not hand out rights it lacks: the permissions and vault access it grants must be within its own.
- * Session JWTs act with all of the user's rights.
- */
-function assertWithinCallerRights(context: HandlerContext, permissions: PermissionMap | undefined, vaultAccess: boolean | undefined) {
-  const own = context.caller.token;
-  if (!own) return;
-  const exceeds =
-    (vaultAccess === true && !own.vault_access) ||
-    Object.entries(permissions ?? {}).some(([resource, actions]) => Object.entries(actions).some(([action, granted]) => granted && own.permissions[resource]?.[action] !== true));
-  if (exceeds) throw new ApiError(403, 'INSUFFICIENT_PERMISSIONS', 'A token cannot grant permissions it does not have');
+/** The fields of a token that bound its reach, after `changes`. */
+const reachOf = (token: TokenReach, changes: TokenChanges = {}): TokenReach => ({
+  permissions: changes.permissions ?? token.permissions,
+  vault_access: changes.vault_access ?? token.vault_access,
+  event_access: changes.event_access ?? token.event_access,
+  realm_ids: changes.realm_ids ?? token.realm_ids,
+  allow_no_realm: changes.allow_no_realm ?? token.allow_no_realm,
+  ip_whitelist: changes.ip_whitelist ?? token.ip_whitelist,
+  expires_at: changes.expires_at === undefined ? token.expires_at : changes.expires_at,
+  is_enabled: changes.is_enabled ?? token.is_enabled,
+});
+
+/** The caller's own token's target, read to check the result of a change against the caller's reach. */
+async function targetWithinReach(context: HandlerContext, id: string, changes: TokenChanges): Promise<void> {
+  if (!context.caller.token) return;
+  const target = await context.store.getToken(context.caller.user.id, id);
+  if (!target) throw tokenNotFound();
+  assertWithinReach(context.caller.token, reachOf(target, changes), target.is_enabled);
 }
 
 export const list: Handler<'authTokens.list', HandlerContext> = async ({ query }, { store, caller }) => {
@@ -75,53 +83,34 @@ async function issue(context: HandlerContext, fields: Omit<TokenRecord, 'id' | '
 }
 
 export const create: Handler<'authTokens.create', HandlerContext> = async ({ body }, context) => {
-  const permissions = body.permission_template ? context.templates[body.permission_template] : (body.permissions ?? {});
-  const vaultAccess = body.vault_access ?? false;
-  assertWithinCallerRights(context, permissions, vaultAccess);
-  const data = await issue(
-    context,
-    {
-      public_key: body.public_key?.toLowerCase() ?? null,
-      public_storage: body.public_storage ?? null,
-      ip_whitelist: parseIpWhitelist(body.ip_whitelist ?? '*'),
-      realm_ids: lowerUnique(body.realm_ids ?? []),
-      allow_no_realm: body.allow_no_realm ?? true,
-      permissions,
-      expires_at: body.expires_at === undefined ? null : expiration(body.expires_at, context.now),
-      is_enabled: true,
-      vault_access: vaultAccess,
-      event_access: body.event_access ?? true,
-    },
-    body.alias !== undefined ? [body.alias] : randomAnimalAliases(8),
-  );
+  const fields = {
+    public_key: body.public_key?.toLowerCase() ?? null,
+    public_storage: body.public_storage ?? null,
+    ip_whitelist: parseIpWhitelist(body.ip_whitelist ?? '*'),
+    realm_ids: lowerUnique(body.realm_ids ?? []),
+    allow_no_realm: body.allow_no_realm ?? true,
+    permissions: body.permission_template ? context.templates[body.permission_template] : (body.permissions ?? {}),
+    expires_at: body.expires_at === undefined ? null : expiration(body.expires_at, context.now),
+    is_enabled: true,
+    vault_access: body.vault_access ?? false,
+    event_access: body.event_access ?? true,
+  };
+  assertWithinReach(context.caller.token, fields);
+  const data = await issue(context, fields, body.alias !== undefined ? [body.alias] : randomAnimalAliases(8));
   return { status: 201, body: { statusCode: 201, message: 'Auth token created successfully', data } };
 };
 
 export const copy: Handler<'authTokens.copy', HandlerContext> = async ({ params, body }, context) => {
   const source = await context.store.getToken(context.caller.user.id, params.id);
   if (!source) throw tokenNotFound();
-  assertWithinCallerRights(context, source.permissions, source.vault_access);
   const expiresAt = body && 'expires_at' in body && body.expires_at !== undefined ? expiration(body.expires_at, context.now) : source.expires_at;
   if (expiresAt !== null && expiresAt <= context.now.toISOString()) throw new ApiError(400, 'EXPIRATION_IN_PAST', 'Expiration date in the past');
   const base = `${source.alias.slice(0, ALIAS_MAX - ' copy'.length)} copy`;
   // "<source> copy", then "<source> copy 2", ...: deterministic, and never a duplicate.
   const aliases = body?.alias !== undefined ? [body.alias] : [base, ...Array.from({ length: 98 }, (_, i) => `${source.alias.slice(0, ALIAS_MAX - ` copy ${i + 2}`.length)} copy ${i + 2}`)];
-  const data = await issue(
-    context,
-    {
-      public_key: null,
-      public_storage: null,
-      ip_whitelist: source.ip_whitelist,
-      realm_ids: source.realm_ids,
-      allow_no_realm: source.allow_no_realm,
-      permissions: source.permissions,
-      expires_at: expiresAt,
-      is_enabled: true,
-      vault_access: source.vault_access,
-      event_access: source.event_access,
-    },
-    aliases,
-  );
+  const fields = { ...reachOf(source, { expires_at: expiresAt, is_enabled: true }), public_key: null, public_storage: null };
+  assertWithinReach(context.caller.token, fields, source.is_enabled);
+  const data = await issue(context, fields, aliases);
   return { status: 201, body: { statusCode: 201, message: 'Auth token copied successfully', data } };
 };
 
@@ -138,7 +127,7 @@ export const update: Handler<'authTokens.update', HandlerContext> = async ({ par
   if (body.event_access !== undefined) changes.event_access = body.event_access;
   if (body.expires_at !== undefined) changes.expires_at = expiration(body.expires_at, context.now);
   if (body.is_enabled !== undefined) changes.is_enabled = body.is_enabled;
-  assertWithinCallerRights(context, changes.permissions, changes.vault_access);
+  await targetWithinReach(context, params.id, changes);
   const result = await context.store.updateToken(context.caller.user.id, params.id, changes, context.now.toISOString());
   if (result === 'NOT_FOUND') throw tokenNotFound();
   if (typeof result === 'string') throw conflictError(result);
@@ -151,14 +140,32 @@ const deleteToken: Handler<'authTokens.delete', HandlerContext> = async ({ param
 };
 export { deleteToken as delete };
 
-export const addRealm: Handler<'authTokens.addRealm', HandlerContext> = async ({ params, body }, { store, caller, now }) => {
-  const token = await store.addTokenRealm(caller.user.id, params.id, body.realm_id.toLowerCase(), now.toISOString());
+/** The target's realm list after adding or removing one realm. */
+async function realmListAfter(context: HandlerContext, id: string, change: (realms: string[]) => string[]): Promise<void> {
+  if (!context.caller.token) return;
+  const target = await context.store.getToken(context.caller.user.id, id);
+  if (!target) throw tokenNotFound();
+  assertWithinReach(context.caller.token, reachOf(target, { realm_ids: change(target.realm_ids) }), target.is_enabled);
+}
+
+export const addRealm: Handler<'authTokens.addRealm', HandlerContext> = async ({ params, body }, context) => {
+  const { store, caller, now } = context;
+  const realmId = body.realm_id.toLowerCase();
+  await realmListAfter(context, params.id, (realms) => (realms.includes(realmId) ? realms : [...realms, realmId]));
+  const token = await store.addTokenRealm(caller.user.id, params.id, realmId, now.toISOString());
   if (!token) throw tokenNotFound();
   return { status: 200, body: { statusCode: 200, message: 'Realm added to auth token successfully', data: presentToken(token) } };
 };
 
-export const removeRealm: Handler<'authTokens.removeRealm', HandlerContext> = async ({ params, body }, { store, caller, now }) => {
-  const token = await store.removeTokenRealm(caller.user.id, params.id, body.realm_id.toLowerCase(), now.toISOString());
+export const removeRealm: Handler<'authTokens.removeRealm', HandlerContext> = async ({ params, body }, context) => {
+  const { store, caller, now } = context;
+  const realmId = body.realm_id.toLowerCase();
+  await realmListAfter(context, params.id, (realms) => realms.filter((realm) => realm !== realmId));
+  // A realm-limited token may not remove a target's last realm (that would lift its realm limits), also when two
+  // removals race: the store refuses it atomically.
+  const keepOne = Boolean(caller.token && caller.token.realm_ids.length > 0);
+  const token = await store.removeTokenRealm(caller.user.id, params.id, realmId, now.toISOString(), { keepOne });
+  if (token === 'LAST_REALM') throw new ApiError(403, 'INSUFFICIENT_PERMISSIONS', 'A token limited to realms cannot remove the last realm of a token');
   if (!token) throw tokenNotFound();
   return { status: 200, body: { statusCode: 200, message: 'Realm removed from auth token successfully', data: presentToken(token) } };
 };

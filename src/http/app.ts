@@ -17,11 +17,13 @@ import type { SpecValidator } from '../pipeline/types.js';
 import { createSpecValidator } from './spec-validator.js';
 import { RateLimiter } from '../pipeline/rate-limits.js';
 import { cors } from 'hono/cors';
+import { isIP } from 'node:net';
+import { BodyBudget, BodyReader } from './read-body.js';
 
 export type AppDeps = {
   spec: OpenApiDocument;
   store: Store;
-  config: Pick<Config, 'jwtSecret' | 'trustProxyHops' | 'validateResponses' | 'rateLimits' | 'corsOrigins'>;
+  config: Pick<Config, 'jwtSecret' | 'trustProxyHops' | 'validateResponses' | 'rateLimits' | 'corsOrigins' | 'maxInflightBodyBytes'>;
   logger: Logger;
   clock?: () => Date;
   /** A validator already compiled for this spec (compiling takes about a second; tests share one). */
@@ -44,8 +46,6 @@ function bySpecificity(a: SpecOperation, b: SpecOperation): number {
   return 0;
 }
 
-const TOO_LARGE = Symbol('too large');
-
 /** The security headers of every answer (Hono's secureHeaders defaults), and no caching of API answers. */
 const SECURITY_HEADERS: Record<string, string> = {
   'Cache-Control': 'no-store',
@@ -64,33 +64,6 @@ const SECURITY_HEADERS: Record<string, string> = {
 
 function withSecurityHeaders(c: Context) {
   for (const name in SECURITY_HEADERS) c.header(name, SECURITY_HEADERS[name]);
-}
-
-/**
- * Reads the body as text, refusing a declared Content-Length over the limit before reading anything, and a
- * chunked body as soon as it grows past the limit. With a Content-Length, Node's parser never delivers more bytes
- * than declared, so @hono/node-server's fast text path is safe; only chunked bodies are streamed and counted. (Hono's
- * bodyLimit middleware re-wraps every request in a new stream, which measured here halved PATCH throughput.)
- */
-async function readBody(c: Context, limit: number): Promise<string | undefined | typeof TOO_LARGE> {
-  const declared = c.req.header('content-length');
-  if (declared !== undefined) return Number(declared) > limit ? TOO_LARGE : await c.req.text();
-  const stream = c.req.raw.body;
-  if (!stream) return undefined;
-  const reader = stream.getReader();
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    size += value.byteLength;
-    if (size > limit) {
-      await reader.cancel();
-      return TOO_LARGE;
-    }
-    chunks.push(value);
-  }
-  return Buffer.concat(chunks).toString('utf8');
 }
 
 type NodeIncoming = { headers: Record<string, string | string[] | undefined>; socket?: { remoteAddress?: string } };
@@ -113,19 +86,34 @@ function headersOf(c: Context): Record<string, string | undefined> {
   return headers;
 }
 
-/** The TCP peer, or with TRUST_PROXY the address the trusted proxies saw, IPv4-mapped IPv6 normalised. */
+/**
+ * The TCP peer, or with TRUST_PROXY the address the trusted proxies saw, IPv4-mapped IPv6 normalised. A forwarded
+ * value is used only when it parses as an IP address: anything else (a name, 2 KB of junk) falls back to the peer,
+ * so it can neither fill the quota tables nor be stored as a token's `last_used_ip`.
+ */
 function clientIp(c: Context, headers: Record<string, string | undefined>, trustProxyHops: number): string {
-  const peer = nodeIncoming(c)?.socket?.remoteAddress ?? '127.0.0.1';
+  const peer = normaliseIp(nodeIncoming(c)?.socket?.remoteAddress ?? '127.0.0.1');
   const forwarded = headers['x-forwarded-for'];
   if (trustProxyHops > 0 && forwarded) {
-    const chain = forwarded.split(',').map((part) => part.trim()).filter(Boolean);
-    return normaliseIp(chain[Math.max(0, chain.length - trustProxyHops)] ?? peer);
+    const chain = forwarded.split(',');
+    const candidate = normaliseIp(chain[Math.max(0, chain.length - trustProxyHops)] ?? '');
+    return isIP(candidate) ? candidate : peer;
   }
-  return normaliseIp(peer);
+  return peer;
 }
+
+/** The path as sent (percent-encoded, never decoded), with anything outside printable ASCII escaped. */
+function rawPathOf(url: string, queryStart: number): string {
+  const pathStart = url.indexOf('/', url.indexOf('//') + 2);
+  const path = url.slice(pathStart, queryStart < 0 ? undefined : queryStart);
+  return path.replace(/[^\x21-\x7e]/g, (char) => `%${char.charCodeAt(0).toString(16).toUpperCase().padStart(2, '0')}`);
+}
+
+const NO_BODY = async () => undefined;
 
 export async function createApp(deps: AppDeps): Promise<Hono> {
   const policy = readPolicy(deps.spec);
+  const bodyBudget = new BodyBudget(deps.config.maxInflightBodyBytes);
   const pipeline: PipelineDeps = {
     store: deps.store,
     rateLimiter: new RateLimiter(deps.store, deps.config.rateLimits),
@@ -151,31 +139,36 @@ export async function createApp(deps: AppDeps): Promise<Hono> {
   for (const op of operations) {
     const operationPolicy = policy.operations.get(op.operationId)!;
     const route = async (c: Context) => {
-      const rawBody = operationPolicy.hasBody ? await readBody(c, operationPolicy.bodyLimitBytes) : undefined;
-      if (rawBody === TOO_LARGE) {
-        withSecurityHeaders(c);
-        return c.json(envelope(413, 'PAYLOAD_TOO_LARGE', `Request body exceeds ${operationPolicy.bodyLimitBytes} bytes`), 413);
-      }
+      const body = operationPolicy.hasBody ? new BodyReader(c, operationPolicy.bodyLimitBytes, bodyBudget, deps.logger) : undefined;
       const url = c.req.url;
       const queryStart = url.indexOf('?');
       const headers = headersOf(c);
       // In-process requests (tests, app.request) carry the host in the URL only.
       headers.host ??= new URL(url).host;
-      const { status, body, headers: answerHeaders } = await handleOperation(
-        {
-          operationId: op.operationId,
-          method: op.method,
-          path: c.req.path,
-          rawQuery: queryStart < 0 ? '' : url.slice(queryStart + 1),
-          headers,
-          params: c.req.param() as Record<string, string>,
-          rawBody,
-          ip: clientIp(c, headers, deps.config.trustProxyHops),
-        },
-        pipeline,
-      );
+      let answer;
+      try {
+        answer = await handleOperation(
+          {
+            operationId: op.operationId,
+            method: op.method,
+            path: rawPathOf(url, queryStart),
+            rawQuery: queryStart < 0 ? '' : url.slice(queryStart + 1),
+            headers,
+            params: c.req.param() as Record<string, string>,
+            readBody: body ? () => body.read() : NO_BODY,
+            ip: clientIp(c, headers, deps.config.trustProxyHops),
+          },
+          pipeline,
+        );
+      } finally {
+        body?.release();
+      }
+      let answerHeaders = answer.headers ? { ...SECURITY_HEADERS, ...answer.headers } : SECURITY_HEADERS;
+      if (answer.status === 503) answerHeaders = { ...answerHeaders, 'Retry-After': '1' };
+      // A body left unread (the request was refused first) is discarded by @hono/node-server, which drains at most
+      // 64 MB for at most 500 ms and then closes the connection: nothing of it is buffered.
       // One headers record for c.json: setting headers one by one costs a Headers object operation each.
-      return c.json(body, status as never, answerHeaders ? { ...SECURITY_HEADERS, ...answerHeaders } : SECURITY_HEADERS);
+      return c.json(answer.body, answer.status as never, answerHeaders);
     };
     app.on(op.method, toHonoPath(op.path), route);
   }

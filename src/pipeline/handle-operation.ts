@@ -4,19 +4,22 @@
  * checks, verify 2FA where the spec asks, run the handler, validate the response, and record the activity.
  * Every failure becomes the error envelope with a code the spec lists for the operation.
  */
-import { authenticate, grants } from '../auth/authenticate.js';
+import { authenticate } from '../auth/authenticate.js';
+import { grants } from '../auth/permissions.js';
 import type { SessionVerifier } from '../auth/session-jwt.js';
-import { ipAllowed } from '../auth/ip-allowlist.js';
+import { ipAllowed, quotaKeyOfIp } from '../auth/ip-allowlist.js';
 import { matchTotp } from '../auth/totp.js';
 import { newId } from '../domain/ids.js';
 import { ApiError, envelope } from '../errors.js';
 import type { Caller, HandlerContext } from '../handlers/context.js';
 import { handlers } from '../handlers/index.js';
 import type { Logger } from '../log.js';
+import { isIP } from 'node:net';
 import { lists, type OperationPolicy, type SpecPolicy } from '../spec/policy.js';
 import { StoreUnavailableError, type ActivityRecord, type Store } from '../store/types.js';
 import type { PlainRequest, PlainResponse, SpecValidator } from './types.js';
 import { validationError } from './validation-errors.js';
+import { parseJsonBody } from './json-body.js';
 import { RateLimitedError, type RateLimiter } from './rate-limits.js';
 
 export type PipelineDeps = {
@@ -40,17 +43,14 @@ function activeRealm(policy: OperationPolicy, query: Record<string, unknown>, ho
   return REALM_LABEL.test(label) && (host ?? '').includes('.') ? label.toLowerCase() : '';
 }
 
-function parseBody(request: PlainRequest): unknown {
-  if (request.rawBody === undefined || request.rawBody === '') return undefined;
+async function readJsonBody(request: PlainRequest): Promise<{ body: unknown; bytes: number }> {
+  const text = await request.readBody();
+  if (text === undefined || text === '') return { body: undefined, bytes: 0 };
   const type = (request.headers['content-type'] ?? '').split(';')[0].trim().toLowerCase();
   if (type !== 'application/json' && !type.endsWith('+json')) {
     throw new ApiError(400, 'VALIDATION_ERROR', 'Validation failed', [{ field: 'body', message: 'Content-Type must be application/json' }]);
   }
-  try {
-    return JSON.parse(request.rawBody);
-  } catch {
-    throw new ApiError(400, 'VALIDATION_ERROR', 'Validation failed', [{ field: 'body', message: 'is not valid JSON' }]);
-  }
+  return { body: parseJsonBody(text), bytes: text.length };
 }
 
 async function checkOtp(store: Store, caller: Caller, body: unknown, now: Date) {
@@ -68,10 +68,14 @@ export async function handleOperation(request: PlainRequest, deps: PipelineDeps)
   let realmId = '';
   let response: PlainResponse;
   let quotaHeaders: Record<string, string> = {};
+  // Quotas count an IPv6 client by its /64, which one subscriber usually holds whole.
+  const ipKey = quotaKeyOfIp(request.ip);
 
   try {
-    await deps.rateLimiter.assertAuthFailuresBelowLimit(request.ip, now);
-    quotaHeaders = (await deps.rateLimiter.consume('per-ip', request.ip, now)).headers;
+    // The address is stored (activity, a token's last use): only a parsed IP address may get this far.
+    if (!isIP(request.ip)) throw new Error(`client address is not an IP address: ${request.ip.slice(0, 60)}`);
+    await deps.rateLimiter.assertAuthFailuresBelowLimit(ipKey, now);
+    quotaHeaders = (await deps.rateLimiter.consume('per-ip', ipKey, now)).headers;
     caller = await authenticate(request.headers.authorization, deps.store, deps.sessions, now);
     const token = caller.token;
     quotaHeaders = (await deps.rateLimiter.consume('per-credential', token ? `token:${token.id}` : `user:${caller.user.id}`, now)).headers;
@@ -87,8 +91,8 @@ export async function handleOperation(request: PlainRequest, deps: PipelineDeps)
     }
     if (token && policy.vaultAccess && !token.vault_access) throw new ApiError(403, 'INSUFFICIENT_PERMISSIONS', 'This token has no vault access');
 
-    const body = parseBody(request);
-    const validated = deps.validator.validateRequest(request.operationId, { params: request.params, rawQuery: request.rawQuery, headers: request.headers, body });
+    const { body, bytes } = await readJsonBody(request);
+    const validated = deps.validator.validateRequest(request.operationId, { params: request.params, rawQuery: request.rawQuery, headers: request.headers, body, bodyBytes: bytes });
     if (!validated.valid) throw validationError(validated.issues, policy);
 
     realmId = activeRealm(policy, validated.query, request.headers.host);
@@ -117,10 +121,12 @@ export async function handleOperation(request: PlainRequest, deps: PipelineDeps)
   }
 
   if (deps.validateResponses) response = checkResponse(request.operationId, response, deps);
-  if (caller) await recordActivity(request, response.status, caller, realmId, now, deps);
+  // The activity log records what the caller did, refusals included, but not quota refusals (429): a flood of them
+  // says nothing the quota has not already said, and recording each would let the flood fill the log.
+  if (caller && response.status !== 429) await recordActivity(request, response.status, caller, realmId, now, deps);
   // Failed authentications and wrong 2FA codes count against the IP's tighter quota.
   if (response.status === 401 || (response.body as { code?: string }).code === 'INVALID_OTP_CODE') {
-    await deps.rateLimiter.recordAuthFailure(request.ip, now).catch(() => {});
+    await deps.rateLimiter.recordAuthFailure(ipKey, now).catch(() => {});
   }
   return { ...response, headers: quotaHeaders };
 }

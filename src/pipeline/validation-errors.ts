@@ -45,16 +45,27 @@ const MESSAGES: Record<string, string> = {
   WEAK_PASSWORD: 'Password does not meet requirements',
 };
 
+/** At most this many details in one answer; the validator stops collecting soon after (see MAX_ISSUES). */
+export const MAX_DETAILS = 100;
+/** Field names and messages are cut to the ErrorDetail schema's bounds (an unknown name can be any length). */
+const clip = (text: string, max: number) => (text.length > max ? `${text.slice(0, max - 1)}…` : text);
+
 export function validationError(issues: ValidationIssue[], policy: OperationPolicy): ApiError {
   const details: ErrorDetail[] = [];
+  // A Set keeps de-duplication linear in the number of issues (a body can carry tens of thousands of them).
+  const seen = new Set<string>();
   for (const issue of issues) {
+    if (details.length >= MAX_DETAILS) break;
     // Ajv also reports the failed `if`/`anyOf` wrapper of a failure it already named; those add nothing.
     if (issue.keyword === 'if' || issue.keyword === 'anyOf' || issue.keyword === 'oneOf') continue;
-    const detail = { field: fieldOf(issue), message: messageOf(issue) };
-    if (!details.some((d) => d.field === detail.field && d.message === detail.message)) details.push(detail);
+    const detail = { field: clip(fieldOf(issue), 300), message: clip(messageOf(issue), 500) };
+    const key = `${detail.field}\u0000${detail.message}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    details.push(detail);
   }
   const specific = issues.map(tiedCode).find((code) => code !== undefined && lists(policy, 400, code));
   const missing = issues.some((issue) => issue.keyword === 'required') && lists(policy, 400, 'MISSING_REQUIRED_FIELD') ? 'MISSING_REQUIRED_FIELD' : undefined;
   const code = specific ?? missing ?? 'VALIDATION_ERROR';
-  return new ApiError(400, code, MESSAGES[code] ?? 'Validation failed', details.slice(0, 100));
+  return new ApiError(400, code, MESSAGES[code] ?? 'Validation failed', details);
 }

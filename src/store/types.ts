@@ -146,8 +146,11 @@ export interface Store {
   deleteToken(userId: string, id: string): Promise<boolean>;
   /** Adds a realm to a token's list if absent; idempotent and atomic. */
   addTokenRealm(userId: string, id: string, realmId: string, now: string): Promise<TokenRecord | undefined>;
-  /** Removes a realm from a token's list if present; idempotent and atomic. */
-  removeTokenRealm(userId: string, id: string, realmId: string, now: string): Promise<TokenRecord | undefined>;
+  /**
+   * Removes a realm from a token's list if present; idempotent and atomic. With `keepOne`, refuses (answering
+   * `LAST_REALM`, changing nothing) to remove the last realm of the list, checked in the same atomic step.
+   */
+  removeTokenRealm(userId: string, id: string, realmId: string, now: string, options?: { keepOne?: boolean }): Promise<TokenRecord | undefined | 'LAST_REALM'>;
   recordTokenUse(id: string, at: string, ip: string): Promise<void>;
 
   /**

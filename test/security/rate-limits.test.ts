@@ -8,6 +8,8 @@ import { currentStep, totpAt } from '../../src/auth/totp.js';
 import { DEMO_USERS } from '../../src/store/demo-data.js';
 import { DATABASE_URL, freshSchema, makePostgresStore } from '../support/postgres.js';
 import { startTestServer } from '../support/server.js';
+import { MemoryStore } from '../../src/store/memory/index.js';
+import { RateLimiter } from '../../src/pipeline/rate-limits.js';
 
 const john = DEMO_USERS.john_doe.id;
 
@@ -70,5 +72,24 @@ describe('rate limits', () => {
     expect(statuses).toEqual([200, 200, 200, 200, 429, 429]);
     await first.store.close();
     await second.store.close();
+  });
+});
+
+describe('quota state is bounded', () => {
+  it('the memory store keeps one window of counters, capped: 300,000 distinct addresses over 3 windows', async () => {
+    const store = new MemoryStore(100_000);
+    const limiter = new RateLimiter(store, { perCredential: 10, perIp: 10, authFailuresPerIp: 5, windowSeconds: 60 });
+    const sizes: number[] = [];
+    for (let window = 0; window < 3; window += 1) {
+      const now = new Date(Date.UTC(2030, 0, 1, 0, window));
+      for (let i = 0; i < 100_000; i += 1) await limiter.consume('per-ip', `10.${window}.${i >> 8}.${i & 255}`, now);
+      await limiter.consume('per-ip', 'one more', now);
+      sizes.push(store.rateLimitKeyCount);
+    }
+    console.log(`quota counters held after each window of 100,000 new addresses: ${sizes.join(', ')} (cap 100,000)`);
+    expect(sizes).toEqual([100_000, 100_000, 100_000]);
+    // A new window drops the old one whole.
+    await limiter.consume('per-ip', 'next window', new Date(Date.UTC(2030, 0, 1, 0, 5)));
+    expect(store.rateLimitKeyCount).toBe(1);
   });
 });

@@ -59,7 +59,7 @@ describe('failures outside the handlers answer the envelope', () => {
 
   it.each(withBody.map((op) => [op.operationId, op] as const))('%s: a body over its limit answers 413 PAYLOAD_TOO_LARGE', async (_id, op) => {
     const body = JSON.stringify({ value: 'x'.repeat(op.bodyLimitBytes) });
-    expect(await send(op.method, op.path, { body, headers: { 'content-type': 'application/json' } })).toMatchObject({
+    expect(await send(op.method, op.path, { body, headers: { 'content-type': 'application/json' }, token: op.tokenOnly ? apiToken : undefined })).toMatchObject({
       status: 413,
       body: { statusCode: 413, error: 'Payload Too Large', code: 'PAYLOAD_TOO_LARGE' },
     });

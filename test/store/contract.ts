@@ -188,8 +188,21 @@ export function runStoreContract(name: string, makeStore: () => Promise<Store>) 
       expect(identical).toEqual([realms[1]]);
       expect(created).toBe(1);
       await Promise.all(realms.slice(0, 25).map((realm) => store.removeTokenRealm(jane, t.id, realm, T0)));
-      expect((await store.removeTokenRealm(jane, t.id, realms[0], T0))!.realm_ids).toHaveLength(25);
+      expect(((await store.removeTokenRealm(jane, t.id, realms[0], T0)) as TokenRecord).realm_ids).toHaveLength(25);
       expect(await store.addTokenRealm(john, t.id, realms[0], T0)).toBeUndefined();
+      await store.close();
+    });
+
+    it('tokens: with keepOne, 10 concurrent removals of every realm leave exactly one, and the rest answer LAST_REALM', async () => {
+      const store = await fresh();
+      const realms = Array.from({ length: 10 }, (_, i) => `507f1f77bcf86cd7994390${String(i).padStart(2, '0')}`);
+      const t = (await store.createToken(token(jane, { realm_ids: realms }), ['Kept'])) as TokenRecord;
+      const results = await Promise.all(realms.map((realm) => store.removeTokenRealm(jane, t.id, realm, T0, { keepOne: true })));
+      const refused = results.filter((result) => result === 'LAST_REALM').length;
+      const left = (await store.getToken(jane, t.id))!.realm_ids;
+      console.log(`[${name}] keepOne race: 10 concurrent removals -> ${left.length} realm left, ${refused} refused`);
+      expect([left.length, refused]).toEqual([1, 1]);
+      expect(await store.removeTokenRealm(jane, t.id, realms[0] === left[0] ? realms[1] : realms[0], T0, { keepOne: true })).toMatchObject({ realm_ids: left });
       await store.close();
     });
 

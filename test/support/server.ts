@@ -29,7 +29,7 @@ export type TestServer = Awaited<ReturnType<typeof startTestServer>>;
 const NO_QUOTAS: RateLimitConfig = { perCredential: 1_000_000, perIp: 1_000_000, authFailuresPerIp: 1_000_000, windowSeconds: 60 };
 
 export async function startTestServer(
-  options: { store?: Store; clock?: () => Date; logLines?: string[]; trustProxyHops?: number; coverageSet?: string; rateLimits?: Partial<RateLimitConfig>; seed?: boolean } = {},
+  options: { store?: Store; clock?: () => Date; logLines?: string[]; trustProxyHops?: number; coverageSet?: string; rateLimits?: Partial<RateLimitConfig>; seed?: boolean; maxInflightBodyBytes?: number } = {},
 ) {
   // The postgres project of vitest.config.ts runs the same API tests on a fresh PostgreSQL schema per server.
   const store = options.store ?? (process.env.TEST_STORE === 'postgres' ? await makePostgresStore() : new MemoryStore());
@@ -38,7 +38,7 @@ export async function startTestServer(
   const app = await createApp({
     spec,
     store,
-    config: { jwtSecret: JWT_SECRET, trustProxyHops: options.trustProxyHops ?? 1, validateResponses: true, corsOrigins: ['https://app.example.com'], rateLimits: { ...NO_QUOTAS, ...options.rateLimits } },
+    config: { jwtSecret: JWT_SECRET, trustProxyHops: options.trustProxyHops ?? 1, validateResponses: true, corsOrigins: ['https://app.example.com'], rateLimits: { ...NO_QUOTAS, ...options.rateLimits }, maxInflightBodyBytes: options.maxInflightBodyBytes ?? 256 * 1024 * 1024 },
     logger: createLogger('debug', (line) => logLines.push(line)),
     clock: options.clock,
     validator: await (sharedValidator ??= createSpecValidator(spec)),

@@ -34,7 +34,22 @@ export class MemoryStore implements Store {
   private projects: ProjectRecord[] = [];
   private containers: ContainerRecord[] = [];
   private provisioned = new Map<string, Provisioning>();
-  private rateLimits = new Map<string, { windowStartMs: number; count: number }>();
+  /**
+   * Quota counters of the current window only: a hit in a newer window drops the older one whole, so the map
+   * holds at most the keys seen in one window, and never more than `maxRateLimitKeys` (past it the oldest key of
+   * the window is forgotten, which at worst restarts that key's count).
+   */
+  private rateLimits = new Map<string, number>();
+  private rateLimitWindowMs = -Infinity;
+  /** Per user, the running byte total of the activity list: entry i's bytes are total[i + 1] - total[i]. */
+  private activityBytes = new Map<string, number[]>();
+
+  constructor(private readonly maxRateLimitKeys = 100_000) {}
+
+  /** How many quota counters are held (for the memory-bound tests). */
+  get rateLimitKeyCount(): number {
+    return this.rateLimits.size;
+  }
 
   async getUser(id: string) {
     return this.users.get(id);
@@ -73,6 +88,11 @@ export class MemoryStore implements Store {
     // Kept sorted by time (ties in arrival order): entries nearly always arrive in order, so this is an append.
     const at = entries.length && entries[entries.length - 1].created_at > entry.created_at ? firstAfter(entries, entry.created_at) : entries.length;
     entries.splice(at, 0, Object.freeze({ ...entry }));
+    const totals = this.activityBytes.get(entry.user_id) ?? [0];
+    this.activityBytes.set(entry.user_id, totals);
+    const bytes = Buffer.byteLength(JSON.stringify(entry));
+    if (at === entries.length - 1) totals.push(totals[totals.length - 1] + bytes);
+    else this.activityBytes.set(entry.user_id, runningTotals(entries));
   }
 
   async listActivity(userId: string, filter: ActivityFilter, page: number, limit: number) {
@@ -102,15 +122,16 @@ export class MemoryStore implements Store {
     return { items, total };
   }
 
+  /** O(log n): the entries are time-sorted and their sizes kept as running totals. */
   async activityStats(userId: string, since: string) {
     const entries = this.activity.get(userId) ?? [];
-    const mine = entries.slice(firstAtOrAfter(entries, since));
-    const times = mine.map((entry) => entry.created_at).sort();
+    const totals = this.activityBytes.get(userId) ?? [0];
+    const from = firstAtOrAfter(entries, since);
     return {
-      totalRecords: mine.length,
-      totalSizeBytes: mine.reduce((sum, entry) => sum + Buffer.byteLength(JSON.stringify(entry)), 0),
-      oldest: times[0] ?? null,
-      newest: times.at(-1) ?? null,
+      totalRecords: entries.length - from,
+      totalSizeBytes: totals[entries.length] - totals[from],
+      oldest: entries[from]?.created_at ?? null,
+      newest: from < entries.length ? entries[entries.length - 1].created_at : null,
     };
   }
 
@@ -126,6 +147,7 @@ export class MemoryStore implements Store {
         return true;
       });
       this.activity.set(userId, kept);
+      this.activityBytes.set(userId, runningTotals(kept));
     }
     return removed;
   }
@@ -254,9 +276,10 @@ export class MemoryStore implements Store {
     return this.tokens.get(id)!;
   }
 
-  async removeTokenRealm(userId: string, id: string, realmId: string, now: string) {
+  async removeTokenRealm(userId: string, id: string, realmId: string, now: string, options: { keepOne?: boolean } = {}) {
     const token = this.tokens.get(id);
     if (!token || token.user_id !== userId) return undefined;
+    if (options.keepOne && token.realm_ids.length === 1 && token.realm_ids[0] === realmId) return 'LAST_REALM' as const;
     if (token.realm_ids.includes(realmId)) this.tokens.set(id, copy({ ...token, realm_ids: token.realm_ids.filter((r) => r !== realmId), updated_at: now }));
     return this.tokens.get(id)!;
   }
@@ -267,14 +290,23 @@ export class MemoryStore implements Store {
   }
 
   async hitRateLimit(key: string, windowStartMs: number, increment: number) {
-    const current = this.rateLimits.get(key);
-    const count = (current && current.windowStartMs === windowStartMs ? current.count : 0) + increment;
-    if (increment > 0 || current?.windowStartMs === windowStartMs) this.rateLimits.set(key, { windowStartMs, count });
+    if (windowStartMs > this.rateLimitWindowMs) {
+      this.rateLimits.clear();
+      this.rateLimitWindowMs = windowStartMs;
+    } else if (windowStartMs < this.rateLimitWindowMs) {
+      // A window already over (a request that started before the roll): it counts against nothing.
+      return increment;
+    }
+    const count = (this.rateLimits.get(key) ?? 0) + increment;
+    if (increment > 0) {
+      if (!this.rateLimits.has(key) && this.rateLimits.size >= this.maxRateLimitKeys) this.rateLimits.delete(this.rateLimits.keys().next().value!);
+      this.rateLimits.set(key, count);
+    }
     return count;
   }
 
   async purgeRateLimits(beforeMs: number) {
-    for (const [key, window] of this.rateLimits) if (window.windowStartMs < beforeMs) this.rateLimits.delete(key);
+    if (this.rateLimitWindowMs < beforeMs) this.rateLimits.clear();
   }
 
   async seed(data: SeedData) {
@@ -287,6 +319,13 @@ export class MemoryStore implements Store {
   }
 
   async close() {}
+}
+
+/** [0, bytes of entry 0, bytes of entries 0-1, ...]: each entry's serialized size, summed. */
+function runningTotals(entries: ActivityRecord[]): number[] {
+  const totals = [0];
+  for (const entry of entries) totals.push(totals[totals.length - 1] + Buffer.byteLength(JSON.stringify(entry)));
+  return totals;
 }
 
 /** The index of the first entry at or after `time` in a time-sorted list. */

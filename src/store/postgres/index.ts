@@ -2,7 +2,8 @@
  * The Store on PostgreSQL (node-postgres). Every operation the interface calls atomic is one SQL statement or one
  * transaction holding a row lock, never a read-modify-write across an await in JavaScript:
  * - realm add/remove: one UPDATE whose WHERE re-checks membership after the row lock;
- * - vault writes: the user's vault_usage row is locked, checked and updated in the transaction of the write;
+ * - vault writes: one function call each (migration 003) that locks the user's vault_usage row first, then the
+ *   entries, so every vault write takes its locks in the same order; at most two per user hold a connection;
  * - alias and public-key uniqueness: unique constraints, mapped to the conflict codes;
  * - provisioning: a primary key on the user's provisioning row;
  * - OTP replay: one conditional UPDATE of the last accepted step.
@@ -14,6 +15,7 @@ import type {
 } from '../types.js';
 import { StoreUnavailableError } from '../types.js';
 import { migrate } from './migrate.js';
+import { PerKeyLimit } from './per-key-limit.js';
 import { toActivity, toContainer, toProject, toServer, toToken, toUser, toVault } from './rows.js';
 
 export type PostgresStoreOptions = {
@@ -32,6 +34,12 @@ function isConnectionFailure(failure: unknown): boolean {
   const error = failure as { code?: string; message?: string };
   return CONNECTION_ERRORS.has(error?.code ?? '') || /Connection terminated|connection timeout|timeout exceeded when trying to connect|Client has encountered a connection error/i.test(error?.message ?? '');
 }
+
+/** Deadlock detected, serialization failure: the transaction was rolled back and may simply run again. */
+const RETRYABLE = new Set(['40P01', '40001']);
+const isRetryable = (failure: unknown) => RETRYABLE.has((failure as { code?: string })?.code ?? '');
+const MAX_ATTEMPTS = 4;
+const pause = (attempt: number) => new Promise((resolve) => setTimeout(resolve, Math.random() * 10 * attempt));
 
 const TOKEN_COLUMNS = 'id, user_id, alias, token_digest, public_key, public_storage, ip_whitelist, realm_ids, allow_no_realm, permissions, expires_at, is_enabled, vault_access, event_access, last_used_at, last_used_ip, created_at, updated_at';
 
@@ -54,6 +62,9 @@ export class PostgresStore implements Store {
      */
     private readonly activityPool: pg.Pool,
   ) {}
+
+  /** At most two vault writes per user hold a connection at once (per-key-limit.ts says why). */
+  private readonly vaultWrites = new PerKeyLimit(2, 1_000);
 
   /** Connects, checks the database answers, and applies pending migrations; fails fast when it cannot. */
   static async open(options: PostgresStoreOptions): Promise<PostgresStore> {
@@ -80,15 +91,34 @@ export class PostgresStore implements Store {
     return new PostgresStore(pool, activityPool);
   }
 
+  /**
+   * One statement. A deadlock or serialization failure rolled the statement back whole, so it is retried (a bounded
+   * number of times, after a short random pause); a lost connection becomes StoreUnavailableError (503).
+   */
   private async query<R extends pg.QueryResultRow = any>(text: string, values: unknown[] = [], pool = this.pool): Promise<pg.QueryResult<R>> {
-    try {
-      return await pool.query<R>(text, values);
-    } catch (failure) {
-      throw isConnectionFailure(failure) ? new StoreUnavailableError(failure) : failure;
+    for (let attempt = 1; ; attempt += 1) {
+      try {
+        return await pool.query<R>(text, values);
+      } catch (failure) {
+        if (isConnectionFailure(failure)) throw new StoreUnavailableError(failure);
+        if (!isRetryable(failure) || attempt >= MAX_ATTEMPTS) throw failure;
+        await pause(attempt);
+      }
     }
   }
 
   private async transaction<T>(work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+    for (let attempt = 1; ; attempt += 1) {
+      try {
+        return await this.transactionOnce(work);
+      } catch (failure) {
+        if (!isRetryable(failure) || attempt >= MAX_ATTEMPTS) throw failure;
+        await pause(attempt);
+      }
+    }
+  }
+
+  private async transactionOnce<T>(work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
     let client: pg.PoolClient;
     try {
       client = await this.pool.connect();
@@ -232,46 +262,24 @@ export class PostgresStore implements Store {
     return rows[0] && toVault(rows[0]);
   }
 
+  /** One function call (migration 003) that locks the usage row, then the entry: see the lock order there. */
   async setVault(entry: VaultRecord, limitBytes: number) {
-    return this.transaction(async (client) => {
-      await client.query('INSERT INTO vault_usage (user_id) VALUES ($1) ON CONFLICT (user_id) DO NOTHING', [entry.user_id]);
-      // The lock serialises this user's vault writes across every connection and process.
-      const usage = await client.query<{ total_bytes: string }>('SELECT total_bytes FROM vault_usage WHERE user_id = $1 FOR UPDATE', [entry.user_id]);
-      const previous = await client.query<{ size_bytes: string }>(
-        'SELECT size_bytes FROM vault_entries WHERE user_id = $1 AND realm_id = $2 AND key = $3',
-        [entry.user_id, entry.realm_id, entry.key],
+    return this.vaultWrites.run(entry.user_id, async () => {
+      const { rows } = await this.query(
+        'SELECT * FROM vault_set($1, $2, $3, $4, $5, $6, $7, $8, $9)',
+        [entry.user_id, entry.realm_id, entry.key, entry.value, entry.metadata === null ? null : JSON.stringify(entry.metadata), entry.size_bytes, entry.created_at, entry.updated_at, limitBytes],
       );
-      const previousSize = previous.rows[0] ? Number(previous.rows[0].size_bytes) : 0;
-      const nextTotal = Number(usage.rows[0].total_bytes) - previousSize + entry.size_bytes;
-      if (nextTotal > limitBytes) return 'VAULT_LIMIT_EXCEEDED' as const;
-      const { rows } = await client.query(
-        `INSERT INTO vault_entries (user_id, realm_id, key, value, metadata, size_bytes, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
-         ON CONFLICT (user_id, realm_id, key) DO UPDATE SET value = EXCLUDED.value, metadata = EXCLUDED.metadata, size_bytes = EXCLUDED.size_bytes, updated_at = EXCLUDED.updated_at
-         RETURNING *`,
-        [entry.user_id, entry.realm_id, entry.key, entry.value, entry.metadata === null ? null : JSON.stringify(entry.metadata), entry.size_bytes, entry.created_at, entry.updated_at],
-      );
-      await client.query('UPDATE vault_usage SET total_bytes = $2 WHERE user_id = $1', [entry.user_id, nextTotal]);
-      return { entry: toVault(rows[0]), created: previous.rows.length === 0 };
+      if (rows[0].outcome === 'limit') return 'VAULT_LIMIT_EXCEEDED' as const;
+      return { entry: toVault(rows[0]), created: rows[0].outcome === 'created' };
     });
   }
 
-  /** Deletes matching keys and takes their bytes off the user's usage, in one statement. */
-  private async deleteVaultWhere(userId: string, condition: string, values: unknown[]): Promise<number> {
-    const { rows } = await this.query<{ deleted: string }>(
-      `WITH gone AS (DELETE FROM vault_entries WHERE user_id = $1 AND ${condition} RETURNING size_bytes),
-            used AS (UPDATE vault_usage SET total_bytes = total_bytes - (SELECT coalesce(sum(size_bytes), 0) FROM gone) WHERE user_id = $1)
-       SELECT count(*) AS deleted FROM gone`,
-      [userId, ...values],
-    );
-    return Number(rows[0].deleted);
-  }
-
   async deleteVault(userId: string, realmId: string, key: string) {
-    return (await this.deleteVaultWhere(userId, 'realm_id = $2 AND key = $3', [realmId, key])) === 1;
+    return this.vaultWrites.run(userId, async () => Number((await this.query('SELECT vault_delete($1, $2, $3) AS deleted', [userId, realmId, key])).rows[0].deleted) === 1);
   }
 
   async clearVault(userId: string, realmId: string) {
-    return this.deleteVaultWhere(userId, 'realm_id = $2', [realmId]);
+    return this.vaultWrites.run(userId, async () => Number((await this.query('SELECT vault_delete($1, $2, NULL) AS deleted', [userId, realmId])).rows[0].deleted));
   }
 
   async vaultUsage(userId: string, realmId: string) {
@@ -386,8 +394,12 @@ export class PostgresStore implements Store {
     return this.changeRealms(userId, id, 'array_append(realm_ids, $3)', 'NOT ($3 = ANY (realm_ids))', realmId, now);
   }
 
-  async removeTokenRealm(userId: string, id: string, realmId: string, now: string) {
-    return this.changeRealms(userId, id, 'array_remove(realm_ids, $3)', '$3 = ANY (realm_ids)', realmId, now);
+  async removeTokenRealm(userId: string, id: string, realmId: string, now: string, options: { keepOne?: boolean } = {}) {
+    const condition = options.keepOne ? '$3 = ANY (realm_ids) AND cardinality(realm_ids) > 1' : '$3 = ANY (realm_ids)';
+    const token = await this.changeRealms(userId, id, 'array_remove(realm_ids, $3)', condition, realmId, now);
+    // Not changed: the realm was absent (idempotent), or it was the last one and `keepOne` holds it.
+    if (options.keepOne && token && token.realm_ids.length === 1 && token.realm_ids[0] === realmId) return 'LAST_REALM' as const;
+    return token;
   }
 
   /** Usage telemetry like the activity log, so it takes the same non-waiting connections. */
