@@ -4,13 +4,12 @@ import { renderPages } from '../../scripts/generate-api-docs.js';
 import { findOperation, listOperations, loadSpec, resolveRef } from '../../src/spec/operations.js';
 import { createSchemaCompiler } from '../../src/spec/schemas.js';
 import { ROOT } from '../support/cli.js';
-import { SEEDS_DIR, tokensPageErrorRows, usersPageErrorRows } from '../support/seeds.js';
+import { seedErrorRows, seedSections } from '../support/seed-facts.js';
 import { typecheckSources } from '../support/typecheck.js';
 
 const spec = loadSpec();
 const operations = listOperations(spec);
 const page = (file: string) => readFileSync(`${ROOT}docs/api/${file}`, 'utf8');
-const seed = (file: string) => readFileSync(`${SEEDS_DIR}${file}`, 'utf8');
 const pages = { 'users.md': page('users.md'), 'realms.md': page('realms.md'), 'auth-tokens.md': page('auth-tokens.md') };
 const allMarkdown = Object.values(pages).join('\n');
 const blocks = (markdown: string, language: string) => [...markdown.matchAll(new RegExp('```' + language + '\\n([\\s\\S]*?)```', 'g'))].map((m) => m[1]);
@@ -68,41 +67,31 @@ describe('docs/api pages', () => {
 
 describe('docs/api pages carry everything the seed pages carry', () => {
   it('users.md: every endpoint, parameter, request field and error-code row of the Users page', () => {
-    const seedSections = seed('000_6dfa94fd487d42ae.txt').split(/^### `/m).slice(1);
-    expect(seedSections).toHaveLength(11);
-    for (const section of seedSections) {
-      const [, method, path] = section.match(/^(\w+) ([^`]+)`/)!;
-      const generated = sectionOf(pages['users.md'], method, path);
-      expect(generated, `${method} ${path}`).not.toBe('');
-      for (const [, name, location] of section.matchAll(/^\| `(\w+)` \| (path|query) \|/gm)) expect(generated).toMatch(new RegExp(`^\\| \`${name}\` \\| ${location} \\|`, 'm'));
-      for (const [, field] of section.matchAll(/^\| `(\w+)` \| (?:string|object|boolean|integer)[^|]* \| (?:Yes|No) \|/gm)) expect(generated).toContain(`| \`${field}\` |`);
+    const sections = seedSections('users');
+    expect(sections).toHaveLength(11);
+    for (const section of sections) {
+      const generated = sectionOf(pages['users.md'], section.method, section.path);
+      expect(generated, `${section.method} ${section.path}`).not.toBe('');
+      for (const parameter of section.parameters) expect(generated).toMatch(new RegExp(`^\\| \`${parameter.name}\` \\| ${parameter.in} \\|`, 'm'));
+      for (const field of section.fields) expect(generated).toContain(`| \`${field}\` |`);
     }
-    for (const row of usersPageErrorRows()) {
+    for (const row of seedErrorRows('users')) {
       const generated = sectionOf(pages['users.md'], row.method, row.path);
       expect(generated, `${row.method} ${row.path} ${row.code}`).toContain(`| \`${row.code}\` | ${row.title} | ${row.description} | ${(row.resolution ?? "").replace(/</g, '&lt;').replace(/>/g, '&gt;')} |`);
     }
   });
 
   it('auth-tokens.md: every endpoint, parameter, request field and error code of the Tokens pages', () => {
-    for (const row of tokensPageErrorRows(operations)) {
+    for (const row of seedErrorRows('authTokens')) {
       expect(sectionOf(pages['auth-tokens.md'], row.method, row.path), `${row.method} ${row.path} ${row.code}`).toContain(`| \`${row.code}\` |`);
     }
-    const rendered = seed('004_40ca538109183221.txt');
-    const sections = rendered.split(/^curl -X (\w+) https:\/\/api\.hoody\.icu(\S+)/m);
     let checked = 0;
-    for (let i = 1; i < sections.length; i += 3) {
-      const op = findOperation(operations, sections[i], sections[i + 1])!;
-      const generated = sectionOf(pages['auth-tokens.md'], op.method, op.path);
-      const lines = sections[i + 2].split('\n');
-      lines.forEach((line, index) => {
-        if (line !== 'FieldTypeRequiredDescription' && line !== 'NameInTypeRequiredDescription') return;
-        for (const row of lines.slice(index + 1)) {
-          const name = row.match(/^([a-z_]+?)(?=path|query|string|object|array|boolean|number|integer)/)?.[1];
-          if (!name) break;
-          expect(generated, `${op.operationId} ${name}`).toContain(`| \`${name}\` |`);
-          checked += 1;
-        }
-      });
+    for (const section of seedSections('authTokens')) {
+      const generated = sectionOf(pages['auth-tokens.md'], section.method, section.path);
+      for (const name of section.fields) {
+        expect(generated, `${section.method} ${section.path} ${name}`).toContain(`| \`${name}\` |`);
+        checked += 1;
+      }
     }
     expect(checked).toBeGreaterThan(35);
   });
@@ -110,7 +99,7 @@ describe('docs/api pages carry everything the seed pages carry', () => {
   it('realms.md: the endpoint, its parameter and its error codes', () => {
     const generated = sectionOf(pages['realms.md'], 'GET', '/api/v1/realms/');
     expect(generated).toMatch(/^\| `include_usage` \| query \| boolean \| No \|/m);
-    for (const code of ['UNAUTHORIZED', 'PERMISSION_DENIED']) expect(generated).toContain(`| \`${code}\` |`);
-    expect(seed('002_0173735e0bfdbeb6.txt')).toContain('GET /api/v1/realms/');
+    for (const row of seedErrorRows('realms')) expect(generated).toContain(`| \`${row.code}\` |`);
+    expect(seedErrorRows('realms').map((row) => row.code).sort()).toEqual(['PERMISSION_DENIED', 'UNAUTHORIZED']);
   });
 });
