@@ -8,7 +8,7 @@ const postgresProject: TestProjectInlineConfiguration = {
   test: {
     name: 'postgres',
     include: ['test/server/**/*.test.ts', 'test/security/**/*.test.ts'],
-    exclude: ['test/server/process.test.ts', 'test/server/demo-data.test.ts', 'test/security/network-refusals.test.ts'],
+    exclude: ['test/server/process.test.ts', 'test/server/demo-data.test.ts', 'test/security/network-refusals.test.ts', 'test/security/quota-memory.test.ts'],
     env: { TEST_STORE: 'postgres' },
   },
 };
