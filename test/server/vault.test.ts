@@ -142,7 +142,11 @@ describe('vault.list, vault.getStats, vault.delete, vault.clear', () => {
     };
     const result = await calls[operationId]();
     expect([result.response.status, codeOf(result)]).toEqual([400, 'INVALID_REALM_ID_FORMAT']);
-    const limit = operationId === 'vault.list' ? await api.vault.list({ limit: 0 }) : undefined;
-    if (limit) expect(codeOf(limit)).toBe('VALIDATION_ERROR');
+  });
+
+  it('vault.list refuses limit 0 with VALIDATION_ERROR', async () => {
+    const server = await startTestServer();
+    const limit = await (await server.as('jane_roe')).vault.list({ limit: 0 });
+    expect([limit.response.status, codeOf(limit)]).toEqual([400, 'VALIDATION_ERROR']);
   });
 });
