@@ -47,12 +47,15 @@ const reachOf = (token: TokenReach, changes: TokenChanges = {}): TokenReach => (
   is_enabled: changes.is_enabled ?? token.is_enabled,
 });
 
-/** The caller's own token's target, read to check the result of a change against the caller's reach. */
-async function targetWithinReach(context: HandlerContext, id: string, changes: TokenChanges): Promise<void> {
+/**
+ * With an API token, reads the target token and checks that it stays within the caller's reach after the changes
+ * `changesOf` makes to it (a session JWT is not narrowed, and reads nothing here).
+ */
+async function assertTargetWithinReach(context: HandlerContext, id: string, changesOf: (target: TokenRecord) => TokenChanges): Promise<void> {
   if (!context.caller.token) return;
   const target = await context.store.getToken(context.caller.user.id, id);
   if (!target) throw tokenNotFound();
-  assertWithinReach(context.caller.token, reachOf(target, changes), target.is_enabled);
+  assertWithinReach(context.caller.token, reachOf(target, changesOf(target)), target.is_enabled);
 }
 
 export const list: Handler<'authTokens.list', HandlerContext> = async ({ query }, { store, caller }) => {
@@ -127,7 +130,7 @@ export const update: Handler<'authTokens.update', HandlerContext> = async ({ par
   if (body.event_access !== undefined) changes.event_access = body.event_access;
   if (body.expires_at !== undefined) changes.expires_at = expiration(body.expires_at, context.now);
   if (body.is_enabled !== undefined) changes.is_enabled = body.is_enabled;
-  await targetWithinReach(context, params.id, changes);
+  await assertTargetWithinReach(context, params.id, () => changes);
   const result = await context.store.updateToken(context.caller.user.id, params.id, changes, context.now.toISOString());
   if (result === 'NOT_FOUND') throw tokenNotFound();
   if (typeof result === 'string') throw conflictError(result);
@@ -140,18 +143,10 @@ const deleteToken: Handler<'authTokens.delete', HandlerContext> = async ({ param
 };
 export { deleteToken as delete };
 
-/** The target's realm list after adding or removing one realm. */
-async function realmListAfter(context: HandlerContext, id: string, change: (realms: string[]) => string[]): Promise<void> {
-  if (!context.caller.token) return;
-  const target = await context.store.getToken(context.caller.user.id, id);
-  if (!target) throw tokenNotFound();
-  assertWithinReach(context.caller.token, reachOf(target, { realm_ids: change(target.realm_ids) }), target.is_enabled);
-}
-
 export const addRealm: Handler<'authTokens.addRealm', HandlerContext> = async ({ params, body }, context) => {
   const { store, caller, now } = context;
   const realmId = body.realm_id.toLowerCase();
-  await realmListAfter(context, params.id, (realms) => (realms.includes(realmId) ? realms : [...realms, realmId]));
+  await assertTargetWithinReach(context, params.id, ({ realm_ids }) => ({ realm_ids: realm_ids.includes(realmId) ? realm_ids : [...realm_ids, realmId] }));
   const token = await store.addTokenRealm(caller.user.id, params.id, realmId, now.toISOString());
   if (!token) throw tokenNotFound();
   return { status: 200, body: { statusCode: 200, message: 'Realm added to auth token successfully', data: presentToken(token) } };
@@ -160,7 +155,7 @@ export const addRealm: Handler<'authTokens.addRealm', HandlerContext> = async ({
 export const removeRealm: Handler<'authTokens.removeRealm', HandlerContext> = async ({ params, body }, context) => {
   const { store, caller, now } = context;
   const realmId = body.realm_id.toLowerCase();
-  await realmListAfter(context, params.id, (realms) => realms.filter((realm) => realm !== realmId));
+  await assertTargetWithinReach(context, params.id, ({ realm_ids }) => ({ realm_ids: realm_ids.filter((realm) => realm !== realmId) }));
   // A realm-limited token may not remove a target's last realm (that would lift its realm limits), also when two
   // removals race: the store refuses it atomically.
   const keepOne = Boolean(caller.token && caller.token.realm_ids.length > 0);

@@ -23,10 +23,6 @@ export class BodyBudget {
   release(bytes: number): void {
     this.used = Math.max(0, this.used - bytes);
   }
-
-  get inFlightBytes(): number {
-    return this.used;
-  }
 }
 
 const tooLarge = (limit: number) => new ApiError(413, 'PAYLOAD_TOO_LARGE', `Request body exceeds ${limit} bytes`);
@@ -66,13 +62,10 @@ export class BodyReader {
         const size = Number(declared);
         if (size > this.limitBytes) throw tooLarge(this.limitBytes);
         this.reserve(size);
-        const text = await this.c.req.text();
-        return text;
+        return await this.c.req.text();
       }
       const stream = this.c.req.raw.body;
-      if (!stream) {
-        return undefined;
-      }
+      if (!stream) return undefined;
       const reader = stream.getReader();
       const chunks: Uint8Array[] = [];
       let size = 0;
