@@ -16,7 +16,8 @@ import { createStore } from '../src/store/create-store.js';
 import { demoData, DEMO_USERS } from '../src/store/demo-data.js';
 import { PostgresStore } from '../src/store/postgres/index.js';
 import type { Store } from '../src/store/types.js';
-import { multiplySpec } from './synthetic-spec.js';
+import { multiplyHandlers, multiplySpec } from './synthetic-spec.js';
+import { handlers } from '../src/handlers/index.js';
 
 const JWT_SECRET = 'benchmark-secret-benchmark-secret-0000';
 const john = DEMO_USERS.john_doe.id;
@@ -49,8 +50,9 @@ await store.createToken(
   { id: newId(), user_id: john, token_digest: digestApiToken(plain), public_key: null, public_storage: null, ip_whitelist: ['*'], realm_ids: [], allow_no_realm: true, permissions: { users: { read: true } }, expires_at: null, is_enabled: true, vault_access: false, event_access: true, last_used_at: null, last_used_ip: null, created_at: at, updated_at: at },
   ['Benchmark'],
 );
-const spec = multiplySpec(loadSpec(), Number(process.env.BENCH_SPEC_TIMES ?? 1));
-const app = await createApp({ spec, store, config: { jwtSecret: JWT_SECRET, trustProxyHops: 0, validateResponses: false, corsOrigins: [], maxInflightBodyBytes: 256 * 1024 * 1024, rateLimits: { perCredential: 1e9, perIp: 1e9, authFailuresPerIp: 1e9, windowSeconds: 60 } }, logger: createLogger('error') });
+const times = Number(process.env.BENCH_SPEC_TIMES ?? 1);
+const spec = multiplySpec(loadSpec(), times);
+const app = await createApp({ spec, store, handlers: multiplyHandlers(handlers, times), config: { jwtSecret: JWT_SECRET, trustProxyHops: 0, validateResponses: false, corsOrigins: [], maxInflightBodyBytes: 256 * 1024 * 1024, rateLimits: { perCredential: 1e9, perIp: 1e9, authFailuresPerIp: 1e9, windowSeconds: 60 } }, logger: createLogger('error') });
 const jwt = await signSessionJwt(sessionKey(JWT_SECRET), john);
 serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' }, (info) => {
   process.stdout.write(JSON.stringify({ url: `http://127.0.0.1:${info.port}`, jwt, token: plain }) + '\n');

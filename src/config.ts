@@ -1,5 +1,6 @@
 /** Server configuration, from environment variables only (documented in the README). */
 import { randomBytes } from 'node:crypto';
+import type { LogLevel } from './log.js';
 import type { RateLimitConfig } from './pipeline/rate-limits.js';
 
 export type Config = {
@@ -27,7 +28,6 @@ export type Config = {
   corsOrigins: string[];
 };
 
-export type LogLevel = 'debug' | 'info' | 'warn' | 'error' | 'silent';
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env, argv: string[] = process.argv.slice(2)): Config {
   const production = env.NODE_ENV === 'production';

@@ -1,5 +1,5 @@
 /** JSON-lines logger: one object per line on stdout, filtered by level. Never pass credentials to it. */
-import type { LogLevel } from './config.js';
+export type LogLevel = 'debug' | 'info' | 'warn' | 'error' | 'silent';
 
 const RANK: Record<LogLevel, number> = { debug: 10, info: 20, warn: 30, error: 40, silent: 100 };
 

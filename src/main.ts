@@ -5,6 +5,7 @@
 import { serve } from '@hono/node-server';
 import { loadConfig } from './config.js';
 import { createApp } from './http/app.js';
+import { handlers } from './handlers/index.js';
 import { answerClientErrorsInEnvelope } from './http/client-errors.js';
 import type { Server } from 'node:http';
 import { createLogger } from './log.js';
@@ -13,7 +14,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { DOCS_SITE_PATH, loadSpec } from './spec/operations.js';
 import { createStore } from './store/create-store.js';
 import { demoData, DEMO_USERS } from './store/demo-data.js';
-import { startRetentionJob } from './store/retention.js';
+import { startRetentionJob } from './domain/activity-retention.js';
 
 async function main() {
   const config = loadConfig();
@@ -24,7 +25,7 @@ async function main() {
   if (config.seedDemo) await store.seed(demoData());
   logger.info('store ready', { store: config.store, seeded: config.seedDemo });
   const docsHtml = existsSync(DOCS_SITE_PATH) ? readFileSync(DOCS_SITE_PATH, 'utf8') : undefined;
-  const app = await createApp({ spec: loadSpec(), store, config, logger, docsHtml });
+  const app = await createApp({ spec: loadSpec(), store, handlers, config, logger, docsHtml });
 
   const server = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, (info) => {
     const url = `http://${info.address.includes(':') ? `[${info.address}]` : info.address}:${info.port}`;

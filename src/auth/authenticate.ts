@@ -3,10 +3,16 @@
  * A token with a bad checksum is refused before any store lookup.
  */
 import { ApiError } from '../errors.js';
-import type { Caller } from '../handlers/context.js';
-import type { Store } from '../store/types.js';
+import type { Store, TokenRecord, UserRecord } from '../store/types.js';
 import { digestApiToken, digestsEqual, isWellFormedApiToken, looksLikeApiToken } from './api-tokens.js';
 import type { SessionVerifier } from './session-jwt.js';
+
+/** Who makes a request: the user, and the API token used when it was not a session JWT. */
+export type Caller = {
+  user: UserRecord;
+  /** The API token used, when the request was not made with a session JWT. */
+  token?: TokenRecord;
+};
 
 const invalid = () => new ApiError(401, 'INVALID_TOKEN', 'Invalid authentication token');
 const expired = () => new ApiError(401, 'TOKEN_EXPIRED', 'Authentication token expired');

@@ -1,17 +1,11 @@
 /** activity.list, activity.getStats */
+import { RETENTION_DAYS, retentionStart } from '../domain/activity-retention.js';
 import { parseDateInput } from '../domain/dates.js';
 import { ApiError } from '../errors.js';
 import type { ActivityFilter } from '../store/types.js';
 import type { HandlerContext } from './context.js';
 import { pageMetadata, presentActivity } from './present.js';
 import type { Handler } from './types.js';
-
-export const RETENTION_DAYS = 30;
-const DAY_MS = 24 * 3600 * 1000;
-
-export function retentionStart(now: Date): string {
-  return new Date(now.getTime() - RETENTION_DAYS * DAY_MS).toISOString();
-}
 
 function dateFilter(value: string | undefined, field: string, now: Date): string | undefined {
   if (value === undefined) return undefined;

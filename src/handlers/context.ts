@@ -1,11 +1,8 @@
 /** What a handler gets besides its validated input: the caller, the store, and the request's facts. */
-import type { Store, TokenRecord, UserRecord, PermissionMap } from '../store/types.js';
+import type { Caller } from '../auth/authenticate.js';
+import type { Store, PermissionMap } from '../store/types.js';
 
-export type Caller = {
-  user: UserRecord;
-  /** The API token used, when the request was not made with a session JWT. */
-  token?: TokenRecord;
-};
+export type { Caller };
 
 export type HandlerContext = {
   store: Store;

@@ -4,10 +4,9 @@
  * request and the pipeline's answer into JSON. Only this folder imports Hono and openapi-backend.
  */
 import { Hono, type Context } from 'hono';
-import type { Config } from '../config.js';
 import { envelope } from '../errors.js';
 import type { Logger } from '../log.js';
-import { handleOperation, type PipelineDeps } from '../pipeline/handle-operation.js';
+import { handleOperation, type OperationHandlers, type PipelineDeps } from '../pipeline/handle-operation.js';
 import { listOperations, type OpenApiDocument, type SpecOperation } from '../spec/operations.js';
 import { readPolicy } from '../spec/policy.js';
 import type { Store } from '../store/types.js';
@@ -15,15 +14,27 @@ import { normaliseIp } from '../auth/ip-allowlist.js';
 import { SessionVerifier } from '../auth/session-jwt.js';
 import type { SpecValidator } from '../pipeline/types.js';
 import { createSpecValidator } from './spec-validator.js';
-import { RateLimiter } from '../pipeline/rate-limits.js';
+import { RateLimiter, type RateLimitConfig } from '../pipeline/rate-limits.js';
 import { cors } from 'hono/cors';
 import { isIP } from 'node:net';
 import { BodyBudget, BodyReader } from './read-body.js';
 
+/** What the app reads of the server's configuration (src/config.ts has each one's meaning and default). */
+export type AppConfig = {
+  jwtSecret: string;
+  trustProxyHops: number;
+  validateResponses: boolean;
+  rateLimits: RateLimitConfig;
+  corsOrigins: string[];
+  maxInflightBodyBytes: number;
+};
+
 export type AppDeps = {
   spec: OpenApiDocument;
   store: Store;
-  config: Pick<Config, 'jwtSecret' | 'trustProxyHops' | 'validateResponses' | 'rateLimits' | 'corsOrigins' | 'maxInflightBodyBytes'>;
+  /** The handler of every operation of `spec`, by operationId; the app refuses to start when one is missing. */
+  handlers: OperationHandlers;
+  config: AppConfig;
   logger: Logger;
   clock?: () => Date;
   /** A validator already compiled for this spec (compiling takes about a second; tests share one). */
@@ -114,7 +125,10 @@ const NO_BODY = async () => undefined;
 export async function createApp(deps: AppDeps): Promise<Hono> {
   const policy = readPolicy(deps.spec);
   const bodyBudget = new BodyBudget(deps.config.maxInflightBodyBytes);
+  const missing = [...policy.operations.keys()].filter((operationId) => typeof (deps.handlers as Record<string, unknown>)[operationId] !== 'function');
+  if (missing.length) throw new Error(`no handler for operation ${missing.join(', ')}`);
   const pipeline: PipelineDeps = {
+    handlers: deps.handlers,
     store: deps.store,
     rateLimiter: new RateLimiter(deps.store, deps.config.rateLimits),
     policy,

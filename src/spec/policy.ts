@@ -4,18 +4,20 @@
  * so a rule changes in the spec, not in code.
  */
 import { listOperations, resolveRef, type OpenApiDocument } from './operations.js';
-import type { PermissionMap } from '../store/types.js';
+
+/** A token's permissions, `{ resource: { action: true } }`, as the spec's templates and `x-permission` describe them. */
+export type PermissionMap = Record<string, Record<string, boolean>>;
 
 export type OperationPolicy = {
   operationId: string;
-  /** The handler that serves it: its operationId, or `x-handler` where operations share one (benchmark copies). */
-  handler: string;
   method: string;
   path: string;
   /** `resource.action` a token needs, or null for none. */
   permission: string | null;
   vaultAccess: boolean;
   tokenOnly: boolean;
+  /** `x-banned-may-call-own`: the path parameter that, when it is a banned caller's own id, lets the call through. */
+  bannedMayCallOwn: string | null;
   realmExempt: boolean;
   otpForSession: boolean;
   bodyLimitBytes: number;
@@ -42,12 +44,12 @@ export function readPolicy(spec: OpenApiDocument): SpecPolicy {
     }
     operations.set(op.operationId, {
       operationId: op.operationId,
-      handler: o['x-handler'] ?? op.operationId,
       method: op.method,
       path: op.path,
       permission: o['x-permission'] ?? null,
       vaultAccess: o['x-vault-access'] === true,
       tokenOnly: o['x-token-only'] === true,
+      bannedMayCallOwn: o['x-banned-may-call-own'] ?? null,
       realmExempt: o['x-realm-exempt'] === true,
       otpForSession: o['x-otp-for-session'] === true,
       bodyLimitBytes: o['x-body-limit-bytes'] ?? documentLimit,

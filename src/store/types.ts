@@ -7,7 +7,9 @@
  * Timestamps are ISO 8601 strings.
  */
 
-export type PermissionMap = Record<string, Record<string, boolean>>;
+import type { PermissionMap } from '../spec/policy.js';
+
+export type { PermissionMap };
 
 export type UserRecord = {
   id: string;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { MemoryStore } from '../../src/store/memory/index.js';
-import { purgeExpiredActivity } from '../../src/store/retention.js';
+import { purgeExpiredActivity } from '../../src/domain/activity-retention.js';
 import type { Store } from '../../src/store/types.js';
 import { DATABASE_URL, makePostgresStore } from '../support/postgres.js';
 

@@ -5,6 +5,7 @@
  */
 import { appendFileSync, mkdirSync } from 'node:fs';
 import { createApp } from '../../src/http/app.js';
+import { handlers } from '../../src/handlers/index.js';
 import { createSpecValidator } from '../../src/http/spec-validator.js';
 import { createLogger } from '../../src/log.js';
 import { sessionKey, signSessionJwt } from '../../src/auth/session-jwt.js';
@@ -38,6 +39,7 @@ export async function startTestServer(
   const app = await createApp({
     spec,
     store,
+    handlers,
     config: { jwtSecret: JWT_SECRET, trustProxyHops: options.trustProxyHops ?? 1, validateResponses: true, corsOrigins: ['https://app.example.com'], rateLimits: { ...NO_QUOTAS, ...options.rateLimits }, maxInflightBodyBytes: options.maxInflightBodyBytes ?? 256 * 1024 * 1024 },
     logger: createLogger('debug', (line) => logLines.push(line)),
     clock: options.clock,

@@ -1,10 +1,18 @@
 /**
- * Activity retention: entries older than 30 days are deleted in bounded batches, so one run never holds the store
- * (or a table lock) for long, and a backlog drains over consecutive batches.
+ * Activity retention: entries are kept 30 days (what `activity.list` shows and what the job deletes), deleted in
+ * bounded batches, so one run never holds the store (or a table lock) for long, and a backlog drains over
+ * consecutive batches.
  */
-import { retentionStart } from '../handlers/activity.js';
 import type { Logger } from '../log.js';
-import type { Store } from './types.js';
+import type { Store } from '../store/types.js';
+
+export const RETENTION_DAYS = 30;
+const DAY_MS = 24 * 3600 * 1000;
+
+/** The oldest instant still kept. */
+export function retentionStart(now: Date): string {
+  return new Date(now.getTime() - RETENTION_DAYS * DAY_MS).toISOString();
+}
 
 export const RETENTION_BATCH = 1000;
 
