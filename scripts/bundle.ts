@@ -16,7 +16,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parse } from 'yaml';
 
-type ErrorCodeEntry = { code: string; title: string; description: string; resolution: string; status?: number };
+type ErrorCodeEntry = { code: string; title: string; description: string; resolution: string; status?: number; message?: string };
 type Json = Record<string, any>;
 
 const root = resolve(import.meta.dirname, '..');
@@ -52,7 +52,7 @@ function expandCodes(listed: unknown[], catalogue: ReturnType<typeof loadCatalog
 
 function decorateErrorResponse(response: Json, statusKey: string, catalogue: ReturnType<typeof loadCatalogue>, where: string) {
   const entries = expandCodes(response['x-error-codes'], catalogue, where);
-  response['x-error-codes'] = entries.map(({ status: _status, ...entry }) => entry);
+  response['x-error-codes'] = entries.map(({ status: _status, message: _message, ...entry }) => entry);
   const media = response.content?.['application/json'];
   if (!media) throw new Error(`${where}: an error response needs application/json content`);
   const codes = entries.map((entry) => entry.code);

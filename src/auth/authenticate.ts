@@ -2,7 +2,7 @@
  * Resolves the `Authorization` header to a caller: a session JWT or an API token (api-decisions.md section 3).
  * A token with a bad checksum is refused before any store lookup.
  */
-import { ApiError } from '../errors.js';
+import { apiError } from '../errors.js';
 import type { Store, TokenRecord, UserRecord } from '../store/types.js';
 import { digestApiToken, digestsEqual, isWellFormedApiToken, looksLikeApiToken } from './api-tokens.js';
 import type { SessionVerifier } from './session-jwt.js';
@@ -14,13 +14,13 @@ export type Caller = {
   token?: TokenRecord;
 };
 
-const invalid = () => new ApiError(401, 'INVALID_TOKEN', 'Invalid authentication token');
-const expired = () => new ApiError(401, 'TOKEN_EXPIRED', 'Authentication token expired');
+const invalid = () => apiError('INVALID_TOKEN');
+const expired = () => apiError('TOKEN_EXPIRED');
 
 export async function authenticate(header: string | undefined, store: Store, sessions: SessionVerifier, now: Date): Promise<Caller> {
-  if (!header) throw new ApiError(401, 'MISSING_TOKEN', 'Authentication token required');
+  if (!header) throw apiError('MISSING_TOKEN');
   const match = /^Bearer +([^\s]+) *$/i.exec(header);
-  if (!match) throw new ApiError(401, 'UNAUTHORIZED', 'Authentication required');
+  if (!match) throw apiError('UNAUTHORIZED');
   const credential = match[1];
 
   if (looksLikeApiToken(credential)) {

@@ -8,7 +8,7 @@
  * access, realms and `allow_no_realm`, the IP allowlist, the expiry, and the enabled state. Otherwise a token
  * limited to one realm, one address and one hour could lift those limits by editing or copying itself.
  */
-import { ApiError } from '../errors.js';
+import { apiError } from '../errors.js';
 import type { PermissionMap, TokenRecord } from '../store/types.js';
 import { ipRangeWithin } from './ip-allowlist.js';
 
@@ -53,5 +53,5 @@ export function reachExceeded(caller: TokenReach, result: TokenReach, wasEnabled
 export function assertWithinReach(callerToken: TokenReach | undefined, result: TokenReach, wasEnabled = true): void {
   if (!callerToken) return;
   const exceeded = reachExceeded(callerToken, result, wasEnabled);
-  if (exceeded) throw new ApiError(403, 'INSUFFICIENT_PERMISSIONS', exceeded);
+  if (exceeded) throw apiError('INSUFFICIENT_PERMISSIONS', { message: exceeded });
 }

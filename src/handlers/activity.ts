@@ -1,7 +1,7 @@
 /** activity.list, activity.getStats */
 import { RETENTION_DAYS, retentionStart } from '../domain/activity-retention.js';
 import { parseDateInput } from '../domain/dates.js';
-import { ApiError } from '../errors.js';
+import { apiError } from '../errors.js';
 import type { ActivityFilter } from '../store/types.js';
 import type { HandlerContext } from './context.js';
 import { pageMetadata, presentActivity } from './present.js';
@@ -10,7 +10,7 @@ import type { Handler } from './types.js';
 function dateFilter(value: string | undefined, field: string, now: Date): string | undefined {
   if (value === undefined) return undefined;
   const date = parseDateInput(value, 'start', now);
-  if (!date) throw new ApiError(400, 'VALIDATION_ERROR', 'Validation failed', [{ field: `query.${field}`, message: 'is not a valid date' }]);
+  if (!date) throw apiError('VALIDATION_ERROR', { details: [{ field: `query.${field}`, message: 'is not a valid date' }] });
   return date.toISOString();
 }
 
@@ -27,10 +27,10 @@ export const list: Handler<'activity.list', HandlerContext> = async ({ query }, 
     realmId: query.realm_id?.toLowerCase(),
   };
   if (filter.startDate && filter.endDate && filter.startDate > filter.endDate) {
-    throw new ApiError(400, 'VALIDATION_ERROR', 'Validation failed', [{ field: 'query.start_date', message: 'must not be after end_date' }]);
+    throw apiError('VALIDATION_ERROR', { details: [{ field: 'query.start_date', message: 'must not be after end_date' }] });
   }
   if (query.min_status !== undefined && query.max_status !== undefined && query.min_status > query.max_status) {
-    throw new ApiError(400, 'VALIDATION_ERROR', 'Validation failed', [{ field: 'query.min_status', message: 'must not be above max_status' }]);
+    throw apiError('VALIDATION_ERROR', { details: [{ field: 'query.min_status', message: 'must not be above max_status' }] });
   }
   const { items, total } = await store.listActivity(caller.user.id, filter, page, limit);
   return {

@@ -9,27 +9,27 @@ import { randomAnimalAliases } from '../domain/animal-alias.js';
 import { parseDateInput } from '../domain/dates.js';
 import { newId } from '../domain/ids.js';
 import { assertWithinReach, type TokenReach } from '../auth/permissions.js';
-import { ApiError } from '../errors.js';
+import { apiError, type ApiError } from '../errors.js';
 import type { TokenChanges, TokenConflict, TokenRecord } from '../store/types.js';
 import type { HandlerContext } from './context.js';
 import { pageMetadata, presentToken } from './present.js';
 import type { Handler } from './types.js';
 
-const tokenNotFound = () => new ApiError(404, 'TOKEN_NOT_FOUND', 'Authentication token not found');
+const tokenNotFound = () => apiError('TOKEN_NOT_FOUND');
 const ALIAS_MAX = 100;
 
 function conflictError(conflict: TokenConflict): ApiError {
   return conflict === 'DUPLICATE_ALIAS'
-    ? new ApiError(409, 'DUPLICATE_ALIAS', 'Token alias already exists')
-    : new ApiError(409, 'PUBLIC_KEY_IN_USE', 'Public key already registered');
+    ? apiError('DUPLICATE_ALIAS')
+    : apiError('PUBLIC_KEY_IN_USE');
 }
 
 /** An expiration input as an ISO string; null stays null. Past dates answer EXPIRATION_IN_PAST. */
 function expiration(input: string | number | null, now: Date): string | null {
   if (input === null) return null;
   const date = parseDateInput(input, 'end', now);
-  if (!date) throw new ApiError(400, 'INVALID_EXPIRATION_FORMAT', 'Invalid expiration format', [{ field: 'body.expires_at', message: 'is not a valid date' }]);
-  if (date.getTime() <= now.getTime()) throw new ApiError(400, 'EXPIRATION_IN_PAST', 'Expiration date in the past');
+  if (!date) throw apiError('INVALID_EXPIRATION_FORMAT', { details: [{ field: 'body.expires_at', message: 'is not a valid date' }] });
+  if (date.getTime() <= now.getTime()) throw apiError('EXPIRATION_IN_PAST');
   return date.toISOString();
 }
 
@@ -74,6 +74,7 @@ export const get: Handler<'authTokens.get', HandlerContext> = async ({ params },
   return { status: 200, body: { statusCode: 200, message: 'Auth token retrieved successfully', data: presentToken(token) } };
 };
 
+/** Creates the token; answers it with its plain value shown once, or the conflict the store found. */
 async function issue(context: HandlerContext, fields: Omit<TokenRecord, 'id' | 'user_id' | 'alias' | 'token_digest' | 'created_at' | 'updated_at' | 'last_used_at' | 'last_used_ip'>, aliases: string[]) {
   const plain = generateApiToken();
   const at = context.now.toISOString();
@@ -81,8 +82,7 @@ async function issue(context: HandlerContext, fields: Omit<TokenRecord, 'id' | '
     { ...fields, id: newId(context.now.getTime()), user_id: context.caller.user.id, token_digest: digestApiToken(plain), last_used_at: null, last_used_ip: null, created_at: at, updated_at: at },
     aliases,
   );
-  if (typeof created === 'string') throw conflictError(created);
-  return { token: plain, ...presentToken(created) };
+  return typeof created === 'string' ? created : { token: plain, ...presentToken(created) };
 }
 
 export const create: Handler<'authTokens.create', HandlerContext> = async ({ body }, context) => {
@@ -100,6 +100,7 @@ export const create: Handler<'authTokens.create', HandlerContext> = async ({ bod
   };
   assertWithinReach(context.caller.token, fields);
   const data = await issue(context, fields, body.alias !== undefined ? [body.alias] : randomAnimalAliases(8));
+  if (typeof data === 'string') throw conflictError(data);
   return { status: 201, body: { statusCode: 201, message: 'Auth token created successfully', data } };
 };
 
@@ -107,13 +108,15 @@ export const copy: Handler<'authTokens.copy', HandlerContext> = async ({ params,
   const source = await context.store.getToken(context.caller.user.id, params.id);
   if (!source) throw tokenNotFound();
   const expiresAt = body && 'expires_at' in body && body.expires_at !== undefined ? expiration(body.expires_at, context.now) : source.expires_at;
-  if (expiresAt !== null && expiresAt <= context.now.toISOString()) throw new ApiError(400, 'EXPIRATION_IN_PAST', 'Expiration date in the past');
+  if (expiresAt !== null && expiresAt <= context.now.toISOString()) throw apiError('EXPIRATION_IN_PAST');
   const base = `${source.alias.slice(0, ALIAS_MAX - ' copy'.length)} copy`;
   // "<source> copy", then "<source> copy 2", ...: deterministic, and never a duplicate.
   const aliases = body?.alias !== undefined ? [body.alias] : [base, ...Array.from({ length: 98 }, (_, i) => `${source.alias.slice(0, ALIAS_MAX - ` copy ${i + 2}`.length)} copy ${i + 2}`)];
   const fields = { ...reachOf(source, { expires_at: expiresAt, is_enabled: true }), public_key: null, public_storage: null };
   assertWithinReach(context.caller.token, fields, source.is_enabled);
   const data = await issue(context, fields, aliases);
+  // A copy has no public key, so its only possible conflict is the alias.
+  if (typeof data === 'string') throw apiError('DUPLICATE_ALIAS');
   return { status: 201, body: { statusCode: 201, message: 'Auth token copied successfully', data } };
 };
 
@@ -160,7 +163,7 @@ export const removeRealm: Handler<'authTokens.removeRealm', HandlerContext> = as
   // removals race: the store refuses it atomically.
   const keepOne = Boolean(caller.token && caller.token.realm_ids.length > 0);
   const token = await store.removeTokenRealm(caller.user.id, params.id, realmId, now.toISOString(), { keepOne });
-  if (token === 'LAST_REALM') throw new ApiError(403, 'INSUFFICIENT_PERMISSIONS', 'A token limited to realms cannot remove the last realm of a token');
+  if (token === 'LAST_REALM') throw apiError('INSUFFICIENT_PERMISSIONS', { message: 'A token limited to realms cannot remove the last realm of a token' });
   if (!token) throw tokenNotFound();
   return { status: 200, body: { statusCode: 200, message: 'Realm removed from auth token successfully', data: presentToken(token) } };
 };
@@ -197,7 +200,9 @@ export const updatePublicProfile: Handler<'authTokens.updatePublicProfile', Hand
   if (body.public_key !== undefined) changes.public_key = body.public_key?.toLowerCase() ?? null;
   if (body.public_storage !== undefined) changes.public_storage = body.public_storage;
   const result = await store.updateToken(caller.user.id, caller.token!.id, changes, now.toISOString());
-  if (result === 'NOT_FOUND') throw tokenNotFound();
-  if (typeof result === 'string') throw conflictError(result);
+  // The caller's own token was deleted while this request ran: the credential is gone.
+  if (result === 'NOT_FOUND') throw apiError('INVALID_TOKEN');
+  // No alias changes here, so the only possible conflict is the public key.
+  if (typeof result === 'string') throw apiError('PUBLIC_KEY_IN_USE');
   return { status: 200, body: { statusCode: 200, message: 'Public profile updated successfully', data: presentToken(result) } };
 };

@@ -1,7 +1,7 @@
 /** users.get, users.update, users.retrySetup */
 import { hashPassword, verifyPassword } from '../auth/passwords.js';
 import { newId } from '../domain/ids.js';
-import { ApiError } from '../errors.js';
+import { apiError } from '../errors.js';
 import type { UserChanges } from '../store/types.js';
 import type { HandlerContext } from './context.js';
 import { presentUser } from './present.js';
@@ -9,20 +9,20 @@ import type { Handler } from './types.js';
 
 export const get: Handler<'users.get', HandlerContext> = async ({ params }, { store, caller }) => {
   const self = caller.user;
-  if (!self.is_admin && params.id !== self.id) throw new ApiError(403, 'INSUFFICIENT_PERMISSIONS', 'Insufficient permissions');
+  if (!self.is_admin && params.id !== self.id) throw apiError('INSUFFICIENT_PERMISSIONS');
   const user = params.id === self.id ? self : await store.getUser(params.id);
-  if (!user) throw new ApiError(404, 'USER_NOT_FOUND', 'User not found');
+  if (!user) throw apiError('USER_NOT_FOUND');
   return { status: 200, body: { statusCode: 200, message: 'User retrieved successfully', data: presentUser(user) } };
 };
 
 export const update: Handler<'users.update', HandlerContext> = async ({ params, body }, { store, caller }) => {
   const self = caller.user;
-  if (!self.is_admin && params.id !== self.id) throw new ApiError(403, 'CANNOT_MODIFY_OTHER_USER', 'Regular users can only modify their own profile');
+  if (!self.is_admin && params.id !== self.id) throw apiError('CANNOT_MODIFY_OTHER_USER');
   if (!self.is_admin && (body.is_admin !== undefined || body.is_banned !== undefined)) {
-    throw new ApiError(403, 'INSUFFICIENT_PERMISSIONS', 'Only admins may set is_admin or is_banned');
+    throw apiError('INSUFFICIENT_PERMISSIONS', { message: 'Only admins may set is_admin or is_banned' });
   }
   const target = params.id === self.id ? self : await store.getUser(params.id);
-  if (!target) throw new ApiError(404, 'USER_NOT_FOUND', 'User not found');
+  if (!target) throw apiError('USER_NOT_FOUND');
 
   const changes: UserChanges = {};
   if (body.alias !== undefined) changes.alias = body.alias;
@@ -34,17 +34,17 @@ export const update: Handler<'users.update', HandlerContext> = async ({ params, 
   if (body.password !== undefined) {
     // Admins resetting someone else's password need no current password; everyone changing their own does.
     if (target.id === self.id || !self.is_admin) {
-      if (body.current_password === undefined) throw new ApiError(400, 'CURRENT_PASSWORD_REQUIRED', 'Current password required');
-      if (!(await verifyPassword(body.current_password, target.password_hash))) throw new ApiError(400, 'CURRENT_PASSWORD_INCORRECT', 'Current password incorrect');
+      if (body.current_password === undefined) throw apiError('CURRENT_PASSWORD_REQUIRED');
+      if (!(await verifyPassword(body.current_password, target.password_hash))) throw apiError('CURRENT_PASSWORD_INCORRECT');
     }
     changes.password_hash = await hashPassword(body.password);
     expectedPasswordHash = target.password_hash;
   }
 
   const result = await store.updateUser(target.id, changes, { expectedPasswordHash });
-  if (result === 'NOT_FOUND') throw new ApiError(404, 'USER_NOT_FOUND', 'User not found');
-  if (result === 'CANNOT_BAN_ADMIN') throw new ApiError(403, 'CANNOT_BAN_ADMIN', 'Admin users cannot be banned');
-  if (result === 'PASSWORD_CHANGED') throw new ApiError(400, 'CURRENT_PASSWORD_INCORRECT', 'Current password incorrect');
+  if (result === 'NOT_FOUND') throw apiError('USER_NOT_FOUND');
+  if (result === 'CANNOT_BAN_ADMIN') throw apiError('CANNOT_BAN_ADMIN');
+  if (result === 'PASSWORD_CHANGED') throw apiError('CURRENT_PASSWORD_INCORRECT');
   return { status: 200, body: { statusCode: 200, message: 'User updated successfully', data: presentUser(result) } };
 };
 

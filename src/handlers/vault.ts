@@ -1,6 +1,6 @@
 /** vault.list, vault.get, vault.set, vault.delete, vault.getStats, vault.clear: all in the active realm. */
 import { Buffer } from 'node:buffer';
-import { ApiError } from '../errors.js';
+import { apiError } from '../errors.js';
 import type { HandlerContext } from './context.js';
 import { pageMetadata, presentVaultEntry, presentVaultKey } from './present.js';
 import type { Handler } from './types.js';
@@ -10,7 +10,7 @@ export const VAULT_LIMIT_BYTES = 52_428_800;
 const MIB = 1_048_576;
 const round = (value: number, decimals: number) => Number(value.toFixed(decimals));
 
-const notFound = () => new ApiError(404, 'VAULT_KEY_NOT_FOUND', 'Vault key not found.');
+const notFound = () => apiError('VAULT_KEY_NOT_FOUND');
 
 /** What a key counts toward the limit: its value's UTF-8 bytes plus its metadata's serialized JSON bytes. */
 export function vaultEntrySize(value: string, metadata: Record<string, unknown> | null | undefined): number {
@@ -40,7 +40,7 @@ export const set: Handler<'vault.set', HandlerContext> = async ({ params, body }
     { user_id: caller.user.id, realm_id: realmId, key: params.key, value: body.value, metadata, size_bytes: vaultEntrySize(body.value, metadata), created_at: at, updated_at: at },
     VAULT_LIMIT_BYTES,
   );
-  if (result === 'VAULT_LIMIT_EXCEEDED') throw new ApiError(413, 'VAULT_LIMIT_EXCEEDED', 'Vault storage limit exceeded.');
+  if (result === 'VAULT_LIMIT_EXCEEDED') throw apiError('VAULT_LIMIT_EXCEEDED');
   const data = presentVaultEntry(result.entry);
   return result.created
     ? { status: 201, body: { statusCode: 201, message: 'Vault key created successfully', data } }

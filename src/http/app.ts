@@ -4,7 +4,7 @@
  * request and the pipeline's answer into JSON. Only this folder imports Hono and openapi-backend.
  */
 import { Hono, type Context } from 'hono';
-import { envelope } from '../errors.js';
+import { apiError, envelope } from '../errors.js';
 import type { Logger } from '../log.js';
 import { handleOperation, type OperationHandlers, type PipelineDeps } from '../pipeline/handle-operation.js';
 import { listOperations, type OpenApiDocument, type SpecOperation } from '../spec/operations.js';
@@ -210,7 +210,7 @@ export async function createApp(deps: AppDeps): Promise<Hono> {
   });
   app.onError((failure, c) => {
     deps.logger.error('unexpected failure', { path: new URL(c.req.url).pathname, error: failure.stack ?? String(failure) });
-    return c.json(envelope(500, 'INTERNAL_ERROR', 'Internal server error'), 500);
+    return c.json(apiError('INTERNAL_ERROR').toEnvelope(), 500);
   });
   return app;
 }

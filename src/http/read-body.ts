@@ -6,7 +6,7 @@
  * concurrent large uploads cannot exhaust memory.
  */
 import type { Context } from 'hono';
-import { ApiError } from '../errors.js';
+import { ApiError, apiError } from '../errors.js';
 import type { Logger } from '../log.js';
 
 /** The bytes all in-flight request bodies may hold together. */
@@ -25,8 +25,8 @@ export class BodyBudget {
   }
 }
 
-const tooLarge = (limit: number) => new ApiError(413, 'PAYLOAD_TOO_LARGE', `Request body exceeds ${limit} bytes`);
-const busy = () => new ApiError(503, 'SERVICE_UNAVAILABLE', 'Too many request bodies in flight; retry shortly');
+const tooLarge = (limit: number) => apiError('PAYLOAD_TOO_LARGE', { message: `Request body exceeds ${limit} bytes` });
+const busy = () => apiError('SERVICE_UNAVAILABLE', { message: 'Too many request bodies in flight; retry shortly' });
 
 /** One request's body reader; `reserved` is what it holds of the budget until `release()`. */
 export class BodyReader {
@@ -85,7 +85,7 @@ export class BodyReader {
       if (failure instanceof ApiError) throw failure;
       // The client went away mid-upload: nothing to answer to, and nothing an operator must act on.
       this.logger.info('request body aborted by the client', { path: this.c.req.path, reason: failure instanceof Error ? failure.message : String(failure) });
-      throw new ApiError(400, 'VALIDATION_ERROR', 'Validation failed', [{ field: 'body', message: 'the body ended before it was complete' }]);
+      throw apiError('VALIDATION_ERROR', { details: [{ field: 'body', message: 'the body ended before it was complete' }] });
     }
   }
 }

@@ -10,17 +10,17 @@ import type { SessionVerifier } from '../auth/session-jwt.js';
 import { ipAllowed, quotaKeyOfIp } from '../auth/ip-allowlist.js';
 import { matchTotp } from '../auth/totp.js';
 import { newId } from '../domain/ids.js';
-import { ApiError, envelope } from '../errors.js';
+import { ApiError, apiError, RateLimitedError, StoreUnavailableError } from '../errors.js';
 import type { Caller, HandlerContext } from '../handlers/context.js';
 import type { Handlers } from '../handlers/types.js';
 import type { Logger } from '../log.js';
 import { isIP } from 'node:net';
 import { lists, type OperationPolicy, type SpecPolicy } from '../spec/policy.js';
-import { StoreUnavailableError, type ActivityRecord, type Store } from '../store/types.js';
+import type { ActivityRecord, Store } from '../store/types.js';
 import type { PlainRequest, PlainResponse, SpecValidator } from './types.js';
 import { validationError } from './validation-errors.js';
 import { parseJsonBody } from './json-body.js';
-import { RateLimitedError, type RateLimiter } from './rate-limits.js';
+import type { RateLimiter } from './rate-limits.js';
 
 /**
  * The handlers, keyed by operationId, passed in by whoever builds the app (openapi-backend's `register` model):
@@ -44,7 +44,7 @@ export type PipelineDeps = {
 };
 
 const REALM_LABEL = /^[0-9a-f]{24}$/i;
-const internalError = () => envelope(500, 'INTERNAL_ERROR', 'Internal server error');
+const internalError = () => apiError('INTERNAL_ERROR').toEnvelope();
 
 /** The active realm: `realm_id` where the operation takes it, else the Host's first label when it is a realm id. */
 function activeRealm(policy: OperationPolicy, query: Record<string, unknown>, host: string | undefined): string {
@@ -58,17 +58,17 @@ async function readJsonBody(request: PlainRequest): Promise<{ body: unknown; byt
   if (text === undefined || text === '') return { body: undefined, bytes: 0 };
   const type = (request.headers['content-type'] ?? '').split(';')[0].trim().toLowerCase();
   if (type !== 'application/json' && !type.endsWith('+json')) {
-    throw new ApiError(400, 'VALIDATION_ERROR', 'Validation failed', [{ field: 'body', message: 'Content-Type must be application/json' }]);
+    throw apiError('VALIDATION_ERROR', { details: [{ field: 'body', message: 'Content-Type must be application/json' }] });
   }
   return { body: parseJsonBody(text), bytes: text.length };
 }
 
 async function checkOtp(store: Store, caller: Caller, body: unknown, now: Date) {
   const code = (body as { otp_code?: string } | undefined)?.otp_code;
-  if (code === undefined) throw new ApiError(400, 'OTP_REQUIRED', '2FA verification required');
+  if (code === undefined) throw apiError('OTP_REQUIRED');
   const step = matchTotp(caller.user.totp_secret!, code, now.getTime());
   // Each step is accepted once, so a code seen on the wire cannot be replayed.
-  if (step === undefined || !(await store.consumeOtpStep(caller.user.id, step))) throw new ApiError(400, 'INVALID_OTP_CODE', 'Invalid 2FA code');
+  if (step === undefined || !(await store.consumeOtpStep(caller.user.id, step))) throw apiError('INVALID_OTP_CODE');
 }
 
 export async function handleOperation(request: PlainRequest, deps: PipelineDeps): Promise<PlainResponse> {
@@ -89,17 +89,17 @@ export async function handleOperation(request: PlainRequest, deps: PipelineDeps)
     caller = await authenticate(request.headers.authorization, deps.store, deps.sessions, now);
     const token = caller.token;
     quotaHeaders = (await deps.rateLimiter.consume('per-credential', token ? `token:${token.id}` : `user:${caller.user.id}`, now)).headers;
-    if (token && !ipAllowed(token.ip_whitelist, request.ip)) throw new ApiError(403, 'IP_NOT_ALLOWED', 'IP address not allowed');
+    if (token && !ipAllowed(token.ip_whitelist, request.ip)) throw apiError('IP_NOT_ALLOWED');
     if (token) await deps.store.recordTokenUse(token.id, now.toISOString(), request.ip);
     const ownCall = policy.bannedMayCallOwn !== null && request.params[policy.bannedMayCallOwn] === caller.user.id;
-    if (caller.user.is_banned && !ownCall) throw new ApiError(403, 'ACCOUNT_BANNED', 'Account banned');
-    if (policy.tokenOnly && !token) throw new ApiError(403, 'INSUFFICIENT_PERMISSIONS', 'This endpoint serves API tokens only');
+    if (caller.user.is_banned && !ownCall) throw apiError('ACCOUNT_BANNED');
+    if (policy.tokenOnly && !token) throw apiError('INSUFFICIENT_PERMISSIONS', { message: 'This endpoint serves API tokens only' });
     if (token && policy.permission && !grants(token.permissions, policy.permission)) {
       throw lists(policy, 403, 'PERMISSION_DENIED')
-        ? new ApiError(403, 'PERMISSION_DENIED', `This token does not have permission: ${policy.permission}`)
-        : new ApiError(403, 'INSUFFICIENT_PERMISSIONS', 'Insufficient permissions');
+        ? apiError('PERMISSION_DENIED', { message: `This token does not have permission: ${policy.permission}` })
+        : apiError('INSUFFICIENT_PERMISSIONS');
     }
-    if (token && policy.vaultAccess && !token.vault_access) throw new ApiError(403, 'INSUFFICIENT_PERMISSIONS', 'This token has no vault access');
+    if (token && policy.vaultAccess && !token.vault_access) throw apiError('INSUFFICIENT_PERMISSIONS', { message: 'This token has no vault access' });
 
     const { body, bytes } = await readJsonBody(request);
     const validated = deps.validator.validateRequest(request.operationId, { params: request.params, rawQuery: request.rawQuery, headers: request.headers, body, bodyBytes: bytes });
@@ -107,8 +107,8 @@ export async function handleOperation(request: PlainRequest, deps: PipelineDeps)
 
     realmId = activeRealm(policy, validated.query, request.headers.host);
     if (token && !policy.realmExempt) {
-      if (realmId === '' && !token.allow_no_realm) throw new ApiError(403, 'REALM_SCOPE_REQUIRED', 'Realm scope required');
-      if (realmId !== '' && token.realm_ids.length > 0 && !token.realm_ids.includes(realmId)) throw new ApiError(403, 'REALM_NOT_ALLOWED', 'Realm not allowed');
+      if (realmId === '' && !token.allow_no_realm) throw apiError('REALM_SCOPE_REQUIRED');
+      if (realmId !== '' && token.realm_ids.length > 0 && !token.realm_ids.includes(realmId)) throw apiError('REALM_NOT_ALLOWED');
     }
     if (policy.otpForSession && !token && caller.user.totp_secret) await checkOtp(deps.store, caller, body, now);
 
@@ -119,10 +119,10 @@ export async function handleOperation(request: PlainRequest, deps: PipelineDeps)
       response = { status: failure.status, body: failure.toEnvelope() };
     } else if (failure instanceof RateLimitedError) {
       quotaHeaders = { ...failure.quota.headers, 'Retry-After': String(failure.quota.retryAfterSeconds) };
-      response = { status: 429, body: envelope(429, 'RATE_LIMITED', `Too many requests; retry after ${failure.quota.retryAfterSeconds} seconds`) };
+      response = { status: 429, body: apiError('RATE_LIMITED', { message: `Too many requests; retry after ${failure.quota.retryAfterSeconds} seconds` }).toEnvelope() };
     } else if (failure instanceof StoreUnavailableError) {
       deps.logger.error('store unavailable', { operationId: request.operationId, error: failure.message });
-      response = { status: 503, body: envelope(503, 'SERVICE_UNAVAILABLE', 'Service temporarily unavailable; retry shortly') };
+      response = { status: 503, body: apiError('SERVICE_UNAVAILABLE').toEnvelope() };
     } else {
       deps.logger.error('unexpected failure', { operationId: request.operationId, error: failure instanceof Error ? failure.stack : String(failure) });
       response = { status: 500, body: internalError() };

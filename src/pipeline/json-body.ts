@@ -4,12 +4,12 @@
  * validation — recurses), and strings PostgreSQL cannot store faithfully (U+0000, unpaired UTF-16 surrogates) are
  * refused on every store, so both stores accept exactly the same bodies.
  */
-import { ApiError } from '../errors.js';
+import { apiError } from '../errors.js';
 
 /** The deepest nesting of objects and arrays a body may have (the body itself is level 1). */
 export const MAX_JSON_DEPTH = 64;
 
-const invalid = (message: string) => new ApiError(400, 'VALIDATION_ERROR', 'Validation failed', [{ field: 'body', message }]);
+const invalid = (message: string) => apiError('VALIDATION_ERROR', { details: [{ field: 'body', message }] });
 
 /** The deepest nesting of `[`/`{` in JSON text, found in one pass that skips strings. */
 export function jsonDepth(text: string): number {

@@ -5,16 +5,12 @@
  * the window ends. Answers carry the IETF draft `RateLimit` and `RateLimit-Policy` headers; a refusal answers 429
  * `RATE_LIMITED` with `Retry-After`.
  */
+import { RateLimitedError } from '../errors.js';
 import type { Store } from '../store/types.js';
 
 export type RateLimitConfig = { perCredential: number; perIp: number; authFailuresPerIp: number; windowSeconds: number };
 export type Quota = { limited: boolean; headers: Record<string, string>; retryAfterSeconds: number };
 
-export class RateLimitedError extends Error {
-  constructor(readonly quota: Quota) {
-    super(`rate limited; retry after ${quota.retryAfterSeconds} seconds`);
-  }
-}
 
 export class RateLimiter {
   constructor(

@@ -4,7 +4,7 @@
  * `MISSING_REQUIRED_FIELD` for a missing required field where listed, else `VALIDATION_ERROR`; `details` names
  * every problem.
  */
-import { ApiError, type ErrorDetail } from '../errors.js';
+import { apiError, type ApiError, type ErrorDetail } from '../errors.js';
 import { lists, type OperationPolicy } from '../spec/policy.js';
 import type { ValidationIssue } from './types.js';
 
@@ -31,20 +31,6 @@ function tiedCode(issue: ValidationIssue): string | undefined {
   return schema['x-error-code'];
 }
 
-const MESSAGES: Record<string, string> = {
-  VALIDATION_ERROR: 'Validation failed',
-  MISSING_REQUIRED_FIELD: 'Required field missing',
-  INVALID_ID_FORMAT: 'Invalid ID format',
-  INVALID_REALM_ID_FORMAT: 'Invalid realm ID format',
-  INVALID_PUBLIC_KEY_FORMAT: 'Invalid public key format',
-  INVALID_ALIAS_FORMAT: 'Invalid alias format',
-  INVALID_IP_FORMAT: 'Invalid IP address format',
-  INVALID_EXPIRATION_FORMAT: 'Invalid expiration format',
-  INVALID_OTP_CODE: 'Invalid 2FA code',
-  PUBLIC_STORAGE_TOO_LARGE: 'Public storage exceeds size limit',
-  WEAK_PASSWORD: 'Password does not meet requirements',
-};
-
 /** At most this many details in one answer; the validator stops collecting soon after (see MAX_ISSUES). */
 export const MAX_DETAILS = 100;
 /** Field names and messages are cut to the ErrorDetail schema's bounds (an unknown name can be any length). */
@@ -67,5 +53,5 @@ export function validationError(issues: ValidationIssue[], policy: OperationPoli
   const specific = issues.map(tiedCode).find((code) => code !== undefined && lists(policy, 400, code));
   const missing = issues.some((issue) => issue.keyword === 'required') && lists(policy, 400, 'MISSING_REQUIRED_FIELD') ? 'MISSING_REQUIRED_FIELD' : undefined;
   const code = specific ?? missing ?? 'VALIDATION_ERROR';
-  return new ApiError(400, code, MESSAGES[code] ?? 'Validation failed', details);
+  return apiError(code, { details });
 }

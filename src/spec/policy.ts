@@ -3,6 +3,7 @@
  * the other `x-` rules, the body limit, and the error codes each status may carry. The server enforces exactly this,
  * so a rule changes in the spec, not in code.
  */
+import type { ErrorCode } from '../../generated/error-codes.gen.js';
 import { listOperations, resolveRef, type OpenApiDocument } from './operations.js';
 
 /** A token's permissions, `{ resource: { action: true } }`, as the spec's templates and `x-permission` describe them. */
@@ -62,6 +63,7 @@ export function readPolicy(spec: OpenApiDocument): SpecPolicy {
   return { operations, templates: spec.components.schemas.PermissionTemplate['x-template-permissions'] };
 }
 
-export function lists(policy: OperationPolicy, status: number, code: string): boolean {
+/** Whether the spec lists `code` for the operation and status (a listed code is a catalogue code). */
+export function lists(policy: OperationPolicy, status: number, code: string): code is ErrorCode {
   return policy.errorCodes.get(status)?.has(code) ?? false;
 }

@@ -177,9 +177,3 @@ export type SeedData = {
   vault?: VaultRecord[];
 };
 
-/** The store cannot reach its database; the request changed nothing and may be retried (503). */
-export class StoreUnavailableError extends Error {
-  constructor(cause: unknown) {
-    super(`store unavailable: ${cause instanceof Error ? cause.message : String(cause)}`, { cause });
-  }
-}

@@ -13,7 +13,7 @@ import pg from 'pg';
 import type {
   ActivityFilter, ActivityRecord, Page, Provisioning, RealmUsage, SeedData, Store, TokenChanges, TokenConflict, TokenRecord, UserChanges, VaultRecord,
 } from '../types.js';
-import { StoreUnavailableError } from '../types.js';
+import { StoreUnavailableError } from '../../errors.js';
 import { migrate } from './migrate.js';
 import { PerKeyLimit } from './per-key-limit.js';
 import { toActivity, toContainer, toProject, toServer, toToken, toUser, toVault } from './rows.js';

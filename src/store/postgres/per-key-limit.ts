@@ -4,7 +4,7 @@
  * one user would hold every pooled connection while they wait on each other, and other users' requests would wait
  * for a connection (measured: 4.7 s). A queue longer than `maxQueued` refuses at once (503, retry later).
  */
-import { StoreUnavailableError } from '../types.js';
+import { StoreUnavailableError } from '../../errors.js';
 
 export class PerKeyLimit {
   private readonly states = new Map<string, { running: number; queue: Array<() => void> }>();
