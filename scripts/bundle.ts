@@ -71,7 +71,7 @@ function decorateErrorResponse(response: Json, statusKey: string, catalogue: Ret
   }
 }
 
-export function buildBundle(): Json {
+function buildBundle(): Json {
   const doc = redoclyBundle();
   const catalogue = loadCatalogue();
   for (const [name, response] of Object.entries<Json>(doc.components?.responses ?? {})) {

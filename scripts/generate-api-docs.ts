@@ -99,6 +99,8 @@ function renderOperation(spec: OpenApiDocument, op: SpecOperation): string {
   const example = exampleCall(spec, op);
   const paginated = parametersOf(spec, op).some((p) => p.in === 'query' && p.name === 'page');
   return [
+    // The operationId is the anchor (`users.md#vault.set`): the one name of an operation everywhere.
+    `<a id="${op.operationId}"></a>`,
     `### \`${op.method} ${op.path}\``,
     op.operation.description.trim(),
     renderPermission(op),

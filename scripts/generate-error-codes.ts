@@ -12,7 +12,7 @@ import { listOperations, loadSpec, resolveRef } from '../src/spec/operations.js'
 const root = resolve(import.meta.dirname, '..');
 type CatalogueEntry = { title: string; message?: string; status?: number };
 
-export function renderErrorCodesModule(): string {
+function renderErrorCodesModule(): string {
   const spec = loadSpec();
   const catalogue: Record<string, CatalogueEntry> = parse(readFileSync(join(root, 'openapi/error-codes.yaml'), 'utf8'));
   const statuses = new Map<string, Set<number>>();

@@ -22,7 +22,7 @@ function isPaginated(spec: OpenApiDocument, op: SpecOperation): boolean {
   return parameters.some((p) => p.in === 'query' && p.name === 'page') && Boolean(schema?.properties?.metadata);
 }
 
-export function renderOperationsModule(spec: OpenApiDocument): string {
+function renderOperationsModule(spec: OpenApiDocument): string {
   const operations = listOperations(spec).sort((a, b) => a.operationId.localeCompare(b.operationId));
   const table = operations.map((op) => {
     const [group, method] = op.operationId.split('.');

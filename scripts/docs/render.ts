@@ -25,7 +25,7 @@ export function fence(language: string, body: string): string {
 }
 
 /** A value as a JS/TS object literal in the seeds' style: bare keys, double quotes, trailing commas. */
-export function jsLiteral(value: unknown, indent = ''): string {
+function jsLiteral(value: unknown, indent = ''): string {
   if (Array.isArray(value)) {
     if (value.length === 0) return '[]';
     return `[${value.map((item) => jsLiteral(item, indent)).join(', ')}]`;

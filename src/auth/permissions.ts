@@ -25,7 +25,7 @@ export type TokenReach = Pick<TokenRecord, 'permissions' | 'vault_access' | 'eve
  * The first limit of `caller` that `result` would pass, as a sentence for the error message, or undefined when
  * `result` is within reach. `wasEnabled` is the target's enabled state before the change (a new token: true).
  */
-export function reachExceeded(caller: TokenReach, result: TokenReach, wasEnabled = true): string | undefined {
+function reachExceeded(caller: TokenReach, result: TokenReach, wasEnabled = true): string | undefined {
   const grantsMore = Object.entries(result.permissions).some(([resource, actions]) =>
     Object.entries(actions).some(([action, granted]) => granted && caller.permissions[resource]?.[action] !== true),
   );

@@ -14,7 +14,7 @@ export function retentionStart(now: Date): string {
   return new Date(now.getTime() - RETENTION_DAYS * DAY_MS).toISOString();
 }
 
-export const RETENTION_BATCH = 1000;
+const RETENTION_BATCH = 1000;
 
 /** Deletes everything past retention, one batch at a time; answers how many entries went. */
 export async function purgeExpiredActivity(store: Store, now: Date, batchSize = RETENTION_BATCH): Promise<number> {

@@ -20,7 +20,6 @@ type StatusBodies<T> = Values<{ [Status in Extract<keyof T, number>]: { status: 
 
 /** What a handler may answer: one of the operation's documented statuses (not `default`) with its body. */
 export type HandlerResult<Id extends OperationId> = StatusBodies<OperationTypes[Id]['responses']> | StatusBodies<OperationTypes[Id]['errors']>;
-export type SuccessResult<Id extends OperationId> = StatusBodies<OperationTypes[Id]['responses']>;
 
 export type Handler<Id extends OperationId, Context> = (input: HandlerInput<Id>, context: Context) => Promise<HandlerResult<Id>> | HandlerResult<Id>;
 

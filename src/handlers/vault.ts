@@ -13,7 +13,7 @@ const round = (value: number, decimals: number) => Number(value.toFixed(decimals
 const notFound = () => apiError('VAULT_KEY_NOT_FOUND');
 
 /** What a key counts toward the limit: its value's UTF-8 bytes plus its metadata's serialized JSON bytes. */
-export function vaultEntrySize(value: string, metadata: Record<string, unknown> | null | undefined): number {
+function vaultEntrySize(value: string, metadata: Record<string, unknown> | null | undefined): number {
   return Buffer.byteLength(value, 'utf8') + (metadata == null ? 0 : Buffer.byteLength(JSON.stringify(metadata), 'utf8'));
 }
 

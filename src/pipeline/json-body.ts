@@ -12,7 +12,7 @@ export const MAX_JSON_DEPTH = 64;
 const invalid = (message: string) => apiError('VALIDATION_ERROR', { details: [{ field: 'body', message }] });
 
 /** The deepest nesting of `[`/`{` in JSON text, found in one pass that skips strings. */
-export function jsonDepth(text: string): number {
+function jsonDepth(text: string): number {
   let depth = 0;
   let deepest = 0;
   let inString = false;

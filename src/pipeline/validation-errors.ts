@@ -32,7 +32,7 @@ function tiedCode(issue: ValidationIssue): string | undefined {
 }
 
 /** At most this many details in one answer; the validator stops collecting soon after (see MAX_ISSUES). */
-export const MAX_DETAILS = 100;
+const MAX_DETAILS = 100;
 /** Field names and messages are cut to the ErrorDetail schema's bounds (an unknown name can be any length). */
 const clip = (text: string, max: number) => (text.length > max ? `${text.slice(0, max - 1)}…` : text);
 

@@ -11,7 +11,7 @@ import { Buffer } from 'node:buffer';
 const addFormats = addFormatsPlugin as unknown as typeof addFormatsPlugin.default;
 
 /** Schema keywords the spec uses beyond JSON Schema (all annotations except the size limit). */
-export const SPEC_ANNOTATION_KEYWORDS = ['x-error-code', 'x-size-error-code', 'x-template-permissions'] as const;
+const SPEC_ANNOTATION_KEYWORDS = ['x-error-code', 'x-size-error-code', 'x-template-permissions'] as const;
 
 export function createAjv(options: Options = {}): Ajv2020 {
   const ajv = new Ajv2020({ strict: true, allErrors: true, verbose: true, allowUnionTypes: true, ...options });

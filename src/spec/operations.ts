@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 
 export const SPEC_PATH = fileURLToPath(new URL('../../generated/openapi.json', import.meta.url));
 export const DOCS_SITE_PATH = fileURLToPath(new URL('../../docs/site/index.html', import.meta.url));
-export const HTTP_METHODS = ['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace'] as const;
+const HTTP_METHODS = ['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace'] as const;
 
 export type OpenApiDocument = { paths: Record<string, Record<string, any>>; components: Record<string, any>; [key: string]: any };
 export type SpecOperation = { operationId: string; method: string; path: string; operation: Record<string, any>; pathItem: Record<string, any> };

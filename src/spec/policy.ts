@@ -23,7 +23,6 @@ export type OperationPolicy = {
   otpForSession: boolean;
   bodyLimitBytes: number;
   hasBody: boolean;
-  bodyRequired: boolean;
   /** Whether `realm_id` is a query parameter (it then names the active realm). */
   realmQuery: boolean;
   /** Status -> the codes the spec lists for it (`default` under 0). */
@@ -55,7 +54,6 @@ export function readPolicy(spec: OpenApiDocument): SpecPolicy {
       otpForSession: o['x-otp-for-session'] === true,
       bodyLimitBytes: o['x-body-limit-bytes'] ?? documentLimit,
       hasBody: Boolean(o.requestBody),
-      bodyRequired: resolveRef(spec, o.requestBody)?.required === true,
       realmQuery: parameters.some((p) => p.in === 'query' && p.name === 'realm_id'),
       errorCodes,
     });

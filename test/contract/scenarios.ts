@@ -6,6 +6,8 @@
  */
 import type { OperationId } from '../../generated/operations.gen.js';
 import type { HoodyApi } from '../../src/sdk/index.js';
+import { loadSpec } from '../../src/spec/operations.js';
+import { readPolicy } from '../../src/spec/policy.js';
 import { DEMO_USERS } from '../../src/store/demo-data.js';
 import { PUBLIC_KEY, sampleCalls, SOME_ID } from '../support/sample-calls.js';
 import type { Persona, Target } from './targets.js';
@@ -42,7 +44,8 @@ function withUnknownQueryParameter(api: HoodyApi): HoodyApi {
   }) as HoodyApi;
 }
 
-const tokenOnly = new Set<OperationId>(['authTokens.getCurrent', 'authTokens.updatePublicProfile']);
+/** Operations the spec marks `x-token-only`. */
+const tokenOnly = new Set([...readPolicy(loadSpec()).operations.values()].filter((op) => op.tokenOnly).map((op) => op.operationId as OperationId));
 
 const generic: Record<string, (operationId: OperationId) => Scenario> = {
   '400': (operationId) => ({ persona: tokenOnly.has(operationId) ? 'token' : 'john_doe', call: (api) => sampleCalls[operationId](withUnknownQueryParameter(api), JOHN) }),
