@@ -135,7 +135,7 @@ export const update: Handler<'authTokens.update', HandlerContext> = async ({ par
   if (body.is_enabled !== undefined) changes.is_enabled = body.is_enabled;
   await assertTargetWithinReach(context, params.id, () => changes);
   const result = await context.store.updateToken(context.caller.user.id, params.id, changes, context.now.toISOString());
-  if (result === 'NOT_FOUND') throw tokenNotFound();
+  if (result === undefined) throw tokenNotFound();
   if (typeof result === 'string') throw conflictError(result);
   return { status: 200, body: { statusCode: 200, message: 'Auth token updated successfully', data: presentToken(result) } };
 };
@@ -201,7 +201,7 @@ export const updatePublicProfile: Handler<'authTokens.updatePublicProfile', Hand
   if (body.public_storage !== undefined) changes.public_storage = body.public_storage;
   const result = await store.updateToken(caller.user.id, caller.token!.id, changes, now.toISOString());
   // The caller's own token was deleted while this request ran: the credential is gone.
-  if (result === 'NOT_FOUND') throw apiError('INVALID_TOKEN');
+  if (result === undefined) throw apiError('INVALID_TOKEN');
   // No alias changes here, so the only possible conflict is the public key.
   if (typeof result === 'string') throw apiError('PUBLIC_KEY_IN_USE');
   return { status: 200, body: { statusCode: 200, message: 'Public profile updated successfully', data: presentToken(result) } };

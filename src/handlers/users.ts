@@ -15,7 +15,7 @@ export const get: Handler<'users.get', HandlerContext> = async ({ params }, { st
   return { status: 200, body: { statusCode: 200, message: 'User retrieved successfully', data: presentUser(user) } };
 };
 
-export const update: Handler<'users.update', HandlerContext> = async ({ params, body }, { store, caller }) => {
+export const update: Handler<'users.update', HandlerContext> = async ({ params, body }, { store, caller, now }) => {
   const self = caller.user;
   if (!self.is_admin && params.id !== self.id) throw apiError('CANNOT_MODIFY_OTHER_USER');
   if (!self.is_admin && (body.is_admin !== undefined || body.is_banned !== undefined)) {
@@ -41,8 +41,8 @@ export const update: Handler<'users.update', HandlerContext> = async ({ params, 
     expectedPasswordHash = target.password_hash;
   }
 
-  const result = await store.updateUser(target.id, changes, { expectedPasswordHash });
-  if (result === 'NOT_FOUND') throw apiError('USER_NOT_FOUND');
+  const result = await store.updateUser(target.id, changes, now.toISOString(), { expectedPasswordHash });
+  if (result === undefined) throw apiError('USER_NOT_FOUND');
   if (result === 'CANNOT_BAN_ADMIN') throw apiError('CANNOT_BAN_ADMIN');
   if (result === 'PASSWORD_CHANGED') throw apiError('CURRENT_PASSWORD_INCORRECT');
   return { status: 200, body: { statusCode: 200, message: 'User updated successfully', data: presentUser(result) } };

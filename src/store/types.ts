@@ -4,7 +4,9 @@
  * so a caller can never reach another user's rows by id alone. Operations that must be atomic (quota checks with
  * writes, alias uniqueness, realm add/remove, provisioning, OTP replay) are single methods, so each implementation
  * can make them atomic in its own way (a synchronous section in memory, one statement or transaction in SQL).
- * Timestamps are ISO 8601 strings.
+ * Timestamps are ISO 8601 strings, and every write that stamps one takes it from the caller (`now`), so that one
+ * clock — the request's — dates everything a request writes. Something absent is `undefined`, on reads and on
+ * updates alike; deletes answer whether (or how much) they deleted.
  */
 
 import type { PermissionMap } from '../spec/policy.js';
@@ -106,7 +108,7 @@ export interface Store {
    * would be a banned admin; when `expectedPasswordHash` is given, refuses with `PASSWORD_CHANGED` unless the
    * stored hash is still that one (so a password change cannot race another).
    */
-  updateUser(id: string, changes: UserChanges, guard?: { expectedPasswordHash?: string }): Promise<UserRecord | 'NOT_FOUND' | 'CANNOT_BAN_ADMIN' | 'PASSWORD_CHANGED'>;
+  updateUser(id: string, changes: UserChanges, now: string, guard?: { expectedPasswordHash?: string }): Promise<UserRecord | undefined | 'CANNOT_BAN_ADMIN' | 'PASSWORD_CHANGED'>;
   /** Records that a TOTP step was used; false when it (or a later step) already was: a replay. */
   consumeOtpStep(userId: string, step: number): Promise<boolean>;
 
@@ -144,7 +146,8 @@ export interface Store {
    * alias or `DUPLICATE_ALIAS`). Refuses a public key another token has.
    */
   createToken(token: Omit<TokenRecord, 'alias'>, aliasCandidates: string[]): Promise<TokenRecord | TokenConflict>;
-  updateToken(userId: string, id: string, changes: TokenChanges, now: string): Promise<TokenRecord | 'NOT_FOUND' | TokenConflict>;
+  /** Applies changes to one of the user's tokens; undefined when the user has no such token. */
+  updateToken(userId: string, id: string, changes: TokenChanges, now: string): Promise<TokenRecord | undefined | TokenConflict>;
   deleteToken(userId: string, id: string): Promise<boolean>;
   /** Adds a realm to a token's list if absent; idempotent and atomic. */
   addTokenRealm(userId: string, id: string, realmId: string, now: string): Promise<TokenRecord | undefined>;

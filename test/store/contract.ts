@@ -38,12 +38,12 @@ export function runStoreContract(name: string, makeStore: () => Promise<Store>) 
       const store = await fresh();
       expect((await store.getUser(john))?.username).toBe('john_doe');
       expect(await store.getUser('6650ffffffffffffffffffff')).toBeUndefined();
-      expect(await store.updateUser(jane, { alias: 'J', metadata: { a: 1 } })).toMatchObject({ alias: 'J', metadata: { a: 1 } });
-      expect(await store.updateUser(DEMO_USERS.admin.id, { is_banned: true })).toBe('CANNOT_BAN_ADMIN');
-      expect(await store.updateUser(jane, { is_admin: true, is_banned: true })).toBe('CANNOT_BAN_ADMIN');
+      expect(await store.updateUser(jane, { alias: 'J', metadata: { a: 1 } }, T0)).toMatchObject({ alias: 'J', metadata: { a: 1 }, updated_at: T0 });
+      expect(await store.updateUser(DEMO_USERS.admin.id, { is_banned: true }, T0)).toBe('CANNOT_BAN_ADMIN');
+      expect(await store.updateUser(jane, { is_admin: true, is_banned: true }, T0)).toBe('CANNOT_BAN_ADMIN');
       expect(await store.getUser(jane)).toMatchObject({ is_admin: false, is_banned: false });
-      expect(await store.updateUser(jane, { password_hash: 'new' }, { expectedPasswordHash: 'stale' })).toBe('PASSWORD_CHANGED');
-      expect(await store.updateUser('6650ffffffffffffffffffff', { alias: 'x' })).toBe('NOT_FOUND');
+      expect(await store.updateUser(jane, { password_hash: 'new' }, T0, { expectedPasswordHash: 'stale' })).toBe('PASSWORD_CHANGED');
+      expect(await store.updateUser('6650ffffffffffffffffffff', { alias: 'x' }, T0)).toBeUndefined();
       await store.close();
     });
 
@@ -155,7 +155,7 @@ export function runStoreContract(name: string, makeStore: () => Promise<Store>) 
       expect((await store.findTokenByPublicKey('a'.repeat(64), T0))?.id).toBe(alpha.id);
       expect(await store.getToken(john, alpha.id)).toBeUndefined();
       expect(await store.updateToken(jane, alpha.id, { alias: 'Alpha 2' }, T0)).toBe('DUPLICATE_ALIAS');
-      expect(await store.updateToken(john, alpha.id, { alias: 'Mine' }, T0)).toBe('NOT_FOUND');
+      expect(await store.updateToken(john, alpha.id, { alias: 'Mine' }, T0)).toBeUndefined();
       expect(await store.updateToken(jane, alpha.id, { is_enabled: false, permissions: { vault: { read: true } }, expires_at: '2031-01-01T00:00:00.000Z' }, '2030-02-01T00:00:00.000Z')).toMatchObject({
         is_enabled: false, permissions: { vault: { read: true } }, expires_at: '2031-01-01T00:00:00.000Z', updated_at: '2030-02-01T00:00:00.000Z',
       });

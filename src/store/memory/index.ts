@@ -55,11 +55,11 @@ export class MemoryStore implements Store {
     return this.users.get(id);
   }
 
-  async updateUser(id: string, changes: UserChanges, guard: { expectedPasswordHash?: string } = {}) {
+  async updateUser(id: string, changes: UserChanges, now: string, guard: { expectedPasswordHash?: string } = {}) {
     const user = this.users.get(id);
-    if (!user) return 'NOT_FOUND' as const;
+    if (!user) return undefined;
     if (guard.expectedPasswordHash !== undefined && user.password_hash !== guard.expectedPasswordHash) return 'PASSWORD_CHANGED' as const;
-    const next = copy({ ...user, ...changes, updated_at: new Date().toISOString() });
+    const next = copy({ ...user, ...changes, updated_at: now });
     if (next.is_admin && next.is_banned) return 'CANNOT_BAN_ADMIN' as const;
     this.users.set(id, next);
     return next;
@@ -86,7 +86,7 @@ export class MemoryStore implements Store {
     const entries = this.activity.get(entry.user_id) ?? [];
     this.activity.set(entry.user_id, entries);
     // Kept sorted by time (ties in arrival order): entries nearly always arrive in order, so this is an append.
-    const at = entries.length && entries[entries.length - 1].created_at > entry.created_at ? firstAfter(entries, entry.created_at) : entries.length;
+    const at = entries.length && entries[entries.length - 1].created_at > entry.created_at ? firstFrom(entries, entry.created_at, true) : entries.length;
     entries.splice(at, 0, Object.freeze({ ...entry }));
     const totals = this.activityBytes.get(entry.user_id) ?? [0];
     this.activityBytes.set(entry.user_id, totals);
@@ -97,8 +97,8 @@ export class MemoryStore implements Store {
 
   async listActivity(userId: string, filter: ActivityFilter, page: number, limit: number) {
     const entries = this.activity.get(userId) ?? [];
-    const from = firstAtOrAfter(entries, filter.startDate && filter.startDate > filter.since ? filter.startDate : filter.since);
-    const to = filter.endDate === undefined ? entries.length : firstAfter(entries, filter.endDate);
+    const from = firstFrom(entries, filter.startDate && filter.startDate > filter.since ? filter.startDate : filter.since);
+    const to = filter.endDate === undefined ? entries.length : firstFrom(entries, filter.endDate, true);
     const matches = (entry: ActivityRecord) =>
       (filter.minStatus === undefined || entry.status_code >= filter.minStatus) &&
       (filter.maxStatus === undefined || entry.status_code <= filter.maxStatus) &&
@@ -126,7 +126,7 @@ export class MemoryStore implements Store {
   async activityStats(userId: string, since: string) {
     const entries = this.activity.get(userId) ?? [];
     const totals = this.activityBytes.get(userId) ?? [0];
-    const from = firstAtOrAfter(entries, since);
+    const from = firstFrom(entries, since);
     return {
       totalRecords: entries.length - from,
       totalSizeBytes: totals[entries.length] - totals[from],
@@ -253,7 +253,7 @@ export class MemoryStore implements Store {
 
   async updateToken(userId: string, id: string, changes: TokenChanges, now: string) {
     const token = this.tokens.get(id);
-    if (!token || token.user_id !== userId) return 'NOT_FOUND' as const;
+    if (!token || token.user_id !== userId) return undefined;
     const conflict = this.conflict(userId, changes.alias, changes.public_key, id);
     if (conflict) return conflict;
     const next = copy({ ...token, ...changes, updated_at: now });
@@ -328,25 +328,17 @@ function runningTotals(entries: ActivityRecord[]): number[] {
   return totals;
 }
 
-/** The index of the first entry at or after `time` in a time-sorted list. */
-function firstAtOrAfter(entries: ActivityRecord[], time: string): number {
+/**
+ * Binary search of a time-sorted list: the index of the first entry at or after `time`, or with `strictlyAfter` the
+ * first entry after it.
+ */
+function firstFrom(entries: ActivityRecord[], time: string, strictlyAfter = false): number {
   let low = 0;
   let high = entries.length;
   while (low < high) {
     const middle = (low + high) >>> 1;
-    if (entries[middle].created_at < time) low = middle + 1;
-    else high = middle;
-  }
-  return low;
-}
-
-/** The index of the first entry strictly after `time` in a time-sorted list. */
-function firstAfter(entries: ActivityRecord[], time: string): number {
-  let low = 0;
-  let high = entries.length;
-  while (low < high) {
-    const middle = (low + high) >>> 1;
-    if (entries[middle].created_at <= time) low = middle + 1;
+    const before = strictlyAfter ? entries[middle].created_at <= time : entries[middle].created_at < time;
+    if (before) low = middle + 1;
     else high = middle;
   }
   return low;

@@ -9,38 +9,15 @@
  * - OTP replay: one conditional UPDATE of the last accepted step.
  * A lost connection surfaces as StoreUnavailableError (503); the failed statement or transaction changed nothing.
  */
-import pg from 'pg';
+import type pg from 'pg';
 import type {
   ActivityFilter, ActivityRecord, Page, Provisioning, RealmUsage, SeedData, Store, TokenChanges, TokenConflict, TokenRecord, UserChanges, VaultRecord,
 } from '../types.js';
-import { StoreUnavailableError } from '../../errors.js';
-import { migrate } from './migrate.js';
+import { PgConnection, type PostgresStoreOptions } from './connection.js';
 import { PerKeyLimit } from './per-key-limit.js';
 import { toActivity, toContainer, toProject, toServer, toToken, toUser, toVault } from './rows.js';
 
-export type PostgresStoreOptions = {
-  connectionString: string;
-  /** A schema to use instead of `public` (tests use a fresh one per run). */
-  schema?: string;
-  poolSize?: number;
-  /** How long an idle connection stays open (tests keep it short, since they open many stores). */
-  idleTimeoutMillis?: number;
-  applicationName?: string;
-};
-
-const CONNECTION_ERRORS = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', '57P01', '57P02', '57P03', '08000', '08001', '08003', '08004', '08006']);
-
-function isConnectionFailure(failure: unknown): boolean {
-  const error = failure as { code?: string; message?: string };
-  return CONNECTION_ERRORS.has(error?.code ?? '') || /Connection terminated|connection timeout|timeout exceeded when trying to connect|Client has encountered a connection error/i.test(error?.message ?? '');
-}
-
-/** Deadlock detected, serialization failure: the transaction was rolled back and may simply run again. */
-const RETRYABLE = new Set(['40P01', '40001']);
-const isRetryable = (failure: unknown) => RETRYABLE.has((failure as { code?: string })?.code ?? '');
-const MAX_ATTEMPTS = 4;
-const pause = (attempt: number) => new Promise((resolve) => setTimeout(resolve, Math.random() * 10 * attempt));
-
+export type { PostgresStoreOptions };
 const TOKEN_COLUMNS = 'id, user_id, alias, token_digest, public_key, public_storage, ip_whitelist, realm_ids, allow_no_realm, permissions, expires_at, is_enabled, vault_access, event_access, last_used_at, last_used_ip, created_at, updated_at';
 
 function conflictOf(failure: unknown): TokenConflict | undefined {
@@ -51,123 +28,67 @@ function conflictOf(failure: unknown): TokenConflict | undefined {
   return undefined;
 }
 
+/**
+ * Inserts servers, projects and containers, for provisioning and for seeding alike. An id that exists is left as it
+ * is: provisioning reaches here only once per user (its own primary key decides), and seeding may run again.
+ */
+async function insertResources(client: pg.PoolClient, resources: Pick<SeedData, 'servers' | 'projects' | 'containers'>) {
+  for (const s of resources.servers ?? []) {
+    await client.query('INSERT INTO servers VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT DO NOTHING', [s.id, s.user_id, s.name, s.region, s.tier, s.status, s.realm_id, s.created_at]);
+  }
+  for (const p of resources.projects ?? []) {
+    await client.query('INSERT INTO projects VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT DO NOTHING', [p.id, p.user_id, p.name, p.is_default, p.realm_id, p.created_at]);
+  }
+  for (const c of resources.containers ?? []) {
+    await client.query('INSERT INTO containers VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT DO NOTHING', [c.id, c.user_id, c.name, c.project_id, c.server_id, c.realm_id, c.status, c.created_at]);
+  }
+}
+
 export class PostgresStore implements Store {
-  private constructor(
-    readonly pool: pg.Pool,
-    /**
-     * Activity records (and token `last_used_*`) are written through their own connections with
-     * `synchronous_commit = off`: the write returns without waiting for its WAL flush, which is the cost of every
-     * request that records activity. A database crash may lose the last fraction of a second of these entries (never
-     * corrupt them); every other write stays fully durable.
-     */
-    private readonly activityPool: pg.Pool,
-  ) {}
+  private constructor(private readonly db: PgConnection) {}
+
+  /** Connects, checks the database answers, and applies pending migrations; fails fast when it cannot. */
+  static async open(options: PostgresStoreOptions): Promise<PostgresStore> {
+    return new PostgresStore(await PgConnection.open(options));
+  }
+
+  /** The main pool, for tools that load data in bulk (the benchmark). */
+  get pool(): pg.Pool {
+    return this.db.pool;
+  }
+
+  private query<R extends pg.QueryResultRow = any>(text: string, values: unknown[] = [], pool = this.db.pool) {
+    return this.db.query<R>(text, values, pool);
+  }
+
+  private transaction<T>(work: (client: pg.PoolClient) => Promise<T>) {
+    return this.db.transaction(work);
+  }
 
   /** At most two vault writes per user hold a connection at once (per-key-limit.ts says why). */
   private readonly vaultWrites = new PerKeyLimit(2, 1_000);
 
-  /** Connects, checks the database answers, and applies pending migrations; fails fast when it cannot. */
-  static async open(options: PostgresStoreOptions): Promise<PostgresStore> {
-    const settings = (extra: string, max: number) => ({
-      connectionString: options.connectionString,
-      max,
-      connectionTimeoutMillis: 5000,
-      idleTimeoutMillis: options.idleTimeoutMillis ?? 30_000,
-      application_name: options.applicationName ?? 'hoody-api',
-      options: [options.schema ? `-c search_path=${options.schema}` : '', extra].filter(Boolean).join(' ') || undefined,
-    });
-    const pool = new pg.Pool(settings('', options.poolSize ?? 10));
-    const activityPool = new pg.Pool(settings('-c synchronous_commit=off', Math.max(2, Math.ceil((options.poolSize ?? 10) / 3))));
-    // An idle connection that the server drops emits here; the pool replaces it on next use.
-    pool.on('error', () => {});
-    activityPool.on('error', () => {});
-    try {
-      if (options.schema) await pool.query(`CREATE SCHEMA IF NOT EXISTS "${options.schema.replace(/"/g, '')}"`);
-      await migrate(pool);
-    } catch (failure) {
-      await Promise.all([pool.end(), activityPool.end()]).catch(() => {});
-      throw new Error(`cannot use the PostgreSQL database at ${redact(options.connectionString)}: ${(failure as Error).message}`);
-    }
-    return new PostgresStore(pool, activityPool);
-  }
-
-  /**
-   * One statement. A deadlock or serialization failure rolled the statement back whole, so it is retried (a bounded
-   * number of times, after a short random pause); a lost connection becomes StoreUnavailableError (503).
-   */
-  private async query<R extends pg.QueryResultRow = any>(text: string, values: unknown[] = [], pool = this.pool): Promise<pg.QueryResult<R>> {
-    for (let attempt = 1; ; attempt += 1) {
-      try {
-        return await pool.query<R>(text, values);
-      } catch (failure) {
-        if (isConnectionFailure(failure)) throw new StoreUnavailableError(failure);
-        if (!isRetryable(failure) || attempt >= MAX_ATTEMPTS) throw failure;
-        await pause(attempt);
-      }
-    }
-  }
-
-  private async transaction<T>(work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
-    for (let attempt = 1; ; attempt += 1) {
-      try {
-        return await this.transactionOnce(work);
-      } catch (failure) {
-        if (!isRetryable(failure) || attempt >= MAX_ATTEMPTS) throw failure;
-        await pause(attempt);
-      }
-    }
-  }
-
-  private async transactionOnce<T>(work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
-    let client: pg.PoolClient;
-    try {
-      client = await this.pool.connect();
-    } catch (failure) {
-      throw new StoreUnavailableError(failure);
-    }
-    let broken = false;
-    // A checked-out connection that the server drops between two queries reports it as an event; without this
-    // listener that event would be an uncaught error that ends the process. The next query then fails, and is
-    // answered 503.
-    const onError = () => {
-      broken = true;
-    };
-    client.on('error', onError);
-    try {
-      await client.query('BEGIN');
-      const result = await work(client);
-      await client.query('COMMIT');
-      return result;
-    } catch (failure) {
-      broken = isConnectionFailure(failure);
-      if (!broken) await client.query('ROLLBACK').catch(() => {});
-      throw broken ? new StoreUnavailableError(failure) : failure;
-    } finally {
-      client.off('error', onError);
-      client.release(broken);
-    }
-  }
 
   async getUser(id: string) {
     const { rows } = await this.query('SELECT * FROM users WHERE id = $1', [id]);
     return rows[0] && toUser(rows[0]);
   }
 
-  async updateUser(id: string, changes: UserChanges, guard: { expectedPasswordHash?: string } = {}) {
+  async updateUser(id: string, changes: UserChanges, now: string, guard: { expectedPasswordHash?: string } = {}) {
     const columns = Object.keys(changes) as (keyof UserChanges)[];
-    const sets = columns.map((column, i) => `${column} = $${i + 3}`);
+    const sets = columns.map((column, i) => `${column} = $${i + 4}`);
     const values = columns.map((column) => (column === 'metadata' ? JSON.stringify(changes[column]) : changes[column]));
     try {
       const { rows } = await this.query(
-        `UPDATE users SET ${[...sets, 'updated_at = now()'].join(', ')} WHERE id = $1 AND ($2::text IS NULL OR password_hash = $2) RETURNING *`,
-        [id, guard.expectedPasswordHash ?? null, ...values],
+        `UPDATE users SET ${[...sets, 'updated_at = $3'].join(', ')} WHERE id = $1 AND ($2::text IS NULL OR password_hash = $2) RETURNING *`,
+        [id, guard.expectedPasswordHash ?? null, now, ...values],
       );
       if (rows[0]) return toUser(rows[0]);
     } catch (failure) {
       if ((failure as { constraint?: string }).constraint === 'users_admin_not_banned') return 'CANNOT_BAN_ADMIN' as const;
       throw failure;
     }
-    return (await this.getUser(id)) ? ('PASSWORD_CHANGED' as const) : ('NOT_FOUND' as const);
+    return (await this.getUser(id)) ? ('PASSWORD_CHANGED' as const) : undefined;
   }
 
   async consumeOtpStep(userId: string, step: number) {
@@ -182,10 +103,7 @@ export class PostgresStore implements Store {
         [userId, create.server.id, create.project.id, create.container.id],
       );
       if (claimed.rowCount === 1) {
-        const { server: s, project: p, container: c } = create;
-        await client.query('INSERT INTO servers VALUES ($1, $2, $3, $4, $5, $6, $7, $8)', [s.id, s.user_id, s.name, s.region, s.tier, s.status, s.realm_id, s.created_at]);
-        await client.query('INSERT INTO projects VALUES ($1, $2, $3, $4, $5, $6)', [p.id, p.user_id, p.name, p.is_default, p.realm_id, p.created_at]);
-        await client.query('INSERT INTO containers VALUES ($1, $2, $3, $4, $5, $6, $7, $8)', [c.id, c.user_id, c.name, c.project_id, c.server_id, c.realm_id, c.status, c.created_at]);
+        await insertResources(client, { servers: [create.server], projects: [create.project], containers: [create.container] });
         return { provisioning: create, created: true };
       }
       const { rows } = await client.query('SELECT server_id, project_id, container_id FROM provisioning WHERE user_id = $1', [userId]);
@@ -201,7 +119,7 @@ export class PostgresStore implements Store {
     await this.query(
       'INSERT INTO activity (id, user_id, realm_id, method, path, status_code, ip_address, user_agent, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)',
       [e.id, e.user_id, e.realm_id, e.method, e.path, e.status_code, e.ip_address, e.user_agent, e.created_at],
-      this.activityPool,
+      this.db.activityPool,
     );
   }
 
@@ -368,7 +286,7 @@ export class PostgresStore implements Store {
     const sets = [...columns.map((column, i) => `${column} = $${i + 4}`), 'updated_at = $3'];
     try {
       const { rows } = await this.query(`UPDATE auth_tokens SET ${sets.join(', ')} WHERE id = $1 AND user_id = $2 RETURNING ${TOKEN_COLUMNS}`, [id, userId, now, ...values]);
-      return rows[0] ? toToken(rows[0]) : ('NOT_FOUND' as const);
+      return rows[0] ? toToken(rows[0]) : undefined;
     } catch (failure) {
       const conflict = conflictOf(failure);
       if (conflict) return conflict;
@@ -404,26 +322,26 @@ export class PostgresStore implements Store {
 
   /** Usage telemetry like the activity log, so it takes the same non-waiting connections. */
   async recordTokenUse(id: string, at: string, ip: string) {
-    await this.query('UPDATE auth_tokens SET last_used_at = $2, last_used_ip = $3 WHERE id = $1', [id, at, ip], this.activityPool);
+    await this.query('UPDATE auth_tokens SET last_used_at = $2, last_used_ip = $3 WHERE id = $1', [id, at, ip], this.db.activityPool);
   }
 
   /** Counters go through the non-waiting connections: a lost increment after a crash only loosens a quota. */
   async hitRateLimit(key: string, windowStartMs: number, increment: number) {
     if (increment === 0) {
-      const { rows } = await this.query<{ count: number }>('SELECT count FROM rate_limit_windows WHERE key = $1 AND window_start = $2', [key, windowStartMs], this.activityPool);
+      const { rows } = await this.query<{ count: number }>('SELECT count FROM rate_limit_windows WHERE key = $1 AND window_start = $2', [key, windowStartMs], this.db.activityPool);
       return rows[0]?.count ?? 0;
     }
     const { rows } = await this.query<{ count: number }>(
       `INSERT INTO rate_limit_windows (key, window_start, count) VALUES ($1, $2, $3)
        ON CONFLICT (key, window_start) DO UPDATE SET count = rate_limit_windows.count + EXCLUDED.count RETURNING count`,
       [key, windowStartMs, increment],
-      this.activityPool,
+      this.db.activityPool,
     );
     return rows[0].count;
   }
 
   async purgeRateLimits(beforeMs: number) {
-    await this.query('DELETE FROM rate_limit_windows WHERE window_start < $1', [beforeMs], this.activityPool);
+    await this.query('DELETE FROM rate_limit_windows WHERE window_start < $1', [beforeMs], this.db.activityPool);
   }
 
   async seed(data: SeedData) {
@@ -435,19 +353,13 @@ export class PostgresStore implements Store {
           [u.id, u.username, u.alias, u.email, u.public_key, u.is_admin, u.is_banned, JSON.stringify(u.metadata), u.password_hash, u.totp_secret, u.created_at, u.updated_at],
         );
       }
-      for (const s of data.servers ?? []) await client.query('INSERT INTO servers VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT DO NOTHING', [s.id, s.user_id, s.name, s.region, s.tier, s.status, s.realm_id, s.created_at]);
-      for (const p of data.projects ?? []) await client.query('INSERT INTO projects VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT DO NOTHING', [p.id, p.user_id, p.name, p.is_default, p.realm_id, p.created_at]);
-      for (const c of data.containers ?? []) await client.query('INSERT INTO containers VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT DO NOTHING', [c.id, c.user_id, c.name, c.project_id, c.server_id, c.realm_id, c.status, c.created_at]);
+      await insertResources(client, data);
     });
     for (const token of data.tokens ?? []) await this.createToken(token, [token.alias]);
     for (const entry of data.vault ?? []) await this.setVault(entry, Number.MAX_SAFE_INTEGER);
   }
 
   async close() {
-    await Promise.all([this.pool.end(), this.activityPool.end()]);
+    await this.db.close();
   }
-}
-
-function redact(connectionString: string): string {
-  return connectionString.replace(/\/\/([^:@/]+):[^@/]*@/, '//$1:***@');
 }

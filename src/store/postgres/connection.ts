@@ -1,0 +1,134 @@
+/**
+ * The PostgreSQL plumbing under the store (Kysely keeps its driver apart from its queries the same way): the two
+ * pools, opening and migrating, one statement with bounded retries, one transaction, and the mapping of a lost
+ * connection to StoreUnavailableError (503). No query of the API lives here.
+ */
+import pg from 'pg';
+import { StoreUnavailableError } from '../../errors.js';
+import { migrate } from './migrate.js';
+
+export type PostgresStoreOptions = {
+  connectionString: string;
+  /** A schema to use instead of `public` (tests use a fresh one per run). */
+  schema?: string;
+  poolSize?: number;
+  /** How long an idle connection stays open (tests keep it short, since they open many stores). */
+  idleTimeoutMillis?: number;
+  applicationName?: string;
+};
+
+const CONNECTION_ERRORS = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', '57P01', '57P02', '57P03', '08000', '08001', '08003', '08004', '08006']);
+
+function isConnectionFailure(failure: unknown): boolean {
+  const error = failure as { code?: string; message?: string };
+  return CONNECTION_ERRORS.has(error?.code ?? '') || /Connection terminated|connection timeout|timeout exceeded when trying to connect|Client has encountered a connection error/i.test(error?.message ?? '');
+}
+
+/** Deadlock detected, serialization failure: the transaction was rolled back and may simply run again. */
+const RETRYABLE = new Set(['40P01', '40001']);
+const isRetryable = (failure: unknown) => RETRYABLE.has((failure as { code?: string })?.code ?? '');
+const MAX_ATTEMPTS = 4;
+const pause = (attempt: number) => new Promise((resolve) => setTimeout(resolve, Math.random() * 10 * attempt));
+
+export class PgConnection {
+  private constructor(
+    readonly pool: pg.Pool,
+    /**
+     * Activity records (and token `last_used_*`) are written through their own connections with
+     * `synchronous_commit = off`: the write returns without waiting for its WAL flush, which is the cost of every
+     * request that records activity. A database crash may lose the last fraction of a second of these entries (never
+     * corrupt them); every other write stays fully durable.
+     */
+    readonly activityPool: pg.Pool,
+  ) {}
+
+  /** Connects, checks the database answers, and applies pending migrations; fails fast when it cannot. */
+  static async open(options: PostgresStoreOptions): Promise<PgConnection> {
+    const settings = (extra: string, max: number) => ({
+      connectionString: options.connectionString,
+      max,
+      connectionTimeoutMillis: 5000,
+      idleTimeoutMillis: options.idleTimeoutMillis ?? 30_000,
+      application_name: options.applicationName ?? 'hoody-api',
+      options: [options.schema ? `-c search_path=${options.schema}` : '', extra].filter(Boolean).join(' ') || undefined,
+    });
+    const pool = new pg.Pool(settings('', options.poolSize ?? 10));
+    const activityPool = new pg.Pool(settings('-c synchronous_commit=off', Math.max(2, Math.ceil((options.poolSize ?? 10) / 3))));
+    // An idle connection that the server drops emits here; the pool replaces it on next use.
+    pool.on('error', () => {});
+    activityPool.on('error', () => {});
+    try {
+      if (options.schema) await pool.query(`CREATE SCHEMA IF NOT EXISTS "${options.schema.replace(/"/g, '')}"`);
+      await migrate(pool);
+    } catch (failure) {
+      await Promise.all([pool.end(), activityPool.end()]).catch(() => {});
+      throw new Error(`cannot use the PostgreSQL database at ${redact(options.connectionString)}: ${(failure as Error).message}`);
+    }
+    return new PgConnection(pool, activityPool);
+  }
+
+  /**
+   * One statement. A deadlock or serialization failure rolled the statement back whole, so it is retried (a bounded
+   * number of times, after a short random pause); a lost connection becomes StoreUnavailableError (503).
+   */
+  async query<R extends pg.QueryResultRow = any>(text: string, values: unknown[] = [], pool = this.pool): Promise<pg.QueryResult<R>> {
+    for (let attempt = 1; ; attempt += 1) {
+      try {
+        return await pool.query<R>(text, values);
+      } catch (failure) {
+        if (isConnectionFailure(failure)) throw new StoreUnavailableError(failure);
+        if (!isRetryable(failure) || attempt >= MAX_ATTEMPTS) throw failure;
+        await pause(attempt);
+      }
+    }
+  }
+
+  async transaction<T>(work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+    for (let attempt = 1; ; attempt += 1) {
+      try {
+        return await this.transactionOnce(work);
+      } catch (failure) {
+        if (!isRetryable(failure) || attempt >= MAX_ATTEMPTS) throw failure;
+        await pause(attempt);
+      }
+    }
+  }
+
+  private async transactionOnce<T>(work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+    let client: pg.PoolClient;
+    try {
+      client = await this.pool.connect();
+    } catch (failure) {
+      throw new StoreUnavailableError(failure);
+    }
+    let broken = false;
+    // A checked-out connection that the server drops between two queries reports it as an event; without this
+    // listener that event would be an uncaught error that ends the process. The next query then fails, and is
+    // answered 503.
+    const onError = () => {
+      broken = true;
+    };
+    client.on('error', onError);
+    try {
+      await client.query('BEGIN');
+      const result = await work(client);
+      await client.query('COMMIT');
+      return result;
+    } catch (failure) {
+      broken = isConnectionFailure(failure);
+      if (!broken) await client.query('ROLLBACK').catch(() => {});
+      throw broken ? new StoreUnavailableError(failure) : failure;
+    } finally {
+      client.off('error', onError);
+      client.release(broken);
+    }
+  }
+
+  async close() {
+    await Promise.all([this.pool.end(), this.activityPool.end()]);
+  }
+}
+
+function redact(connectionString: string): string {
+  return connectionString.replace(/\/\/([^:@/]+):[^@/]*@/, '//$1:***@');
+}
