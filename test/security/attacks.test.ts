@@ -16,7 +16,8 @@ import { DEMO_USERS } from '../../src/store/demo-data.js';
 import type { PermissionMap } from '../../src/store/types.js';
 import { operationIds, sampleCalls } from '../support/sample-calls.js';
 import { startServerProcess } from '../support/process.js';
-import { startTestServer, type TestServer } from '../support/server.js';
+import { makeTestStore, startTestServer, type TestServer } from '../support/server.js';
+import { withFaults } from '../support/faulty-store.js';
 import { userStateSnapshot } from '../support/snapshot.js';
 
 const policy = readPolicy(loadSpec());
@@ -153,14 +154,14 @@ describe('attack suite', () => {
     const generated = Array.from({ length: 10_000 }, generateApiToken);
     const collisions = generated.length - new Set(generated).size;
     const valid = generated.filter(isWellFormedApiToken).length;
-    const server = await startTestServer();
+    const { store, inject } = withFaults(await makeTestStore());
+    const server = await startTestServer({ store });
     const real = (await server.token('john_doe', { alias: 'Original' })).token;
     let lookups = 0;
-    const find = server.store.findTokenByDigest.bind(server.store);
-    server.store.findTokenByDigest = async (digest) => {
+    inject('findTokenByDigest', (find) => async (digest) => {
       lookups += 1;
       return find(digest);
-    };
+    });
     const BASE62 = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';
     let refused = 0;
     for (let i = 0; i < 10_000; i += 1) {

@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { MemoryStore } from '../../src/store/memory/index.js';
 import { DEMO_USERS } from '../../src/store/demo-data.js';
 import { startTestServer } from '../support/server.js';
+import { withFaults } from '../support/faulty-store.js';
 
 describe('headers and hygiene', () => {
   it('sends security headers and no-store on every answer: operations, errors, unknown routes, the spec and the docs', async () => {
@@ -29,7 +30,7 @@ describe('headers and hygiene', () => {
 
   it('never writes a credential into the logs or the activity log', async () => {
     const logLines: string[] = [];
-    const store = new MemoryStore();
+    const { store, inject } = withFaults(new MemoryStore());
     const server = await startTestServer({ store, logLines });
     const api = await server.as('jane_roe');
     const secrets: string[] = [await server.jwtFor('jane_roe')];
@@ -42,9 +43,9 @@ describe('headers and hygiene', () => {
       secrets.push((await api.authTokens.copy({ id: created.id })).data!.data.token);
     }
     // Failures are logged too: a store fault and a broken answer.
-    store.listTokens = async () => {
+    inject('listTokens', () => async () => {
       throw new Error('boom');
-    };
+    });
     await api.authTokens.list();
     const activity = JSON.stringify((await store.listActivity(DEMO_USERS.jane_roe.id, { since: '2000-01-01' }, 1, 100)).items);
     const logs = logLines.join('\n');

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { DEMO_USERS } from '../../src/store/demo-data.js';
 import { startTestServer } from '../support/server.js';
+import { codeOf } from '../support/results.js';
 
-const codeOf = (result: { error?: unknown }) => (result.error as { code?: string } | undefined)?.code;
 const realmA = '507f1f77bcf86cd799439012';
 
 describe('activity.list', () => {

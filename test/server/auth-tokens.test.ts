@@ -4,8 +4,8 @@ import { currentStep, totpAt } from '../../src/auth/totp.js';
 import { DEMO_USERS } from '../../src/store/demo-data.js';
 import { PUBLIC_KEY, SOME_ID } from '../support/sample-calls.js';
 import { startTestServer, type TestServer } from '../support/server.js';
+import { codeOf } from '../support/results.js';
 
-const codeOf = (result: { error?: unknown }) => (result.error as { code?: string } | undefined)?.code;
 const realmA = '507f1f77bcf86cd799439012';
 const realmB = '507f1f77bcf86cd799439013';
 const OTHER_KEY = 'b'.repeat(64);

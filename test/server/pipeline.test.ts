@@ -4,6 +4,7 @@ import { readPolicy } from '../../src/spec/policy.js';
 import { loadSpec } from '../../src/spec/operations.js';
 import { DEMO_USERS } from '../../src/store/demo-data.js';
 import { startTestServer, type TestServer } from '../support/server.js';
+import { withFaults } from '../support/faulty-store.js';
 
 const spec = loadSpec();
 const policy = readPolicy(spec);
@@ -79,15 +80,14 @@ describe('failures outside the handlers answer the envelope', () => {
 
 describe('response validation', () => {
   it('catches a handler answer that breaks the spec: 500, and a log line naming the operation and the field', async () => {
-    const store = new MemoryStore();
+    const { store, inject } = withFaults(new MemoryStore());
     const logLines: string[] = [];
     const broken = await startTestServer({ store, logLines });
     // A store that hands back a corrupted record makes users.get answer a user whose email is not an email.
-    const getUser = store.getUser.bind(store);
-    store.getUser = async (id) => {
+    inject('getUser', (getUser) => async (id) => {
       const user = await getUser(id);
       return user && { ...user, email: id === DEMO_USERS.jane_roe.id ? 'not-an-email' : user.email };
-    };
+    });
     const result = await (await broken.as('jane_roe')).users.get({ id: DEMO_USERS.jane_roe.id });
     expect(result.response.status).toBe(500);
     expect(result.error).toEqual({ statusCode: 500, error: 'Internal Server Error', code: 'INTERNAL_ERROR', message: 'Internal server error' });
@@ -97,12 +97,12 @@ describe('response validation', () => {
   });
 
   it('an unexpected exception answers 500 without internals, and is logged with its stack', async () => {
-    const store = new MemoryStore();
+    const { store, inject } = withFaults(new MemoryStore());
     const logLines: string[] = [];
     const failing = await startTestServer({ store, logLines });
-    store.listTokens = async () => {
+    inject('listTokens', () => async () => {
       throw new Error('connection reset by peer at 10.1.2.3');
-    };
+    });
     const result = await (await failing.as('jane_roe')).authTokens.list();
     expect(result.response.status).toBe(500);
     expect(JSON.stringify(result.error)).not.toMatch(/10\.1\.2\.3|at |Error:/);

@@ -3,6 +3,7 @@ import { verifyPassword } from '../../src/auth/passwords.js';
 import { DEMO_USERS } from '../../src/store/demo-data.js';
 import { PUBLIC_KEY } from '../support/sample-calls.js';
 import { startTestServer, type TestServer } from '../support/server.js';
+import { codeOf } from '../support/results.js';
 
 const { admin, john_doe: john, jane_roe: jane } = DEMO_USERS;
 let server: TestServer;
@@ -10,7 +11,6 @@ beforeAll(async () => {
   server = await startTestServer();
 });
 
-const codeOf = (result: { error?: unknown }) => (result.error as { code?: string } | undefined)?.code;
 
 describe('users.get', () => {
   it('answers the caller their own profile, without secrets', async () => {

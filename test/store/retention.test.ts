@@ -3,20 +3,21 @@ import { MemoryStore } from '../../src/store/memory/index.js';
 import { purgeExpiredActivity } from '../../src/domain/activity-retention.js';
 import type { Store } from '../../src/store/types.js';
 import { DATABASE_URL, makePostgresStore } from '../support/postgres.js';
+import { withFaults } from '../support/faulty-store.js';
 
-async function checkRetention(store: Store) {
+async function checkRetention(real: Store) {
+  const { store, inject } = withFaults(real);
   const now = new Date('2030-06-01T00:00:00Z');
   const daysAgo = (days: number) => new Date(now.getTime() - days * 86_400_000).toISOString();
   for (let i = 0; i < 25; i += 1) {
     await store.appendActivity({ id: `6690${i.toString(16).padStart(20, '0')}`, user_id: 'u', realm_id: '', method: 'GET', path: '/', status_code: 200, ip_address: '', user_agent: '', created_at: daysAgo(i < 23 ? 31 + i : 29) });
   }
   const batches: number[] = [];
-  const purge = store.purgeActivity.bind(store);
-  store.purgeActivity = async (before, size) => {
+  inject('purgeActivity', (purge) => async (before, size) => {
     const removed = await purge(before, size);
     batches.push(removed);
     return removed;
-  };
+  });
   expect(await purgeExpiredActivity(store, now, 10)).toBe(23);
   expect(batches).toEqual([10, 10, 3]);
   expect((await store.activityStats('u', daysAgo(365))).totalRecords).toBe(2);

@@ -29,11 +29,15 @@ export type TestServer = Awaited<ReturnType<typeof startTestServer>>;
 /** Quotas high enough for any test; tests of the quotas pass their own. */
 const NO_QUOTAS: RateLimitConfig = { perCredential: 1_000_000, perIp: 1_000_000, authFailuresPerIp: 1_000_000, windowSeconds: 60 };
 
+/** The store of this test project: the postgres project of vitest.config.ts runs the same tests on a fresh schema. */
+export async function makeTestStore(): Promise<Store> {
+  return process.env.TEST_STORE === 'postgres' ? makePostgresStore() : new MemoryStore();
+}
+
 export async function startTestServer(
   options: { store?: Store; clock?: () => Date; logLines?: string[]; trustProxyHops?: number; coverageSet?: string; rateLimits?: Partial<RateLimitConfig>; seed?: boolean; maxInflightBodyBytes?: number } = {},
 ) {
-  // The postgres project of vitest.config.ts runs the same API tests on a fresh PostgreSQL schema per server.
-  const store = options.store ?? (process.env.TEST_STORE === 'postgres' ? await makePostgresStore() : new MemoryStore());
+  const store = options.store ?? (await makeTestStore());
   if (options.seed !== false) await store.seed(demoData());
   const logLines = options.logLines ?? [];
   const app = await createApp({

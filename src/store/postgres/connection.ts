@@ -58,7 +58,12 @@ export class PgConnection {
     pool.on('error', () => {});
     activityPool.on('error', () => {});
     try {
-      if (options.schema) await pool.query(`CREATE SCHEMA IF NOT EXISTS "${options.schema.replace(/"/g, '')}"`);
+      // Two processes starting together can race past IF NOT EXISTS; the loser's unique violation means "it exists".
+      if (options.schema) {
+        await pool.query(`CREATE SCHEMA IF NOT EXISTS "${options.schema.replace(/"/g, '')}"`).catch((failure: { code?: string }) => {
+          if (failure.code !== '23505' && failure.code !== '42P06') throw failure;
+        });
+      }
       await migrate(pool);
     } catch (failure) {
       await Promise.all([pool.end(), activityPool.end()]).catch(() => {});
