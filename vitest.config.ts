@@ -19,9 +19,6 @@ export default defineConfig({
     // Lint, bundle and codegen tests spawn CLIs; two cores are all this machine kind has.
     testTimeout: 60_000,
     hookTimeout: 60_000,
-    projects: [
-      { extends: true, test: { name: 'memory', include: ['test/**/*.test.ts'] } },
-      ...(onPostgres ? [postgresProject] : []),
-    ],
+    projects: [{ extends: true, test: { name: 'memory', include: ['test/**/*.test.ts'] } }, ...(onPostgres ? [postgresProject] : [])],
   },
 });

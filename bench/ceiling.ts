@@ -5,7 +5,18 @@ import { Hono } from 'hono';
 const user = {
   statusCode: 200,
   message: 'User retrieved successfully',
-  data: { id: '507f1f77bcf86cd799439011', username: 'john_doe', alias: 'John Doe', email: 'john.doe@example.com', public_key: null, is_admin: false, is_banned: false, metadata: {}, created_at: '2024-12-01T10:00:00.000Z', updated_at: '2024-12-01T10:00:00.000Z' },
+  data: {
+    id: '507f1f77bcf86cd799439011',
+    username: 'john_doe',
+    alias: 'John Doe',
+    email: 'john.doe@example.com',
+    public_key: null,
+    is_admin: false,
+    is_banned: false,
+    metadata: {},
+    created_at: '2024-12-01T10:00:00.000Z',
+    updated_at: '2024-12-01T10:00:00.000Z',
+  },
 };
 const app = new Hono();
 app.get('/api/v1/users/:id', (c) => c.json(user));

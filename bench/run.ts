@@ -47,7 +47,13 @@ function spawnPinned(command: string, args: string[], env: Record<string, string
  * Starts a target and measures spawn-to-first-answer on `probe` (bounded: 120 s). Our targets print
  * `{ url, jwt, token }`; a target with a known URL (Prism) is just probed.
  */
-async function start(command: string, args: string[], env: Record<string, string | undefined>, probe: (t: Omit<Target, 'spawnToFirstAnswerMs'>) => Promise<boolean>, knownUrl?: string): Promise<Target> {
+async function start(
+  command: string,
+  args: string[],
+  env: Record<string, string | undefined>,
+  probe: (t: Omit<Target, 'spawnToFirstAnswerMs'>) => Promise<boolean>,
+  knownUrl?: string,
+): Promise<Target> {
   const spawned = Date.now();
   const child = spawnPinned(command, args, env);
   let output = '';
@@ -116,7 +122,10 @@ async function measure(name: string, target: Target, operations: string[]): Prom
   return rows;
 }
 
-const CEILING_OPERATIONS: Record<string, Request> = { 'GET user (bare)': { ...OPERATIONS['users.get (JWT)'] }, 'PATCH user (bare)': { ...OPERATIONS['users.update'] } };
+const CEILING_OPERATIONS: Record<string, Request> = {
+  'GET user (bare)': { ...OPERATIONS['users.get (JWT)'] },
+  'PATCH user (bare)': { ...OPERATIONS['users.update'] },
+};
 
 async function stop(target: Target) {
   const exited = new Promise((r) => target.child.once('exit', r));
@@ -125,7 +134,8 @@ async function stop(target: Target) {
   target.child.kill('SIGKILL');
 }
 
-const probeUser = async (t: { url: string; jwt: string }) => (await fetch(`${t.url}/api/v1/users/${JOHN}`, { headers: { authorization: `Bearer ${t.jwt}` } })).status === 200;
+const probeUser = async (t: { url: string; jwt: string }) =>
+  (await fetch(`${t.url}/api/v1/users/${JOHN}`, { headers: { authorization: `Bearer ${t.jwt}` } })).status === 200;
 const node = process.execPath;
 const serverArgs = ['--import', 'tsx', 'bench/server.ts'];
 
@@ -184,7 +194,13 @@ async function worstRefusals(target: Target): Promise<Record<string, number>> {
     let best = Infinity;
     for (let i = 0; i < 3; i += 1) {
       const started = performance.now();
-      await (await fetch(`${target.url}/api/v1/auth/tokens`, { method: 'POST', headers: { authorization: `Bearer ${target.jwt}`, 'content-type': 'application/json' }, body })).arrayBuffer();
+      await (
+        await fetch(`${target.url}/api/v1/auth/tokens`, {
+          method: 'POST',
+          headers: { authorization: `Bearer ${target.jwt}`, 'content-type': 'application/json' },
+          body,
+        })
+      ).arrayBuffer();
       best = Math.min(best, performance.now() - started);
     }
     timings[name] = Number(best.toFixed(1));
@@ -193,7 +209,9 @@ async function worstRefusals(target: Target): Promise<Record<string, number>> {
 }
 
 async function main() {
-  console.log(`bench: ${WARMUP_S}s warm-up + ${DURATION_S}s per row, ${CONNECTIONS} connections${canPin ? ', target on core 0, load on core 1' : ' (taskset missing: not pinned)'}`);
+  console.log(
+    `bench: ${WARMUP_S}s warm-up + ${DURATION_S}s per row, ${CONNECTIONS} connections${canPin ? ', target on core 0, load on core 1' : ' (taskset missing: not pinned)'}`,
+  );
   const rows: Row[] = [];
   const startup: Record<string, number> = {};
 
@@ -244,7 +262,8 @@ async function main() {
   execSync('npm run --silent generate', { cwd: root, stdio: 'ignore' });
   const generateMs = Date.now() - generateStarted;
 
-  const ceilingFor = (operation: string) => rows.find((r) => r.target.startsWith('bare') && r.operation === (OPERATIONS[operation]?.method === 'PATCH' ? 'PATCH user (bare)' : 'GET user (bare)'))!;
+  const ceilingFor = (operation: string) =>
+    rows.find((r) => r.target.startsWith('bare') && r.operation === (OPERATIONS[operation]?.method === 'PATCH' ? 'PATCH user (bare)' : 'GET user (bare)'))!;
   for (const row of rows) row.ratioToCeiling = Number((row.requestsPerSecond / ceilingFor(row.operation).requestsPerSecond).toFixed(2));
 
   const rps = (target: string, operation: string) => rows.find((r) => r.target === target && r.operation === operation)?.requestsPerSecond ?? NaN;
@@ -256,17 +275,49 @@ async function main() {
     '16x spec within 10% of 1x': pct(rps('server, 16x spec', 'users.get (JWT)'), rps('server, memory', 'users.get (JWT)')),
     'postgres users.get >= 40% of memory': DATABASE_URL ? pct(rps('server, postgres', 'users.get (JWT)'), rps('server, memory', 'users.get (JWT)')) : 'n/a',
     'first answer <= 1 s after spawn': `${startup['server (memory)']} ms`,
-    'activity.list at 1M rows p99 <= 20 ms': typeof activityAtOneMillion === 'string' ? 'n/a' : `${activityAtOneMillion['user with 9,000 of 1M rows, page of 50'].p99Ms} ms`,
+    'activity.list at 1M rows p99 <= 20 ms':
+      typeof activityAtOneMillion === 'string' ? 'n/a' : `${activityAtOneMillion['user with 9,000 of 1M rows, page of 50'].p99Ms} ms`,
   };
 
   const header = ['target', 'operation', 'req/s', 'p50 ms', 'p99 ms', 'peak RSS MB', 'x ceiling'];
-  const table = [header, ...rows.map((r) => [r.target, r.operation, String(r.requestsPerSecond), String(r.p50Ms), String(r.p99Ms), String(r.peakRssMb), String(r.ratioToCeiling)])];
+  const table = [
+    header,
+    ...rows.map((r) => [r.target, r.operation, String(r.requestsPerSecond), String(r.p50Ms), String(r.p99Ms), String(r.peakRssMb), String(r.ratioToCeiling)]),
+  ];
   const widths = header.map((_, i) => Math.max(...table.map((line) => line[i].length)));
   const printed = table.map((line) => `| ${line.map((cell, i) => cell.padEnd(widths[i])).join(' | ')} |`);
   printed.splice(1, 0, `| ${widths.map((w) => '-'.repeat(w)).join(' | ')} |`);
-  console.log(['', ...printed, '', 'spawn to first answer (ms):', JSON.stringify(startup), `npm run generate: ${generateMs} ms`, 'activity.list query at 1,000,000 rows (PostgreSQL):', JSON.stringify(activityAtOneMillion), 'worst-body refusals vs a normal request (ms, best of 3):', JSON.stringify(refusals), '', 'goals:', ...Object.entries(goals).map(([goal, value]) => `  ${goal}: ${value}`)].join('\n'));
+  console.log(
+    [
+      '',
+      ...printed,
+      '',
+      'spawn to first answer (ms):',
+      JSON.stringify(startup),
+      `npm run generate: ${generateMs} ms`,
+      'activity.list query at 1,000,000 rows (PostgreSQL):',
+      JSON.stringify(activityAtOneMillion),
+      'worst-body refusals vs a normal request (ms, best of 3):',
+      JSON.stringify(refusals),
+      '',
+      'goals:',
+      ...Object.entries(goals).map(([goal, value]) => `  ${goal}: ${value}`),
+    ].join('\n'),
+  );
 
-  const results = { date: new Date().toISOString(), machine: `${execSync('nproc').toString().trim()} cores`, warmupSeconds: WARMUP_S, durationSeconds: DURATION_S, connections: CONNECTIONS, rows, spawnToFirstAnswerMs: startup, generateMs, activityAtOneMillion, refusals, goals };
+  const results = {
+    date: new Date().toISOString(),
+    machine: `${execSync('nproc').toString().trim()} cores`,
+    warmupSeconds: WARMUP_S,
+    durationSeconds: DURATION_S,
+    connections: CONNECTIONS,
+    rows,
+    spawnToFirstAnswerMs: startup,
+    generateMs,
+    activityAtOneMillion,
+    refusals,
+    goals,
+  };
   writeFileSync(join(root, 'bench/results.json'), JSON.stringify(results, null, 2) + '\n');
 }
 

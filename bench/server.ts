@@ -36,7 +36,17 @@ async function seedActivity(store: Store, rows: number) {
     return;
   }
   for (let i = rows; i > 0; i -= 1) {
-    await store.appendActivity({ id: newId(now), user_id: john, realm_id: '', method: 'GET', path: `/api/v1/users/${john}`, status_code: i % 10 ? 200 : 404, ip_address: '127.0.0.1', user_agent: 'bench', created_at: new Date(now - i * 10).toISOString() });
+    await store.appendActivity({
+      id: newId(now),
+      user_id: john,
+      realm_id: '',
+      method: 'GET',
+      path: `/api/v1/users/${john}`,
+      status_code: i % 10 ? 200 : 404,
+      ip_address: '127.0.0.1',
+      user_agent: 'bench',
+      created_at: new Date(now - i * 10).toISOString(),
+    });
   }
 }
 
@@ -47,12 +57,43 @@ await seedActivity(store, Number(process.env.BENCH_ACTIVITY_ROWS ?? 0));
 const plain = generateApiToken();
 const at = new Date().toISOString();
 await store.createToken(
-  { id: newId(), user_id: john, token_digest: digestApiToken(plain), public_key: null, public_storage: null, ip_whitelist: ['*'], realm_ids: [], allow_no_realm: true, permissions: { users: { read: true } }, expires_at: null, is_enabled: true, vault_access: false, event_access: true, last_used_at: null, last_used_ip: null, created_at: at, updated_at: at },
+  {
+    id: newId(),
+    user_id: john,
+    token_digest: digestApiToken(plain),
+    public_key: null,
+    public_storage: null,
+    ip_whitelist: ['*'],
+    realm_ids: [],
+    allow_no_realm: true,
+    permissions: { users: { read: true } },
+    expires_at: null,
+    is_enabled: true,
+    vault_access: false,
+    event_access: true,
+    last_used_at: null,
+    last_used_ip: null,
+    created_at: at,
+    updated_at: at,
+  },
   ['Benchmark'],
 );
 const times = Number(process.env.BENCH_SPEC_TIMES ?? 1);
 const spec = multiplySpec(loadSpec(), times);
-const app = await createApp({ spec, store, handlers: multiplyHandlers(handlers, times), config: { jwtSecret: JWT_SECRET, trustProxyHops: 0, validateResponses: false, corsOrigins: [], maxInflightBodyBytes: 256 * 1024 * 1024, rateLimits: { perCredential: 1e9, perIp: 1e9, authFailuresPerIp: 1e9, windowSeconds: 60 } }, logger: createLogger('error') });
+const app = await createApp({
+  spec,
+  store,
+  handlers: multiplyHandlers(handlers, times),
+  config: {
+    jwtSecret: JWT_SECRET,
+    trustProxyHops: 0,
+    validateResponses: false,
+    corsOrigins: [],
+    maxInflightBodyBytes: 256 * 1024 * 1024,
+    rateLimits: { perCredential: 1e9, perIp: 1e9, authFailuresPerIp: 1e9, windowSeconds: 60 },
+  },
+  logger: createLogger('error'),
+});
 const jwt = await signSessionJwt(sessionKey(JWT_SECRET), john);
 serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' }, (info) => {
   process.stdout.write(JSON.stringify({ url: `http://127.0.0.1:${info.port}`, jwt, token: plain }) + '\n');

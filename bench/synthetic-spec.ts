@@ -21,9 +21,7 @@ export function multiplySpec(spec: OpenApiDocument, times: number): OpenApiDocum
     for (const [path, item] of Object.entries(spec.paths)) {
       const cloned: Record<string, any> = {};
       for (const [key, value] of Object.entries(item)) {
-        cloned[key] = value && typeof value === 'object' && 'operationId' in value
-          ? { ...value, operationId: copyId(value.operationId, copy) }
-          : value;
+        cloned[key] = value && typeof value === 'object' && 'operationId' in value ? { ...value, operationId: copyId(value.operationId, copy) } : value;
       }
       paths[`/copy${copy}${path}`] = cloned;
     }

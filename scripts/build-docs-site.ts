@@ -10,11 +10,15 @@ import { join, resolve } from 'node:path';
 const root = resolve(import.meta.dirname, '..');
 const output = join(root, 'docs/site/index.html');
 
-execFileSync(join(root, 'node_modules/.bin/redocly'), ['build-docs', 'generated/openapi.json', '--inlineBundle', '--title', 'Hoody User API', '--output', output], {
-  cwd: root,
-  stdio: ['ignore', 'ignore', 'inherit'],
-  env: { ...process.env, REDOCLY_TELEMETRY: 'off', REDOCLY_SUPPRESS_UPDATE_NOTICE: 'true' },
-});
+execFileSync(
+  join(root, 'node_modules/.bin/redocly'),
+  ['build-docs', 'generated/openapi.json', '--inlineBundle', '--title', 'Hoody User API', '--output', output],
+  {
+    cwd: root,
+    stdio: ['ignore', 'ignore', 'inherit'],
+    env: { ...process.env, REDOCLY_TELEMETRY: 'off', REDOCLY_SUPPRESS_UPDATE_NOTICE: 'true' },
+  },
+);
 
 const logo = `data:image/svg+xml,${encodeURIComponent('<svg xmlns="http://www.w3.org/2000/svg" width="64" height="16"><text x="0" y="12" font-family="sans-serif" font-size="12">Redocly</text></svg>')}`;
 const html = readFileSync(output, 'utf8').replace(/https:\/\/cdn\.redoc\.ly\/redoc\/logo-mini(-full)?\.svg/g, logo);

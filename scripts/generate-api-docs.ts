@@ -80,7 +80,12 @@ function renderResponses(spec: OpenApiDocument, op: SpecOperation): string {
     if (first !== undefined) parts.push(fence('json', JSON.stringify(first, null, 2)));
     const codes: Json[] = resolveRef(spec, response)['x-error-codes'] ?? [];
     if (codes.length) {
-      parts.push(table(['Error Code', 'Title', 'Description', 'Resolution'], codes.map((c) => [`\`${c.code}\``, cell(c.title), cell(c.description), cell(c.resolution)])));
+      parts.push(
+        table(
+          ['Error Code', 'Title', 'Description', 'Resolution'],
+          codes.map((c) => [`\`${c.code}\``, cell(c.title), cell(c.description), cell(c.resolution)]),
+        ),
+      );
     }
   }
   return parts.join('\n\n\n');
@@ -90,7 +95,9 @@ function renderPermission(op: SpecOperation): string {
   const o = op.operation;
   const needs = [o['x-permission'] ? `\`${o['x-permission']}\`` : 'none beyond authentication'];
   if (o['x-vault-access']) needs.push('and `vault_access: true`');
-  const notes = [o['x-token-only'] ? 'API tokens only' : '', o['x-otp-for-session'] ? 'a session JWT of a user with 2FA also sends `otp_code`' : ''].filter(Boolean);
+  const notes = [o['x-token-only'] ? 'API tokens only' : '', o['x-otp-for-session'] ? 'a session JWT of a user with 2FA also sends `otp_code`' : ''].filter(
+    Boolean,
+  );
   return `**Permission (API tokens):** ${needs.join(' ')}${notes.length ? `. ${notes.join('; ')}.` : '.'}`;
 }
 
@@ -124,15 +131,16 @@ export function renderPages(spec: OpenApiDocument): Record<string, string> {
       const body = [...ordered, ...rest].map((id) => renderOperation(spec, operations.get(id)!)).join('\n\n\n\n');
       return group.tags.length > 1 ? `## ${tagName}\n\n${tag.description}\n\n${body}` : body;
     });
-    pages[group['x-page-file']] = [
-      `# ${group['x-page-title']}`,
-      `**Page:** ${group['x-page']}`,
-      `[Download Raw Markdown](./${group['x-page']}.md)`,
-      '---',
-      `${BANNER}\n\n\n`,
-      group['x-page-intro'],
-      sections.join('\n\n\n\n'),
-    ].join('\n\n') + '\n';
+    pages[group['x-page-file']] =
+      [
+        `# ${group['x-page-title']}`,
+        `**Page:** ${group['x-page']}`,
+        `[Download Raw Markdown](./${group['x-page']}.md)`,
+        '---',
+        `${BANNER}\n\n\n`,
+        group['x-page-intro'],
+        sections.join('\n\n\n\n'),
+      ].join('\n\n') + '\n';
   }
   return pages;
 }

@@ -25,7 +25,8 @@ function renderErrorCodesModule(): string {
   const rows = Object.entries(catalogue).map(([code, entry]) => {
     const listed = [...(statuses.get(code) ?? [])];
     const status = entry.status ?? listed[0];
-    if (listed.length > 1 || status === undefined) throw new Error(`${code}: listed under ${listed.length ? listed.join(' and ') : 'no status'}; a code needs exactly one`);
+    if (listed.length > 1 || status === undefined)
+      throw new Error(`${code}: listed under ${listed.length ? listed.join(' and ') : 'no status'}; a code needs exactly one`);
     return `  ${code}: { status: ${status}, title: ${JSON.stringify(entry.title)}, message: ${JSON.stringify(entry.message ?? entry.title)} },`;
   });
   return [

@@ -13,7 +13,11 @@ import { listOperations, loadSpec, resolveRef, type OpenApiDocument, type SpecOp
 
 const root = resolve(import.meta.dirname, '..');
 
-const pascal = (operationId: string) => operationId.split('.').map((part) => part[0].toUpperCase() + part.slice(1)).join('');
+const pascal = (operationId: string) =>
+  operationId
+    .split('.')
+    .map((part) => part[0].toUpperCase() + part.slice(1))
+    .join('');
 
 function isPaginated(spec: OpenApiDocument, op: SpecOperation): boolean {
   const parameters = [...(op.pathItem.parameters ?? []), ...(op.operation.parameters ?? [])].map((p) => resolveRef(spec, p));

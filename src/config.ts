@@ -28,7 +28,6 @@ export type Config = {
   corsOrigins: string[];
 };
 
-
 export function loadConfig(env: NodeJS.ProcessEnv = process.env, argv: string[] = process.argv.slice(2)): Config {
   const production = env.NODE_ENV === 'production';
   if (production && !env.JWT_SECRET) throw new Error('JWT_SECRET must be set when NODE_ENV=production');
@@ -56,7 +55,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, argv: string[] 
       windowSeconds: positive(env.RATE_LIMIT_WINDOW_SECONDS, 60, 'RATE_LIMIT_WINDOW_SECONDS'),
     },
     maxInflightBodyBytes: positive(env.MAX_INFLIGHT_BODY_BYTES, 256 * 1024 * 1024, 'MAX_INFLIGHT_BODY_BYTES'),
-    corsOrigins: (env.CORS_ORIGINS ?? '').split(',').map((origin) => origin.trim()).filter(Boolean),
+    corsOrigins: (env.CORS_ORIGINS ?? '')
+      .split(',')
+      .map((origin) => origin.trim())
+      .filter(Boolean),
   };
 }
 

@@ -47,7 +47,7 @@ export function ipRangeWithin(inner: string, outer: string): boolean {
   const b = rangeOf(outer);
   if (!a || !b || a.prefix < b.prefix) return false;
   const mask = maskOf(b.prefix);
-  return ((a.base & mask) >>> 0) === ((b.base & mask) >>> 0);
+  return (a.base & mask) >>> 0 === (b.base & mask) >>> 0;
 }
 
 export function ipAllowed(whitelist: readonly string[], callerAddress: string): boolean {
@@ -58,7 +58,7 @@ export function ipAllowed(whitelist: readonly string[], callerAddress: string): 
     const range = rangeOf(entry);
     if (!range) return false;
     const mask = maskOf(range.prefix);
-    return ((caller & mask) >>> 0) === ((range.base & mask) >>> 0);
+    return (caller & mask) >>> 0 === (range.base & mask) >>> 0;
   });
 }
 
@@ -83,5 +83,10 @@ export function quotaKeyOfIp(address: string): string {
   const ip = normaliseIp(address);
   if (!ip.includes(':')) return ip;
   const groups = ipv6Groups(ip.split('%')[0]);
-  return groups ? `${groups.slice(0, 4).map((group) => group.toString(16)).join(':')}::/64` : ip;
+  return groups
+    ? `${groups
+        .slice(0, 4)
+        .map((group) => group.toString(16))
+        .join(':')}::/64`
+    : ip;
 }

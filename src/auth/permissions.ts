@@ -19,7 +19,10 @@ export function grants(permissions: PermissionMap, permission: string): boolean 
 }
 
 /** The fields of a token that bound what it can reach. */
-export type TokenReach = Pick<TokenRecord, 'permissions' | 'vault_access' | 'event_access' | 'realm_ids' | 'allow_no_realm' | 'ip_whitelist' | 'expires_at' | 'is_enabled'>;
+export type TokenReach = Pick<
+  TokenRecord,
+  'permissions' | 'vault_access' | 'event_access' | 'realm_ids' | 'allow_no_realm' | 'ip_whitelist' | 'expires_at' | 'is_enabled'
+>;
 
 /**
  * The first limit of `caller` that `result` would pass, as a sentence for the error message, or undefined when
@@ -33,7 +36,8 @@ function reachExceeded(caller: TokenReach, result: TokenReach, wasEnabled = true
   if (result.vault_access && !caller.vault_access) return 'A token cannot grant vault access it does not have';
   if (result.event_access && !caller.event_access) return 'A token cannot grant event access it does not have';
   if (caller.realm_ids.length > 0) {
-    if (result.realm_ids.length === 0) return `A token limited to realms cannot leave a token without realm limits (realm_ids must be within ${caller.realm_ids.join(', ')})`;
+    if (result.realm_ids.length === 0)
+      return `A token limited to realms cannot leave a token without realm limits (realm_ids must be within ${caller.realm_ids.join(', ')})`;
     const outside = result.realm_ids.find((realm) => !caller.realm_ids.includes(realm));
     if (outside) return `A token cannot reach realm ${outside}, which it may not use itself`;
   }

@@ -9,7 +9,12 @@ export function sessionKey(secret: string): Uint8Array {
 
 export async function signSessionJwt(key: Uint8Array, userId: string, lifetimeSeconds = 24 * 3600, now = Date.now()): Promise<string> {
   const issuedAt = Math.floor(now / 1000);
-  return new SignJWT({}).setProtectedHeader({ alg: 'HS256', typ: 'JWT' }).setSubject(userId).setIssuedAt(issuedAt).setExpirationTime(issuedAt + lifetimeSeconds).sign(key);
+  return new SignJWT({})
+    .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
+    .setSubject(userId)
+    .setIssuedAt(issuedAt)
+    .setExpirationTime(issuedAt + lifetimeSeconds)
+    .sign(key);
 }
 
 const COMPACT_JWS = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.([A-Za-z0-9_-]+)$/;
@@ -32,8 +37,13 @@ export class SessionVerifier {
   private key: Promise<CryptoKey>;
   private verified = new Map<string, { userId: string; expiresAtMs: number }>();
 
-  constructor(secret: string, private readonly cacheSize = 10_000) {
-    this.key = crypto.subtle.importKey('raw', new TextEncoder().encode(secret) as Uint8Array<ArrayBuffer>, { name: 'HMAC', hash: 'SHA-256' }, false, ['verify']);
+  constructor(
+    secret: string,
+    private readonly cacheSize = 10_000,
+  ) {
+    this.key = crypto.subtle.importKey('raw', new TextEncoder().encode(secret) as Uint8Array<ArrayBuffer>, { name: 'HMAC', hash: 'SHA-256' }, false, [
+      'verify',
+    ]);
   }
 
   async verify(jwt: string, nowMs = Date.now()): Promise<SessionVerdict> {

@@ -10,5 +10,11 @@ let counter = randomBytes(3).readUIntBE(0, 3);
 
 export function newId(now = Date.now()): string {
   counter = (counter + 1) % 0x1000000;
-  return Math.floor(now / 1000).toString(16).padStart(8, '0') + processPart + counter.toString(16).padStart(6, '0');
+  return (
+    Math.floor(now / 1000)
+      .toString(16)
+      .padStart(8, '0') +
+    processPart +
+    counter.toString(16).padStart(6, '0')
+  );
 }

@@ -19,9 +19,7 @@ const tokenNotFound = () => apiError('TOKEN_NOT_FOUND');
 const ALIAS_MAX = 100;
 
 function conflictError(conflict: TokenConflict): ApiError {
-  return conflict === 'DUPLICATE_ALIAS'
-    ? apiError('DUPLICATE_ALIAS')
-    : apiError('PUBLIC_KEY_IN_USE');
+  return conflict === 'DUPLICATE_ALIAS' ? apiError('DUPLICATE_ALIAS') : apiError('PUBLIC_KEY_IN_USE');
 }
 
 /** An expiration input as an ISO string; null stays null. Past dates answer EXPIRATION_IN_PAST. */
@@ -75,11 +73,24 @@ export const get: Handler<'authTokens.get', HandlerContext> = async ({ params },
 };
 
 /** Creates the token; answers it with its plain value shown once, or the conflict the store found. */
-async function issue(context: HandlerContext, fields: Omit<TokenRecord, 'id' | 'user_id' | 'alias' | 'token_digest' | 'created_at' | 'updated_at' | 'last_used_at' | 'last_used_ip'>, aliases: string[]) {
+async function issue(
+  context: HandlerContext,
+  fields: Omit<TokenRecord, 'id' | 'user_id' | 'alias' | 'token_digest' | 'created_at' | 'updated_at' | 'last_used_at' | 'last_used_ip'>,
+  aliases: string[],
+) {
   const plain = generateApiToken();
   const at = context.now.toISOString();
   const created = await context.store.createToken(
-    { ...fields, id: newId(context.now.getTime()), user_id: context.caller.user.id, token_digest: digestApiToken(plain), last_used_at: null, last_used_ip: null, created_at: at, updated_at: at },
+    {
+      ...fields,
+      id: newId(context.now.getTime()),
+      user_id: context.caller.user.id,
+      token_digest: digestApiToken(plain),
+      last_used_at: null,
+      last_used_ip: null,
+      created_at: at,
+      updated_at: at,
+    },
     aliases,
   );
   return typeof created === 'string' ? created : { token: plain, ...presentToken(created) };
@@ -111,7 +122,10 @@ export const copy: Handler<'authTokens.copy', HandlerContext> = async ({ params,
   if (expiresAt !== null && expiresAt <= context.now.toISOString()) throw apiError('EXPIRATION_IN_PAST');
   const base = `${source.alias.slice(0, ALIAS_MAX - ' copy'.length)} copy`;
   // "<source> copy", then "<source> copy 2", ...: deterministic, and never a duplicate.
-  const aliases = body?.alias !== undefined ? [body.alias] : [base, ...Array.from({ length: 98 }, (_, i) => `${source.alias.slice(0, ALIAS_MAX - ` copy ${i + 2}`.length)} copy ${i + 2}`)];
+  const aliases =
+    body?.alias !== undefined
+      ? [body.alias]
+      : [base, ...Array.from({ length: 98 }, (_, i) => `${source.alias.slice(0, ALIAS_MAX - ` copy ${i + 2}`.length)} copy ${i + 2}`)];
   const fields = { ...reachOf(source, { expires_at: expiresAt, is_enabled: true }), public_key: null, public_storage: null };
   assertWithinReach(context.caller.token, fields, source.is_enabled);
   const data = await issue(context, fields, aliases);
@@ -192,7 +206,10 @@ export const getCurrent: Handler<'authTokens.getCurrent', HandlerContext> = asyn
 export const getPublicProfile: Handler<'authTokens.getPublicProfile', HandlerContext> = async ({ params }, { store, now }) => {
   const token = await store.findTokenByPublicKey(params.public_key.toLowerCase(), now.toISOString());
   if (!token?.public_key) throw tokenNotFound();
-  return { status: 200, body: { statusCode: 200, message: 'Public profile retrieved successfully', data: { public_key: token.public_key, public_storage: token.public_storage } } };
+  return {
+    status: 200,
+    body: { statusCode: 200, message: 'Public profile retrieved successfully', data: { public_key: token.public_key, public_storage: token.public_storage } },
+  };
 };
 
 export const updatePublicProfile: Handler<'authTokens.updatePublicProfile', HandlerContext> = async ({ body }, { store, caller, now }) => {

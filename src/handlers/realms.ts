@@ -10,7 +10,11 @@ export const list: Handler<'realms.list', HandlerContext> = async ({ query }, { 
     body: {
       statusCode: 200,
       message: 'Realm IDs retrieved successfully',
-      data: { realm_ids: realmIds, total: realmIds.length, ...(query.include_usage ? { usage: Object.fromEntries(realmIds.map((id) => [id, usage.get(id)!])) } : {}) },
+      data: {
+        realm_ids: realmIds,
+        total: realmIds.length,
+        ...(query.include_usage ? { usage: Object.fromEntries(realmIds.map((id) => [id, usage.get(id)!])) } : {}),
+      },
     },
   };
 };

@@ -57,7 +57,16 @@ export const retrySetup: Handler<'users.retrySetup', HandlerContext> = async ({ 
   const { provisioning, created } = await store.provision(userId, {
     server: { id: serverId, user_id: userId, name: `free-${region}`, region, tier: 'free', status: 'active', realm_id: '', created_at: at },
     project: { id: projectId, user_id: userId, name: 'Default project', is_default: true, realm_id: '', created_at: at },
-    container: { id: newId(now.getTime()), user_id: userId, name: 'default', project_id: projectId, server_id: serverId, realm_id: '', status: 'running', created_at: at },
+    container: {
+      id: newId(now.getTime()),
+      user_id: userId,
+      name: 'default',
+      project_id: projectId,
+      server_id: serverId,
+      realm_id: '',
+      status: 'running',
+      created_at: at,
+    },
   });
   const { user_id: _s, ...server } = provisioning.server;
   const { user_id: _p, ...project } = provisioning.project;

@@ -37,7 +37,16 @@ export const set: Handler<'vault.set', HandlerContext> = async ({ params, body }
   const metadata = body.metadata ?? null;
   const at = now.toISOString();
   const result = await store.setVault(
-    { user_id: caller.user.id, realm_id: realmId, key: params.key, value: body.value, metadata, size_bytes: vaultEntrySize(body.value, metadata), created_at: at, updated_at: at },
+    {
+      user_id: caller.user.id,
+      realm_id: realmId,
+      key: params.key,
+      value: body.value,
+      metadata,
+      size_bytes: vaultEntrySize(body.value, metadata),
+      created_at: at,
+      updated_at: at,
+    },
     VAULT_LIMIT_BYTES,
   );
   if (result === 'VAULT_LIMIT_EXCEEDED') throw apiError('VAULT_LIMIT_EXCEEDED');

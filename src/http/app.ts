@@ -146,7 +146,14 @@ export async function createApp(deps: AppDeps): Promise<Hono> {
     return c.json(envelope(404, 'NOT_FOUND', `No operation at ${c.req.method} ${c.req.path}`), 404);
   });
   if (deps.config.corsOrigins.length) {
-    app.use(cors({ origin: deps.config.corsOrigins, allowHeaders: ['Authorization', 'Content-Type', 'Prefer'], exposeHeaders: ['RateLimit', 'RateLimit-Policy', 'Retry-After'], maxAge: 600 }));
+    app.use(
+      cors({
+        origin: deps.config.corsOrigins,
+        allowHeaders: ['Authorization', 'Content-Type', 'Prefer'],
+        exposeHeaders: ['RateLimit', 'RateLimit-Policy', 'Retry-After'],
+        maxAge: 600,
+      }),
+    );
   }
   const operations = listOperations(deps.spec).sort(bySpecificity);
 

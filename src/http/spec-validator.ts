@@ -47,7 +47,8 @@ export async function createSpecValidator(spec: OpenApiDocument): Promise<SpecVa
   const failFastBodyValidators = new Map<string, ValidateFunction | undefined>();
   const failFastBody = (operationId: string) => {
     if (!failFastBodyValidators.has(operationId)) {
-      const schema = (operations.get(operationId)!.requestBody as { content?: Record<string, { schema?: object }> } | undefined)?.content?.['application/json']?.schema;
+      const schema = (operations.get(operationId)!.requestBody as { content?: Record<string, { schema?: object }> } | undefined)?.content?.['application/json']
+        ?.schema;
       failFastBodyValidators.set(operationId, schema ? failFastAjv.compile(schema) : undefined);
     }
     return failFastBodyValidators.get(operationId);
@@ -60,7 +61,10 @@ export async function createSpecValidator(spec: OpenApiDocument): Promise<SpecVa
       if (request.body !== undefined && request.bodyBytes > FAIL_FAST_BODY_BYTES) {
         const validate = failFastBody(operationId);
         if (validate && !validate(request.body)) {
-          return { valid: false, issues: (validate.errors ?? []).map((error) => ({ ...error, instancePath: `/requestBody${error.instancePath}` }) as ValidationIssue) };
+          return {
+            valid: false,
+            issues: (validate.errors ?? []).map((error) => ({ ...error, instancePath: `/requestBody${error.instancePath}` }) as ValidationIssue),
+          };
         }
       }
       const parameters: Record<string, unknown> = { path: { ...request.params }, query: parseQuery(request.rawQuery), header: request.headers, cookie: {} };

@@ -29,7 +29,10 @@ import type { RateLimiter } from './rate-limits.js';
  */
 export type OperationHandlers = Handlers<HandlerContext>;
 /** A handler as the pipeline calls it: input validated against the operation's schemas, answer checked after. */
-type ValidatedHandler = (input: { params: Record<string, unknown>; query: Record<string, unknown>; body: unknown }, context: HandlerContext) => Promise<PlainResponse> | PlainResponse;
+type ValidatedHandler = (
+  input: { params: Record<string, unknown>; query: Record<string, unknown>; body: unknown },
+  context: HandlerContext,
+) => Promise<PlainResponse> | PlainResponse;
 
 export type PipelineDeps = {
   handlers: OperationHandlers;
@@ -102,7 +105,13 @@ export async function handleOperation(request: PlainRequest, deps: PipelineDeps)
     if (token && policy.vaultAccess && !token.vault_access) throw apiError('INSUFFICIENT_PERMISSIONS', { message: 'This token has no vault access' });
 
     const { body, bytes } = await readJsonBody(request);
-    const validated = deps.validator.validateRequest(request.operationId, { params: request.params, rawQuery: request.rawQuery, headers: request.headers, body, bodyBytes: bytes });
+    const validated = deps.validator.validateRequest(request.operationId, {
+      params: request.params,
+      rawQuery: request.rawQuery,
+      headers: request.headers,
+      body,
+      bodyBytes: bytes,
+    });
     if (!validated.valid) throw validationError(validated.issues, policy);
 
     realmId = activeRealm(policy, validated.query, request.headers.host);
@@ -113,13 +122,19 @@ export async function handleOperation(request: PlainRequest, deps: PipelineDeps)
     if (policy.otpForSession && !token && caller.user.totp_secret) await checkOtp(deps.store, caller, body, now);
 
     const context: HandlerContext = { store: deps.store, caller, realmId, now, ip: request.ip, templates: deps.policy.templates };
-    response = await (deps.handlers as unknown as Record<string, ValidatedHandler>)[request.operationId]({ params: validated.params, query: validated.query, body }, context);
+    response = await (deps.handlers as unknown as Record<string, ValidatedHandler>)[request.operationId](
+      { params: validated.params, query: validated.query, body },
+      context,
+    );
   } catch (failure) {
     if (failure instanceof ApiError) {
       response = { status: failure.status, body: failure.toEnvelope() };
     } else if (failure instanceof RateLimitedError) {
       quotaHeaders = { ...failure.quota.headers, 'Retry-After': String(failure.quota.retryAfterSeconds) };
-      response = { status: 429, body: apiError('RATE_LIMITED', { message: `Too many requests; retry after ${failure.quota.retryAfterSeconds} seconds` }).toEnvelope() };
+      response = {
+        status: 429,
+        body: apiError('RATE_LIMITED', { message: `Too many requests; retry after ${failure.quota.retryAfterSeconds} seconds` }).toEnvelope(),
+      };
     } else if (failure instanceof StoreUnavailableError) {
       deps.logger.error('store unavailable', { operationId: request.operationId, error: failure.message });
       response = { status: 503, body: apiError('SERVICE_UNAVAILABLE').toEnvelope() };

@@ -11,7 +11,6 @@ import type { Store } from '../store/types.js';
 export type RateLimitConfig = { perCredential: number; perIp: number; authFailuresPerIp: number; windowSeconds: number };
 export type Quota = { limited: boolean; headers: Record<string, string>; retryAfterSeconds: number };
 
-
 export class RateLimiter {
   constructor(
     private readonly store: Store,
@@ -29,7 +28,10 @@ export class RateLimiter {
     return {
       limited: count > limit,
       retryAfterSeconds: resetSeconds,
-      headers: { RateLimit: `"${policy}";r=${Math.max(0, limit - count)};t=${resetSeconds}`, 'RateLimit-Policy': `"${policy}";q=${limit};w=${this.config.windowSeconds}` },
+      headers: {
+        RateLimit: `"${policy}";r=${Math.max(0, limit - count)};t=${resetSeconds}`,
+        'RateLimit-Policy': `"${policy}";q=${limit};w=${this.config.windowSeconds}`,
+      },
     };
   }
 

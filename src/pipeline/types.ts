@@ -27,8 +27,9 @@ export type ValidationIssue = { keyword: string; instancePath: string; params: R
 /** Request and response validation against the spec (openapi-backend, in src/http/). */
 export interface SpecValidator {
   /** Validates and coerces a request; answers the coerced params and query, or the issues found. */
-  validateRequest(operationId: string, request: { params: Record<string, string>; rawQuery: string; headers: Record<string, string | undefined>; body: unknown; bodyBytes: number }):
-    | { valid: true; params: Record<string, unknown>; query: Record<string, unknown> }
-    | { valid: false; issues: ValidationIssue[] };
+  validateRequest(
+    operationId: string,
+    request: { params: Record<string, string>; rawQuery: string; headers: Record<string, string | undefined>; body: unknown; bodyBytes: number },
+  ): { valid: true; params: Record<string, unknown>; query: Record<string, unknown> } | { valid: false; issues: ValidationIssue[] };
   validateResponse(operationId: string, status: number, body: unknown): ValidationIssue[];
 }

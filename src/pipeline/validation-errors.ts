@@ -11,7 +11,10 @@ import type { ValidationIssue } from './types.js';
 const LOCATIONS: Record<string, string> = { requestBody: 'body', query: 'query', path: 'path', header: 'header' };
 
 function fieldOf(issue: ValidationIssue): string {
-  const segments = issue.instancePath.split('/').slice(1).map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'));
+  const segments = issue.instancePath
+    .split('/')
+    .slice(1)
+    .map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'));
   if (issue.keyword === 'required') segments.push(issue.params.missingProperty);
   if (issue.keyword === 'additionalProperties') segments.push(issue.params.additionalProperty);
   if (segments.length === 0) return 'request';

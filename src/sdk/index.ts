@@ -35,9 +35,7 @@ type AnyParams = Record<string, unknown> & { data?: unknown; page?: number };
 type GeneratedMethod = (params: Record<string, unknown>, options: { body?: unknown }) => Promise<unknown>;
 
 export function createHoodyClient(options: HoodyClientOptions): HoodyClient {
-  const client = createClient(
-    createConfig({ baseUrl: options.baseUrl, fetch: options.fetch, auth: options.token, headers: options.headers } as Config),
-  );
+  const client = createClient(createConfig({ baseUrl: options.baseUrl, fetch: options.fetch, auth: options.token, headers: options.headers } as Config));
   const sdk = new GeneratedSdk({ client }) as unknown as Record<string, Record<string, GeneratedMethod>>;
   const api: Record<string, Record<string, unknown>> = {};
 

@@ -11,9 +11,13 @@ type Values<T> = T[keyof T];
 /** A request slot's fields, or nothing when the operation has none (`query?: never`). */
 type Slot<T> = [Exclude<T, undefined>] extends [never] ? {} : Exclude<T, undefined>;
 type BodyParam<R> = R extends { body: infer B }
-  ? [B] extends [never] ? {} : { data: B }
+  ? [B] extends [never]
+    ? {}
+    : { data: B }
   : R extends { body?: infer B }
-    ? [Exclude<B, undefined>] extends [never] ? {} : { data?: Exclude<B, undefined> }
+    ? [Exclude<B, undefined>] extends [never]
+      ? {}
+      : { data?: Exclude<B, undefined> }
     : {};
 type Request<Id extends OperationId> = OperationTypes[Id]['request'];
 
@@ -28,18 +32,16 @@ export type SuccessBody<Id extends OperationId> = Values<OperationTypes[Id]['res
 export type ErrorBody<Id extends OperationId> = Values<OperationTypes[Id]['errors']>;
 export type ErrorCode<Id extends OperationId> = ErrorBody<Id> extends { code: infer Code } ? Code : never;
 
-export type ApiResult<Id extends OperationId> = (
-  | { data: SuccessBody<Id>; error: undefined }
-  | { data: undefined; error: ErrorBody<Id> }
-) & { request: globalThis.Request; response: Response };
+export type ApiResult<Id extends OperationId> = ({ data: SuccessBody<Id>; error: undefined } | { data: undefined; error: ErrorBody<Id> }) & {
+  request: globalThis.Request;
+  response: Response;
+};
 
 export type OperationMethod<Id extends OperationId> = (...args: ParamsArgs<OperationParams<Id>>) => Promise<ApiResult<Id>>;
 
 type PaginatedId = Values<{ [Id in OperationId]: (typeof operations)[Id]['paginated'] extends true ? Id : never }>;
 export type ListItem<Id extends OperationId> = SuccessBody<Id> extends { data: ReadonlyArray<infer Item> } ? Item : never;
-export type ListIteratorMethod<Id extends OperationId> = (
-  ...args: ParamsArgs<OperationParams<Id>>
-) => ListIterator<ListItem<Id>, ErrorBody<Id>>;
+export type ListIteratorMethod<Id extends OperationId> = (...args: ParamsArgs<OperationParams<Id>>) => ListIterator<ListItem<Id>, ErrorBody<Id>>;
 
 type GroupOf<Id> = Id extends `${infer Group}.${string}` ? Group : never;
 type MethodOf<Id> = Id extends `${string}.${infer Method}` ? Method : never;

@@ -27,7 +27,11 @@ export function createAjv(options: Options = {}): Ajv2020 {
       if (size <= limit) return true;
       // The schema's size code travels in the error, since Ajv gives custom keyword errors no parentSchema.
       (maxSerializedBytes as { errors?: Partial<ErrorObject>[] }).errors = [
-        { keyword: 'x-max-serialized-bytes', message: `must not exceed ${limit} bytes of serialized JSON (has ${size})`, params: { limit, code: parentSchema?.['x-size-error-code'] } },
+        {
+          keyword: 'x-max-serialized-bytes',
+          message: `must not exceed ${limit} bytes of serialized JSON (has ${size})`,
+          params: { limit, code: parentSchema?.['x-size-error-code'] },
+        },
       ];
       return false;
     },

@@ -39,10 +39,18 @@ export function demoData(): SeedData {
   const [realmA, realmB] = DEMO_REALMS;
   return {
     users: [
-      user('admin', { alias: 'Administrator', is_admin: true, password_hash: 'scrypt$131072$8$1$apvZ0EeZtu9ApYwqOQR60A$B96E0VtYRiR_RznFguVGoKCl5p86oTZEzGtJI_27Q44' }),
+      user('admin', {
+        alias: 'Administrator',
+        is_admin: true,
+        password_hash: 'scrypt$131072$8$1$apvZ0EeZtu9ApYwqOQR60A$B96E0VtYRiR_RznFguVGoKCl5p86oTZEzGtJI_27Q44',
+      }),
       user('john_doe', { alias: 'John Doe', password_hash: 'scrypt$131072$8$1$J2jEv62Ywcm-opsDoJAM5Q$-wWUX5wvgxirj41wb-Yxw2JUToqy4zKBqdP8Mmst1gQ' }),
       user('jane_roe', { alias: 'Jane Roe', password_hash: 'scrypt$131072$8$1$-ZmgYVNt8gwPCccF2PY4Sg$QhVPoC8akqT5qPDIhBYi9VTstHduUUivStLeNxTbj-0' }),
-      user('banned_bob', { alias: 'Banned Bob', is_banned: true, password_hash: 'scrypt$131072$8$1$PjtyjJiY9YHOKVXX0LStYg$MpGF9ZCVOhBbIjYNtfggjIt-FRmx01MFh5FJxd7bJgw' }),
+      user('banned_bob', {
+        alias: 'Banned Bob',
+        is_banned: true,
+        password_hash: 'scrypt$131072$8$1$PjtyjJiY9YHOKVXX0LStYg$MpGF9ZCVOhBbIjYNtfggjIt-FRmx01MFh5FJxd7bJgw',
+      }),
       user('otp_olivia', {
         alias: 'Olivia',
         totp_secret: DEMO_USERS.otp_olivia.totpSecret,
@@ -50,13 +58,33 @@ export function demoData(): SeedData {
       }),
     ],
     // John's resources in two realms, so the Realms list has something to show.
-    servers: [{ id: '6650c0000000000000000001', user_id: john, name: 'pool-eu-1', region: 'eu-central-1', tier: 'free', status: 'active', realm_id: realmA, created_at: created }],
+    servers: [
+      {
+        id: '6650c0000000000000000001',
+        user_id: john,
+        name: 'pool-eu-1',
+        region: 'eu-central-1',
+        tier: 'free',
+        status: 'active',
+        realm_id: realmA,
+        created_at: created,
+      },
+    ],
     projects: [
       { id: '6650c0000000000000000002', user_id: john, name: 'Website', is_default: false, realm_id: realmA, created_at: created },
       { id: '6650c0000000000000000003', user_id: john, name: 'Shop', is_default: false, realm_id: realmB, created_at: created },
     ],
     containers: [
-      { id: '6650c0000000000000000004', user_id: john, name: 'web', project_id: '6650c0000000000000000002', server_id: '6650c0000000000000000001', realm_id: realmA, status: 'running', created_at: created },
+      {
+        id: '6650c0000000000000000004',
+        user_id: john,
+        name: 'web',
+        project_id: '6650c0000000000000000002',
+        server_id: '6650c0000000000000000001',
+        realm_id: realmA,
+        status: 'running',
+        created_at: created,
+      },
     ],
   };
 }

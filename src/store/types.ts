@@ -54,7 +54,20 @@ export type TokenRecord = {
 };
 
 export type TokenChanges = Partial<
-  Pick<TokenRecord, 'alias' | 'public_key' | 'public_storage' | 'ip_whitelist' | 'realm_ids' | 'allow_no_realm' | 'permissions' | 'expires_at' | 'is_enabled' | 'vault_access' | 'event_access'>
+  Pick<
+    TokenRecord,
+    | 'alias'
+    | 'public_key'
+    | 'public_storage'
+    | 'ip_whitelist'
+    | 'realm_ids'
+    | 'allow_no_realm'
+    | 'permissions'
+    | 'expires_at'
+    | 'is_enabled'
+    | 'vault_access'
+    | 'event_access'
+  >
 >;
 
 export type ActivityRecord = {
@@ -92,7 +105,16 @@ export type VaultRecord = {
 
 export type ServerRecord = { id: string; user_id: string; name: string; region: string; tier: 'free'; status: 'active'; realm_id: string; created_at: string };
 export type ProjectRecord = { id: string; user_id: string; name: string; is_default: boolean; realm_id: string; created_at: string };
-export type ContainerRecord = { id: string; user_id: string; name: string; project_id: string; server_id: string; realm_id: string; status: 'running'; created_at: string };
+export type ContainerRecord = {
+  id: string;
+  user_id: string;
+  name: string;
+  project_id: string;
+  server_id: string;
+  realm_id: string;
+  status: 'running';
+  created_at: string;
+};
 export type Provisioning = { server: ServerRecord; project: ProjectRecord; container: ContainerRecord };
 
 export type Page<T> = { items: T[]; total: number };
@@ -108,7 +130,12 @@ export interface Store {
    * would be a banned admin; when `expectedPasswordHash` is given, refuses with `PASSWORD_CHANGED` unless the
    * stored hash is still that one (so a password change cannot race another).
    */
-  updateUser(id: string, changes: UserChanges, now: string, guard?: { expectedPasswordHash?: string }): Promise<UserRecord | undefined | 'CANNOT_BAN_ADMIN' | 'PASSWORD_CHANGED'>;
+  updateUser(
+    id: string,
+    changes: UserChanges,
+    now: string,
+    guard?: { expectedPasswordHash?: string },
+  ): Promise<UserRecord | undefined | 'CANNOT_BAN_ADMIN' | 'PASSWORD_CHANGED'>;
   /** Records that a TOTP step was used; false when it (or a later step) already was: a replay. */
   consumeOtpStep(userId: string, step: number): Promise<boolean>;
 
@@ -179,4 +206,3 @@ export type SeedData = {
   containers?: ContainerRecord[];
   vault?: VaultRecord[];
 };
-

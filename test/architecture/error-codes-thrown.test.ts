@@ -15,7 +15,11 @@ const policy = readPolicy(loadSpec());
 const DECLARATION = /^(?=(?:export )?(?:const|function|async function|let|class) )/m;
 const NAME = /^(?:export )?(?:const|function|async function|let|class) (\w+)/;
 
-const files = ['src/handlers/', 'src/auth/', 'src/domain/'].flatMap((dir) => readdirSync(`${ROOT}${dir}`).filter((f) => f.endsWith('.ts')).map((f) => `${dir}${f}`));
+const files = ['src/handlers/', 'src/auth/', 'src/domain/'].flatMap((dir) =>
+  readdirSync(`${ROOT}${dir}`)
+    .filter((f) => f.endsWith('.ts'))
+    .map((f) => `${dir}${f}`),
+);
 /** Every top-level declaration of those folders: its name, its text, and the handler's operationId if it is one. */
 const declarations = files.flatMap((file) =>
   readFileSync(`${ROOT}${file}`, 'utf8')
@@ -28,12 +32,24 @@ const thrownDirectly = (text: string) => new Set([...text.matchAll(/apiError\('(
 
 /** The names a file imports from the other files read here. */
 const importedNames = new Map(
-  files.map((file) => [file, new Set([...readFileSync(`${ROOT}${file}`, 'utf8').matchAll(/^import \{([^}]*)\} from '\.\.?\/(?:auth|domain|handlers)?/gm)].flatMap(([, names]) => names.split(',').map((n) => n.trim().replace(/^type /, '').split(' as ')[0])))]),
+  files.map((file) => [
+    file,
+    new Set(
+      [...readFileSync(`${ROOT}${file}`, 'utf8').matchAll(/^import \{([^}]*)\} from '\.\.?\/(?:auth|domain|handlers)?/gm)].flatMap(([, names]) =>
+        names.split(',').map(
+          (n) =>
+            n
+              .trim()
+              .replace(/^type /, '')
+              .split(' as ')[0],
+        ),
+      ),
+    ),
+  ]),
 );
 
 /** The declaration a call in `file` reaches: one of its own, or one it imports (method calls are not followed). */
-const resolveCall = (file: string, name: string) =>
-  declarations.filter((d) => d.name === name && (d.file === file || importedNames.get(file)!.has(name)));
+const resolveCall = (file: string, name: string) => declarations.filter((d) => d.name === name && (d.file === file || importedNames.get(file)!.has(name)));
 
 /** The codes a declaration can throw, following its calls to other declarations. */
 function codesOf(declaration: (typeof declarations)[number], seen = new Set<object>()): Set<string> {

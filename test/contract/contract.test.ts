@@ -16,7 +16,11 @@ const operations = listOperations(spec);
 const cases = operations.flatMap((op) =>
   Object.keys(op.operation.responses)
     .filter((status) => status !== 'default')
-    .map((status) => ({ operationId: op.operationId as OperationId, status, codes: (resolveRef(spec, op.operation.responses[status])['x-error-codes'] ?? []).map((c: { code: string }) => c.code) as string[] })),
+    .map((status) => ({
+      operationId: op.operationId as OperationId,
+      status,
+      codes: (resolveRef(spec, op.operation.responses[status])['x-error-codes'] ?? []).map((c: { code: string }) => c.code) as string[],
+    })),
 );
 /** Every documented (operation, status, code); `-` for a success. */
 const codeCases = cases.flatMap((c) => (c.codes.length ? c.codes : ['-']).map((code) => ({ ...c, code })));

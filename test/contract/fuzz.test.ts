@@ -42,20 +42,32 @@ function requestArbitrary(op: SpecOperation): fc.Arbitrary<Generated> {
   ];
   for (const p of [...pathParams, ...queryParams]) {
     const bad = invalidValue(p.schema, true);
-    if (bad) mutations.push(bad.map(({ value, how }) => (g: Generated) => ({ ...g, [p.in]: { ...g[p.in as 'path' | 'query'], [p.name]: value }, invalid: `${p.in} ${p.name}: ${how}` })));
+    if (bad)
+      mutations.push(
+        bad.map(({ value, how }) => (g: Generated) => ({
+          ...g,
+          [p.in]: { ...g[p.in as 'path' | 'query'], [p.name]: value },
+          invalid: `${p.in} ${p.name}: ${how}`,
+        })),
+      );
   }
   if (hasBody && bodySchema.type === 'object') {
     mutations.push(fc.constant((g: Generated) => ({ ...g, body: { ...(g.body as object), is_admin: true, user_id: john }, invalid: 'unknown body fields' })));
     mutations.push(fc.constant((g: Generated) => ({ ...g, body: 'not an object', invalid: 'a string body' })));
     for (const name of bodySchema.required ?? []) {
-      mutations.push(fc.constant((g: Generated) => {
-        const { [name]: _dropped, ...rest } = g.body as Record<string, unknown>;
-        return { ...g, body: rest, invalid: `body without required ${name}` };
-      }));
+      mutations.push(
+        fc.constant((g: Generated) => {
+          const { [name]: _dropped, ...rest } = g.body as Record<string, unknown>;
+          return { ...g, body: rest, invalid: `body without required ${name}` };
+        }),
+      );
     }
     for (const [name, property] of Object.entries<any>(bodySchema.properties ?? {})) {
       const bad = invalidValue(property);
-      if (bad) mutations.push(bad.map(({ value, how }) => (g: Generated) => ({ ...g, body: { ...(g.body as object), [name]: value }, invalid: `body ${name}: ${how}` })));
+      if (bad)
+        mutations.push(
+          bad.map(({ value, how }) => (g: Generated) => ({ ...g, body: { ...(g.body as object), [name]: value }, invalid: `body ${name}: ${how}` })),
+        );
     }
   }
   const invalid = fc.tuple(valid, fc.oneof(...mutations)).map(([g, mutate]) => mutate(g));
@@ -86,7 +98,9 @@ describe('property-based negative testing', () => {
         const before = generated.invalid ? await userStateSnapshot(server.store, john) : '';
         const headers: Record<string, string> = { authorization: `Bearer ${op.operation['x-token-only'] ? apiToken : jwt}` };
         if (generated.body !== undefined) headers['content-type'] = 'application/json';
-        const response = await server.fetch(new Request(urlOf(op, generated), { method: op.method, headers, body: generated.body === undefined ? undefined : JSON.stringify(generated.body) }));
+        const response = await server.fetch(
+          new Request(urlOf(op, generated), { method: op.method, headers, body: generated.body === undefined ? undefined : JSON.stringify(generated.body) }),
+        );
         const body = await response.json();
         expect(response.status, JSON.stringify(body)).toBeLessThan(500);
         if (generated.invalid) {

@@ -31,7 +31,9 @@ describe('Redocly Respect on the user journeys', () => {
       };
       const args = ['respect', 'test/contract/workflows/user-journeys.arazzo.yaml', '--server', `hoody=${server.url}`, '-J', report];
       for (const [name, value] of Object.entries(inputs)) args.push('--input', `${name}=${value}`);
-      const result = await run(`${ROOT}node_modules/.bin/redocly`, args, { cwd: ROOT, env: { ...process.env, REDOCLY_TELEMETRY: 'off', NO_COLOR: '1' } }).catch((failure) => failure);
+      const result = await run(`${ROOT}node_modules/.bin/redocly`, args, { cwd: ROOT, env: { ...process.env, REDOCLY_TELEMETRY: 'off', NO_COLOR: '1' } }).catch(
+        (failure) => failure,
+      );
       const json = JSON.parse(readFileSync(report, 'utf8'));
       const workflows = (Object.values<any>(json.files)[0].executedWorkflows as any[]) ?? [];
       console.log(`respect: ${workflows.length} workflows, ${workflows.filter((w) => w.status === 'success').length} passed`);

@@ -2,7 +2,17 @@ import { describe, expect, it } from 'vitest';
 import { contractProblems, operationFor } from '../support/response-contract.js';
 
 const usersGet = operationFor('GET', '/api/v1/users/507f1f77bcf86cd799439011')!;
-const user = { id: '507f1f77bcf86cd799439011', username: 'john_doe', alias: 'John', email: 'john@example.com', is_admin: false, is_banned: false, metadata: {}, created_at: '2024-12-01T10:00:00.000Z', updated_at: '2024-12-01T10:00:00.000Z' };
+const user = {
+  id: '507f1f77bcf86cd799439011',
+  username: 'john_doe',
+  alias: 'John',
+  email: 'john@example.com',
+  is_admin: false,
+  is_banned: false,
+  metadata: {},
+  created_at: '2024-12-01T10:00:00.000Z',
+  updated_at: '2024-12-01T10:00:00.000Z',
+};
 
 describe('the independent response check', () => {
   it('finds the operation of a concrete request, static paths first', () => {
@@ -16,8 +26,12 @@ describe('the independent response check', () => {
     expect(contractProblems(usersGet, 200, 'application/json', { statusCode: 200, message: 'ok', data: user })).toEqual([]);
     expect(contractProblems(usersGet, 409, 'application/json', {})).toEqual(['users.get: status 409 is not documented']);
     expect(contractProblems(usersGet, 200, 'text/html', {})[0]).toContain('content type');
-    expect(contractProblems(usersGet, 200, 'application/json', { statusCode: 200, message: 'ok', data: { ...user, email: 'nope' } })[0]).toContain('/data/email');
+    expect(contractProblems(usersGet, 200, 'application/json', { statusCode: 200, message: 'ok', data: { ...user, email: 'nope' } })[0]).toContain(
+      '/data/email',
+    );
     expect(contractProblems(usersGet, 404, 'application/json', { statusCode: 404, error: 'Not Found', code: 'TOKEN_NOT_FOUND', message: 'x' })).not.toEqual([]);
-    expect(contractProblems(usersGet, 503, 'application/json', { statusCode: 503, error: 'Service Unavailable', code: 'SERVICE_UNAVAILABLE', message: 'x' })).toEqual([]);
+    expect(
+      contractProblems(usersGet, 503, 'application/json', { statusCode: 503, error: 'Service Unavailable', code: 'SERVICE_UNAVAILABLE', message: 'x' }),
+    ).toEqual([]);
   });
 });

@@ -39,7 +39,10 @@ function withUnknownQueryParameter(api: HoodyApi): HoodyApi {
   return new Proxy(api, {
     get: (groups, group) =>
       new Proxy((groups as any)[group], {
-        get: (methods, method) => (params: object = {}) => methods[method]({ ...params, $query_contract_probe: '1' }),
+        get:
+          (methods, method) =>
+          (params: object = {}) =>
+            methods[method]({ ...params, $query_contract_probe: '1' }),
       }),
   }) as HoodyApi;
 }
@@ -48,7 +51,10 @@ function withUnknownQueryParameter(api: HoodyApi): HoodyApi {
 const tokenOnly = new Set([...readPolicy(loadSpec()).operations.values()].filter((op) => op.tokenOnly).map((op) => op.operationId as OperationId));
 
 const generic: Record<string, (operationId: OperationId) => Scenario> = {
-  '400': (operationId) => ({ persona: tokenOnly.has(operationId) ? 'token' : 'john_doe', call: (api) => sampleCalls[operationId](withUnknownQueryParameter(api), JOHN) }),
+  '400': (operationId) => ({
+    persona: tokenOnly.has(operationId) ? 'token' : 'john_doe',
+    call: (api) => sampleCalls[operationId](withUnknownQueryParameter(api), JOHN),
+  }),
   '401': (operationId) => ({ persona: 'anonymous', call: (api) => sampleCalls[operationId](api, JOHN) }),
   // A banned user may read only their own profile, so users.get is tried on john's.
   '403': (operationId) => ({ persona: 'banned_bob', call: (api) => sampleCalls[operationId](api, JOHN) }),
@@ -252,10 +258,17 @@ const PERSONA_FOR_CODE: Record<string, Persona> = {
  * How the real server is made to answer `code` with `status` for `operationId`. `takes` tells whether the operation
  * has a parameter or body field (from the spec).
  */
-export function codeScenario(operationId: OperationId, status: string, code: string, takes: (operationId: OperationId, part: string) => boolean): Scenario | undefined {
+export function codeScenario(
+  operationId: OperationId,
+  status: string,
+  code: string,
+  takes: (operationId: OperationId, part: string) => boolean,
+): Scenario | undefined {
   const tokenOnlyCaller: Persona = tokenOnly.has(operationId) ? 'token' : 'john_doe';
-  if (code === '-' || ['USER_NOT_FOUND', 'TOKEN_NOT_FOUND', 'VAULT_KEY_NOT_FOUND', 'PAYLOAD_TOO_LARGE'].includes(code)) return serverScenario(operationId, status);
-  if (code === 'DUPLICATE_ALIAS' || (code === 'PUBLIC_KEY_IN_USE' && operationId === 'authTokens.updatePublicProfile')) return serverScenario(operationId, status);
+  if (code === '-' || ['USER_NOT_FOUND', 'TOKEN_NOT_FOUND', 'VAULT_KEY_NOT_FOUND', 'PAYLOAD_TOO_LARGE'].includes(code))
+    return serverScenario(operationId, status);
+  if (code === 'DUPLICATE_ALIAS' || (code === 'PUBLIC_KEY_IN_USE' && operationId === 'authTokens.updatePublicProfile'))
+    return serverScenario(operationId, status);
   if (code === 'VALIDATION_ERROR') return serverScenario(operationId, '400');
   if (code === 'RATE_LIMITED') return rateLimited(operationId);
   const persona = PERSONA_FOR_CODE[code];
@@ -272,7 +285,10 @@ export function codeScenario(operationId: OperationId, status: string, code: str
     case 'INVALID_OTP_CODE':
       return { persona: 'otp_olivia', call: (api) => callOperation(api, operationId, varied(operationId, { 'data.otp_code': '000000' })) };
     case 'PUBLIC_KEY_IN_USE':
-      return { persona: 'john_doe', call: (api, f) => callOperation(api, operationId, varied(operationId, { id: f.tokenId, 'data.public_key': f.publishedKey })) };
+      return {
+        persona: 'john_doe',
+        call: (api, f) => callOperation(api, operationId, varied(operationId, { id: f.tokenId, 'data.public_key': f.publishedKey })),
+      };
     case 'VAULT_LIMIT_EXCEEDED':
       return proxyScenarios['vault.set 413'];
     case 'MISSING_REQUIRED_FIELD':

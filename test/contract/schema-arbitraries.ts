@@ -69,11 +69,15 @@ export function invalidValue(input: Schema | undefined, inUrl = false): fc.Arbit
     const sample: Record<string, unknown> = { string: 'wrong type', integer: 42, boolean: true, object: { wrong: 'type' }, array: [1, 2], null: null };
     options.push(fc.constant({ value: sample[wrongType], how: `a ${wrongType} instead of ${types.join('|')}` }));
   }
-  if (types.includes('string') && schema.maxLength !== undefined && !schema.enum) options.push(fc.constant({ value: 'a'.repeat(schema.maxLength + 1), how: `longer than ${schema.maxLength}` }));
-  if (types.includes('string') && schema.pattern) options.push(fc.constantFrom({ value: '!not~matching', how: 'breaking the pattern' }, { value: ' ', how: 'breaking the pattern' }));
+  if (types.includes('string') && schema.maxLength !== undefined && !schema.enum)
+    options.push(fc.constant({ value: 'a'.repeat(schema.maxLength + 1), how: `longer than ${schema.maxLength}` }));
+  if (types.includes('string') && schema.pattern)
+    options.push(fc.constantFrom({ value: '!not~matching', how: 'breaking the pattern' }, { value: ' ', how: 'breaking the pattern' }));
   if (types.includes('string') && schema.enum) options.push(fc.constant({ value: 'not-in-enum', how: 'outside the enum' }));
-  if ((types.includes('integer') || types.includes('number')) && schema.maximum !== undefined) options.push(fc.constant({ value: schema.maximum + 1, how: `above ${schema.maximum}` }));
-  if ((types.includes('integer') || types.includes('number')) && schema.minimum !== undefined) options.push(fc.constant({ value: schema.minimum - 1, how: `below ${schema.minimum}` }));
+  if ((types.includes('integer') || types.includes('number')) && schema.maximum !== undefined)
+    options.push(fc.constant({ value: schema.maximum + 1, how: `above ${schema.maximum}` }));
+  if ((types.includes('integer') || types.includes('number')) && schema.minimum !== undefined)
+    options.push(fc.constant({ value: schema.minimum - 1, how: `below ${schema.minimum}` }));
   return options.length ? fc.oneof(...options) : undefined;
 }
 

@@ -23,16 +23,7 @@ import { startTestServer, type DemoUser, type TestServer } from '../support/serv
  * one bound to 10.0.0.1, one bound to a realm the request is not in, one that needs a realm.
  */
 export type Persona =
-  | DemoUser
-  | 'anonymous'
-  | 'token'
-  | 'expired'
-  | 'garbage'
-  | 'basic'
-  | 'no-rights-token'
-  | 'ip-bound-token'
-  | 'realm-bound-token'
-  | 'realm-required-token';
+  DemoUser | 'anonymous' | 'token' | 'expired' | 'garbage' | 'basic' | 'no-rights-token' | 'ip-bound-token' | 'realm-bound-token' | 'realm-required-token';
 type Result = { response: Response; data?: unknown; error?: unknown };
 export type Target = {
   name: string;
@@ -95,11 +86,24 @@ const PROXY_QUOTA = 1000;
 export async function startPrismProxy(): Promise<Target> {
   const secret = 'contract-proxy-secret-contract-proxy-secret';
   // Every request reaches the server from the proxy's address, so only the per-credential quota is realistic here.
-  const upstream = await startServerProcess({ JWT_SECRET: secret, RATE_LIMIT_PER_CREDENTIAL: String(PROXY_QUOTA), RATE_LIMIT_PER_IP: '1000000', RATE_LIMIT_AUTH_FAILURES: '1000000' });
+  const upstream = await startServerProcess({
+    JWT_SECRET: secret,
+    RATE_LIMIT_PER_CREDENTIAL: String(PROXY_QUOTA),
+    RATE_LIMIT_PER_IP: '1000000',
+    RATE_LIMIT_AUTH_FAILURES: '1000000',
+  });
   const operations = await getHttpOperationsFromSpec(SPEC_PATH);
   const prism = createServer(operations, {
     cors: false,
-    config: { isProxy: true, upstream: new URL(upstream.url), checkSecurity: false, validateRequest: false, validateResponse: true, errors: true, mock: { dynamic: false } } as never,
+    config: {
+      isProxy: true,
+      upstream: new URL(upstream.url),
+      checkSecurity: false,
+      validateRequest: false,
+      validateResponse: true,
+      errors: true,
+      mock: { dynamic: false },
+    } as never,
     components: { logger: createLogger('PROXY', { level: 'silent' }) },
   });
   const baseUrl = await prism.listen(0, '127.0.0.1');
@@ -117,7 +121,11 @@ export async function startPrismProxy(): Promise<Target> {
     if (persona === 'token') {
       if (!apiToken) {
         const api = createHoodyClient({ baseUrl, token: await signSessionJwt(key, DEMO_USERS.john_doe.id), fetch }).api;
-        apiToken = (await api.authTokens.create({ data: { alias: 'Proxy API token', permission_template: 'full_access', vault_access: true, public_key: 'd'.repeat(64) } })).data!.data.token;
+        apiToken = (
+          await api.authTokens.create({
+            data: { alias: 'Proxy API token', permission_template: 'full_access', vault_access: true, public_key: 'd'.repeat(64) },
+          })
+        ).data!.data.token;
       }
       return apiToken;
     }

@@ -6,8 +6,15 @@ import type { Handler, Handlers } from '../../src/handlers/types.js';
 
 type Context = { userId: string };
 const user = {
-  id: '507f1f77bcf86cd799439011', username: 'john_doe', alias: 'John Doe', email: 'john.doe@example.com',
-  is_admin: false, is_banned: false, metadata: {}, created_at: '2024-12-01T10:00:00.000Z', updated_at: '2024-12-01T10:00:00.000Z',
+  id: '507f1f77bcf86cd799439011',
+  username: 'john_doe',
+  alias: 'John Doe',
+  email: 'john.doe@example.com',
+  is_admin: false,
+  is_banned: false,
+  metadata: {},
+  created_at: '2024-12-01T10:00:00.000Z',
+  updated_at: '2024-12-01T10:00:00.000Z',
 };
 
 export const get: Handler<'users.get', Context> = (input) => {
@@ -24,7 +31,10 @@ export const update: Handler<'users.update', Context> = (input) => {
 export const undocumentedStatus: Handler<'users.get', Context> = () => ({ status: 409, body: { statusCode: 409, error: 'Conflict', code: 'X', message: 'x' } });
 
 // @ts-expect-error users.get's 404 cannot carry VAULT_KEY_NOT_FOUND
-export const wrongCode: Handler<'users.get', Context> = () => ({ status: 404, body: { statusCode: 404, error: 'Not Found', code: 'VAULT_KEY_NOT_FOUND', message: 'x' } });
+export const wrongCode: Handler<'users.get', Context> = () => ({
+  status: 404,
+  body: { statusCode: 404, error: 'Not Found', code: 'VAULT_KEY_NOT_FOUND', message: 'x' },
+});
 
 // @ts-expect-error the 200 body must be a user
 export const wrongShape: Handler<'users.get', Context> = () => ({ status: 200, body: { statusCode: 200, message: 'ok', data: { id: 1 } } });

@@ -13,7 +13,23 @@ const public_key = 'a1b2c3d4e5f6789012345678901234567890abcdefabcdefabcdefabcdef
 export async function everyOperation() {
   const { data: user, error } = await client.api.users.get({ id });
   if (user) user.data.email satisfies string;
-  if (error) error.code satisfies 'INVALID_ID_FORMAT' | 'VALIDATION_ERROR' | 'MISSING_TOKEN' | 'INVALID_TOKEN' | 'TOKEN_EXPIRED' | 'UNAUTHORIZED' | 'INSUFFICIENT_PERMISSIONS' | 'ACCOUNT_BANNED' | 'IP_NOT_ALLOWED' | 'REALM_NOT_ALLOWED' | 'REALM_SCOPE_REQUIRED' | 'USER_NOT_FOUND' | 'RATE_LIMITED' | 'INTERNAL_ERROR' | 'SERVICE_UNAVAILABLE';
+  if (error)
+    error.code satisfies
+      | 'INVALID_ID_FORMAT'
+      | 'VALIDATION_ERROR'
+      | 'MISSING_TOKEN'
+      | 'INVALID_TOKEN'
+      | 'TOKEN_EXPIRED'
+      | 'UNAUTHORIZED'
+      | 'INSUFFICIENT_PERMISSIONS'
+      | 'ACCOUNT_BANNED'
+      | 'IP_NOT_ALLOWED'
+      | 'REALM_NOT_ALLOWED'
+      | 'REALM_SCOPE_REQUIRED'
+      | 'USER_NOT_FOUND'
+      | 'RATE_LIMITED'
+      | 'INTERNAL_ERROR'
+      | 'SERVICE_UNAVAILABLE';
   await client.api.users.update({ id, data: { alias: 'John Smith' } });
   await client.api.users.retrySetup({ data: { region: 'us-east-1' } });
   await client.api.users.retrySetup();

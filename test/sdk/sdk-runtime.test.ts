@@ -53,7 +53,9 @@ describe('createHoodyClient', () => {
       expect(typeof api[meta.group][meta.method], `${meta.group}.${meta.method}`).toBe('function');
       expect(typeof api[meta.group][`${meta.method}Iterator`]).toBe(meta.paginated ? 'function' : 'undefined');
     }
-    const paginated = Object.entries(operations).filter(([, meta]) => meta.paginated).map(([id]) => id);
+    const paginated = Object.entries(operations)
+      .filter(([, meta]) => meta.paginated)
+      .map(([id]) => id);
     expect(paginated.sort()).toEqual(['activity.list', 'authTokens.list', 'vault.list']);
   });
 });

@@ -25,11 +25,33 @@ const john = DEMO_USERS.john_doe.id;
 const templates = policy.templates;
 
 /** A token written straight into the store (so banned users get some too), answering its plain value. */
-async function plantToken(server: TestServer, userId: string, fields: { permissions?: PermissionMap; vault_access?: boolean; realm_ids?: string[]; allow_no_realm?: boolean }) {
+async function plantToken(
+  server: TestServer,
+  userId: string,
+  fields: { permissions?: PermissionMap; vault_access?: boolean; realm_ids?: string[]; allow_no_realm?: boolean },
+) {
   const plain = generateApiToken();
   const at = new Date().toISOString();
   await server.store.createToken(
-    { id: newId(), user_id: userId, token_digest: digestApiToken(plain), public_key: null, public_storage: null, ip_whitelist: ['*'], realm_ids: fields.realm_ids ?? [], allow_no_realm: fields.allow_no_realm ?? true, permissions: fields.permissions ?? {}, expires_at: null, is_enabled: true, vault_access: fields.vault_access ?? false, event_access: true, last_used_at: null, last_used_ip: null, created_at: at, updated_at: at },
+    {
+      id: newId(),
+      user_id: userId,
+      token_digest: digestApiToken(plain),
+      public_key: null,
+      public_storage: null,
+      ip_whitelist: ['*'],
+      realm_ids: fields.realm_ids ?? [],
+      allow_no_realm: fields.allow_no_realm ?? true,
+      permissions: fields.permissions ?? {},
+      expires_at: null,
+      is_enabled: true,
+      vault_access: fields.vault_access ?? false,
+      event_access: true,
+      last_used_at: null,
+      last_used_ip: null,
+      created_at: at,
+      updated_at: at,
+    },
     [`Planted ${plain.slice(4, 12)}`],
   );
   return plain;
@@ -41,7 +63,9 @@ describe('attack suite', () => {
   it('BOLA: user B against every object of user A: 0 leaks, 0 changes', async () => {
     const server = await startTestServer();
     const asJohn = await server.as('john_doe');
-    const secretToken = (await asJohn.authTokens.create({ data: { alias: 'Johns secret token', public_key: 'b'.repeat(64), realm_ids: ['507f1f77bcf86cd799439012'] } })).data!.data;
+    const secretToken = (
+      await asJohn.authTokens.create({ data: { alias: 'Johns secret token', public_key: 'b'.repeat(64), realm_ids: ['507f1f77bcf86cd799439012'] } })
+    ).data!.data;
     await asJohn.vault.set({ key: 'johns-secret', data: { value: 'JOHN-SECRET-VALUE' } });
     await asJohn.vault.set({ key: 'johns-secret', realm_id: '507f1f77bcf86cd799439012', data: { value: 'JOHN-REALM-SECRET' } });
     const before = await johnSnapshot(server);
@@ -97,7 +121,12 @@ describe('attack suite', () => {
       for (const kind of kinds) {
         const credential = kind.jwt
           ? await server.jwtFor(role === 'admin' ? 'admin' : role === 'regular' ? 'john_doe' : 'banned_bob')
-          : await plantToken(server, userId, { permissions: kind.permissions, vault_access: kind.vault, realm_ids: kind.realmBound ? ['507f1f77bcf86cd799439013'] : [], allow_no_realm: !kind.realmBound });
+          : await plantToken(server, userId, {
+              permissions: kind.permissions,
+              vault_access: kind.vault,
+              realm_ids: kind.realmBound ? ['507f1f77bcf86cd799439013'] : [],
+              allow_no_realm: !kind.realmBound,
+            });
         const api = await server.as({ token: credential });
         for (const operationId of operationIds) {
           const op = policy.operations.get(operationId)!;
@@ -117,7 +146,9 @@ describe('attack suite', () => {
         }
       }
     }
-    console.log(`function level: ${cells} cells (3 roles x ${kinds.length} credential kinds x ${operationIds.length} operations), ${unexpected2xx} unexpected 2xx, ${mismatches.length} mismatches`);
+    console.log(
+      `function level: ${cells} cells (3 roles x ${kinds.length} credential kinds x ${operationIds.length} operations), ${unexpected2xx} unexpected 2xx, ${mismatches.length} mismatches`,
+    );
     expect(unexpected2xx).toBe(0);
     expect(mismatches).toEqual([]);
   });
@@ -127,7 +158,13 @@ describe('attack suite', () => {
     const api = await server.as('john_doe');
     const token = (await api.authTokens.create({ data: { alias: 'Target' } })).data!.data;
     const viaToken = await server.as({ token: (await server.token('john_doe', { alias: 'Profile token' })).token });
-    const extras = { is_admin: true, id: '6650ffffffffffffffffffff', user_id: DEMO_USERS.admin.id, created_at: '2000-01-01T00:00:00.000Z', token: 'hdy_forged' };
+    const extras = {
+      is_admin: true,
+      id: '6650ffffffffffffffffffff',
+      user_id: DEMO_USERS.admin.id,
+      created_at: '2000-01-01T00:00:00.000Z',
+      token: 'hdy_forged',
+    };
     const before = await johnSnapshot(server);
     const attempts = [
       () => api.users.update({ id: john, data: { alias: 'Mass', ...extras } as never }),
@@ -171,7 +208,9 @@ describe('attack suite', () => {
       const response = await server.app.request(new Request(`http://localhost/api/v1/users/${john}`, { headers: { authorization: `Bearer ${mutated}` } }));
       if (response.status === 401 && (await response.json()).code === 'INVALID_TOKEN') refused += 1;
     }
-    console.log(`tokens: 10000 generated, ${collisions} collisions, ${valid} valid checksums; 10000 mutated, ${refused} refused with 401, ${lookups} store lookups`);
+    console.log(
+      `tokens: 10000 generated, ${collisions} collisions, ${valid} valid checksums; 10000 mutated, ${refused} refused with 401, ${lookups} store lookups`,
+    );
     expect([collisions, valid, refused, lookups]).toEqual([0, 10_000, 10_000, 0]);
   }, 180_000);
 
@@ -197,7 +236,13 @@ describe('attack suite', () => {
       [['10.0.0.1', '10.0.0.2'], '10.0.0.2', true],
       [['256.0.0.1'], '256.0.0.1', false],
     ];
-    const entries: Array<[string, boolean]> = [['10.0.0.256', false], ['10.0.0.0/33', false], ['10.0.0.0/32', true], ['1.2.3', false], ['*', true]];
+    const entries: Array<[string, boolean]> = [
+      ['10.0.0.256', false],
+      ['10.0.0.0/33', false],
+      ['10.0.0.0/32', true],
+      ['1.2.3', false],
+      ['*', true],
+    ];
     const mismatches = [
       ...cases.filter(([list, ip, allowed]) => ipAllowed(list, ip) !== allowed).map(([list, ip]) => `${list} ${ip}`),
       ...entries.filter(([entry, ok]) => isValidIpEntry(entry) !== ok).map(([entry]) => entry),
@@ -239,21 +284,36 @@ describe('attack suite', () => {
     const jwt = await server.jwtFor('john_doe');
     const before = await johnSnapshot(server);
     const big = JSON.stringify({ alias: 'x'.repeat(1_100_000) });
-    const plain = await server.app.request(new Request('http://localhost/api/v1/auth/tokens', { method: 'POST', headers: { authorization: `Bearer ${jwt}`, 'content-type': 'application/json' }, body: big }));
+    const plain = await server.app.request(
+      new Request('http://localhost/api/v1/auth/tokens', {
+        method: 'POST',
+        headers: { authorization: `Bearer ${jwt}`, 'content-type': 'application/json' },
+        body: big,
+      }),
+    );
     const chunks = new ReadableStream({
       start(controller) {
         for (let i = 0; i < 40; i += 1) controller.enqueue(new TextEncoder().encode('x'.repeat(50_000)));
         controller.close();
       },
     });
-    const chunked = await server.app.request(new Request('http://localhost/api/v1/auth/tokens', { method: 'POST', headers: { authorization: `Bearer ${jwt}`, 'content-type': 'application/json' }, body: chunks, duplex: 'half' } as RequestInit));
+    const chunked = await server.app.request(
+      new Request('http://localhost/api/v1/auth/tokens', {
+        method: 'POST',
+        headers: { authorization: `Bearer ${jwt}`, 'content-type': 'application/json' },
+        body: chunks,
+        duplex: 'half',
+      } as RequestInit),
+    );
     // Over the network: a Content-Length over the limit is refused before the body is read.
     const process = await startServerProcess();
     const processJwt = process.output().match(/john_doe +(\S+)/)![1];
     const declared = await new Promise<string>((resolve, reject) => {
       const url = new URL(process.url);
       const socket = connect(Number(url.port), url.hostname, () => {
-        socket.write(`POST /api/v1/auth/tokens HTTP/1.1\r\nHost: ${url.host}\r\nAuthorization: Bearer ${processJwt}\r\nContent-Type: application/json\r\nContent-Length: 999999999\r\n\r\n{"alias":"x"}`);
+        socket.write(
+          `POST /api/v1/auth/tokens HTTP/1.1\r\nHost: ${url.host}\r\nAuthorization: Bearer ${processJwt}\r\nContent-Type: application/json\r\nContent-Length: 999999999\r\n\r\n{"alias":"x"}`,
+        );
       });
       let answer = '';
       socket.on('data', (chunk) => {

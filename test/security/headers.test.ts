@@ -9,10 +9,21 @@ describe('headers and hygiene', () => {
   it('sends security headers and no-store on every answer: operations, errors, unknown routes, the spec and the docs', async () => {
     const server = await startTestServer();
     const jwt = await server.jwtFor('john_doe');
-    for (const [path, auth] of [[`/api/v1/users/${DEMO_USERS.john_doe.id}`, true], ['/api/v1/users/bad', true], ['/api/v1/users/x', false], ['/nowhere', false], ['/openapi.json', false]] as const) {
+    for (const [path, auth] of [
+      [`/api/v1/users/${DEMO_USERS.john_doe.id}`, true],
+      ['/api/v1/users/bad', true],
+      ['/api/v1/users/x', false],
+      ['/nowhere', false],
+      ['/openapi.json', false],
+    ] as const) {
       const response = await server.fetch(new Request(`http://localhost${path}`, { headers: auth ? { authorization: `Bearer ${jwt}` } : {} }));
       const headers = Object.fromEntries(response.headers);
-      expect(headers, path).toMatchObject({ 'x-content-type-options': 'nosniff', 'x-frame-options': 'SAMEORIGIN', 'referrer-policy': 'no-referrer', 'cache-control': 'no-store' });
+      expect(headers, path).toMatchObject({
+        'x-content-type-options': 'nosniff',
+        'x-frame-options': 'SAMEORIGIN',
+        'referrer-policy': 'no-referrer',
+        'cache-control': 'no-store',
+      });
       expect(headers['strict-transport-security'], path).toContain('max-age=');
     }
   });
@@ -20,10 +31,16 @@ describe('headers and hygiene', () => {
   it('answers CORS only for the configured origins', async () => {
     const server = await startTestServer();
     const jwt = await server.jwtFor('john_doe');
-    const ask = (origin: string) => server.fetch(new Request(`http://localhost/api/v1/users/${DEMO_USERS.john_doe.id}`, { headers: { authorization: `Bearer ${jwt}`, origin } }));
+    const ask = (origin: string) =>
+      server.fetch(new Request(`http://localhost/api/v1/users/${DEMO_USERS.john_doe.id}`, { headers: { authorization: `Bearer ${jwt}`, origin } }));
     expect((await ask('https://app.example.com')).headers.get('access-control-allow-origin')).toBe('https://app.example.com');
     expect((await ask('https://evil.example.net')).headers.get('access-control-allow-origin')).toBeNull();
-    const preflight = await server.app.request(new Request('http://localhost/api/v1/vault/keys/k', { method: 'OPTIONS', headers: { origin: 'https://app.example.com', 'access-control-request-method': 'PATCH' } }));
+    const preflight = await server.app.request(
+      new Request('http://localhost/api/v1/vault/keys/k', {
+        method: 'OPTIONS',
+        headers: { origin: 'https://app.example.com', 'access-control-request-method': 'PATCH' },
+      }),
+    );
     expect(preflight.status).toBe(204);
     expect(preflight.headers.get('access-control-allow-headers')).toContain('Authorization');
   });

@@ -17,7 +17,11 @@ const MIB = 1_048_576;
 async function raw(server: TestServer, method: string, path: string, init: { body?: string; jwt?: string; headers?: Record<string, string> } = {}) {
   const started = performance.now();
   const response = await server.app.request(
-    new Request(`http://localhost${path}`, { method, body: init.body, headers: { authorization: `Bearer ${init.jwt ?? (await server.jwtFor('john_doe'))}`, 'content-type': 'application/json', ...init.headers } }),
+    new Request(`http://localhost${path}`, {
+      method,
+      body: init.body,
+      headers: { authorization: `Bearer ${init.jwt ?? (await server.jwtFor('john_doe'))}`, 'content-type': 'application/json', ...init.headers },
+    }),
   );
   const body = (await response.json()) as { code?: string; details?: unknown[] };
   return { status: response.status, code: body.code, details: body.details, ms: performance.now() - started };
@@ -37,9 +41,24 @@ describe('hostile inputs', () => {
       ['realm_ids: 1 MiB of invalid ids', '/api/v1/auth/tokens', `{"realm_ids":${arrayOf('"x"', MIB)}}`, 'INVALID_REALM_ID_FORMAT'],
       ['realm_ids: 1 MiB of wrong types', '/api/v1/auth/tokens', `{"realm_ids":${arrayOf('1', MIB)}}`, 'INVALID_REALM_ID_FORMAT'],
       ['nesting: 1 MiB of [', '/api/v1/auth/tokens', '['.repeat(MIB - 64), 'VALIDATION_ERROR'],
-      [`nesting: ${MAX_JSON_DEPTH + 1} levels in public_storage`, '/api/v1/auth/tokens', `{"public_storage":${'{"a":'.repeat(MAX_JSON_DEPTH)}1${'}'.repeat(MAX_JSON_DEPTH)}}`, 'VALIDATION_ERROR'],
-      ['keys: 1 MiB of distinct unknown fields', '/api/v1/auth/tokens', `{${Array.from({ length: 60_000 }, (_, i) => `"f${i}":1`).join(',')}}`, 'VALIDATION_ERROR'],
-      ['user metadata: 1 MiB of distinct keys', `/api/v1/users/${john}`, `{"metadata":{${Array.from({ length: 60_000 }, (_, i) => `"k${i}":1`).join(',')}}}`, 'VALIDATION_ERROR'],
+      [
+        `nesting: ${MAX_JSON_DEPTH + 1} levels in public_storage`,
+        '/api/v1/auth/tokens',
+        `{"public_storage":${'{"a":'.repeat(MAX_JSON_DEPTH)}1${'}'.repeat(MAX_JSON_DEPTH)}}`,
+        'VALIDATION_ERROR',
+      ],
+      [
+        'keys: 1 MiB of distinct unknown fields',
+        '/api/v1/auth/tokens',
+        `{${Array.from({ length: 60_000 }, (_, i) => `"f${i}":1`).join(',')}}`,
+        'VALIDATION_ERROR',
+      ],
+      [
+        'user metadata: 1 MiB of distinct keys',
+        `/api/v1/users/${john}`,
+        `{"metadata":{${Array.from({ length: 60_000 }, (_, i) => `"k${i}":1`).join(',')}}}`,
+        'VALIDATION_ERROR',
+      ],
     ];
     const lines: string[] = [];
     let slowest = 0;
@@ -90,8 +109,12 @@ describe('hostile inputs', () => {
     const listed = await api.vault.list();
     const user = await api.users.update({ id: john, data: { metadata } });
     const reread = await api.users.get({ id: john });
-    console.log(`worst accepted values: set ${set.response.status}, get ${read.response.status}, list ${listed.response.status}, user update ${user.response.status}, user get ${reread.response.status}`);
-    expect([set.response.status, read.response.status, listed.response.status, user.response.status, reread.response.status]).toEqual([201, 200, 200, 200, 200]);
+    console.log(
+      `worst accepted values: set ${set.response.status}, get ${read.response.status}, list ${listed.response.status}, user update ${user.response.status}, user get ${reread.response.status}`,
+    );
+    expect([set.response.status, read.response.status, listed.response.status, user.response.status, reread.response.status]).toEqual([
+      201, 200, 200, 200, 200,
+    ]);
     expect(read.data!.data).toMatchObject({ value: awkward, metadata });
     expect(reread.data!.data.metadata).toEqual(metadata);
   });
@@ -120,7 +143,8 @@ describe('hostile inputs', () => {
     console.log(`forwarded junk: ${viaJunk.status}; last_used_ip ${listed.data?.data.last_used_ip}; get ${listed.response.status}`);
     expect([viaJunk.status, listed.response.status, listed.data?.data.last_used_ip]).toEqual([200, 200, '127.0.0.1']);
     // Three failures from three addresses of one /64 use up that /64's failed-login quota; another /64 is untouched.
-    for (const host of ['1', '2', '3']) await raw(server, 'GET', '/api/v1/auth/tokens/me', { jwt: 'not-a-jwt', headers: { 'x-forwarded-for': `2001:db8:1:2::${host}` } });
+    for (const host of ['1', '2', '3'])
+      await raw(server, 'GET', '/api/v1/auth/tokens/me', { jwt: 'not-a-jwt', headers: { 'x-forwarded-for': `2001:db8:1:2::${host}` } });
     const sameNetwork = await raw(server, 'GET', '/api/v1/auth/tokens/me', { jwt: created.token, headers: { 'x-forwarded-for': '2001:db8:1:2:ffff::9' } });
     const otherNetwork = await raw(server, 'GET', '/api/v1/auth/tokens/me', { jwt: created.token, headers: { 'x-forwarded-for': '2001:db8:1:3::1' } });
     console.log(`IPv6 /64 quota: same /64 ${sameNetwork.status}, another /64 ${otherNetwork.status}`);
@@ -174,7 +198,9 @@ describe('hostile inputs', () => {
     })();
     const [written] = await Promise.all([writes, reads]);
     latencies.sort((a, b) => a - b);
-    console.log(`another user's reads during 200 parallel writes: p50 ${latencies[20].toFixed(1)} ms, p99 ${latencies[39].toFixed(1)} ms; writes ${written.filter((r) => r.response.status < 300).length}/200 ok`);
+    console.log(
+      `another user's reads during 200 parallel writes: p50 ${latencies[20].toFixed(1)} ms, p99 ${latencies[39].toFixed(1)} ms; writes ${written.filter((r) => r.response.status < 300).length}/200 ok`,
+    );
     expect(written.filter((r) => r.response.status >= 500)).toEqual([]);
   });
 });

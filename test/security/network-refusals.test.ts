@@ -66,7 +66,9 @@ describe('network refusals', () => {
     const answers = await Promise.all(Array.from({ length: 80 }, () => rawRequest(head, Buffer.alloc(2 * MB, 0x61))));
     const after = memoryOf(pid);
     const statuses = answers.map(statusOf);
-    console.log(`unauthenticated uploads: ${statuses.filter((s) => s === '401').length}/80 x 401; peak RSS ${before.peakMb.toFixed(0)} -> ${after.peakMb.toFixed(0)} MB (+${(after.peakMb - before.peakMb).toFixed(0)} MB for 160 MB sent)`);
+    console.log(
+      `unauthenticated uploads: ${statuses.filter((s) => s === '401').length}/80 x 401; peak RSS ${before.peakMb.toFixed(0)} -> ${after.peakMb.toFixed(0)} MB (+${(after.peakMb - before.peakMb).toFixed(0)} MB for 160 MB sent)`,
+    );
     expect(statuses.every((status) => status === '401')).toBe(true);
     expect(after.peakMb - before.peakMb).toBeLessThan(100);
   });
@@ -75,7 +77,8 @@ describe('network refusals', () => {
     const before = memoryOf(pid);
     const value = 'v'.repeat(9 * MB);
     const body = Buffer.from(JSON.stringify({ value }));
-    const head = (i: number) => `PATCH /api/v1/vault/keys/budget-${i} HTTP/1.1\r\nHost: ${url.host}\r\nAuthorization: Bearer ${jwt}\r\nContent-Type: application/json\r\nContent-Length: ${body.length}\r\n\r\n`;
+    const head = (i: number) =>
+      `PATCH /api/v1/vault/keys/budget-${i} HTTP/1.1\r\nHost: ${url.host}\r\nAuthorization: Bearer ${jwt}\r\nContent-Type: application/json\r\nContent-Length: ${body.length}\r\n\r\n`;
     const answers = await Promise.all(Array.from({ length: 10 }, (_, i) => rawRequest(head(i), body, 30_000)));
     const statuses = answers.map(statusOf);
     const busy = answers.filter((answer) => statusOf(answer) === '503');
@@ -99,7 +102,11 @@ describe('network refusals', () => {
     await rawRequest(head, Buffer.alloc(0), 300);
     const deadline = Date.now() + 5_000;
     while (!server.output().includes('request body aborted') && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
-    const line = server.output().split('\n').find((text) => text.includes('request body aborted')) ?? '';
+    const line =
+      server
+        .output()
+        .split('\n')
+        .find((text) => text.includes('request body aborted')) ?? '';
     console.log(`dropped upload log: ${line.slice(0, 160)}`);
     expect(JSON.parse(line).level).toBe('info');
     expect(server.output()).not.toMatch(/"level":"error"/);

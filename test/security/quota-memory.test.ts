@@ -23,7 +23,11 @@ describe('quota state under many distinct clients', () => {
     const base = server.url;
     const tokens: string[] = [];
     for (let i = 0; i < 20; i += 1) {
-      const response = await fetch(`${base}/api/v1/auth/tokens`, { method: 'POST', headers: { authorization: `Bearer ${jwt}`, 'content-type': 'application/json' }, body: JSON.stringify({ alias: `Rotating ${i}`, permission_template: 'read_only' }) });
+      const response = await fetch(`${base}/api/v1/auth/tokens`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${jwt}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ alias: `Rotating ${i}`, permission_template: 'read_only' }),
+      });
       tokens.push(((await response.json()) as { data: { token: string } }).data.token);
     }
     const samples: number[] = [];
@@ -36,7 +40,9 @@ describe('quota state under many distinct clients', () => {
         const batch = Array.from({ length: 50 }, () => {
           sent += 1;
           const address = `${10 + (sent >> 24)}.${(sent >> 16) & 255}.${(sent >> 8) & 255}.${sent & 255}`;
-          return fetch(`${base}/api/v1/auth/tokens/me`, { headers: { authorization: `Bearer ${tokens[sent % tokens.length]}`, 'x-forwarded-for': address } }).then((r) => {
+          return fetch(`${base}/api/v1/auth/tokens/me`, {
+            headers: { authorization: `Bearer ${tokens[sent % tokens.length]}`, 'x-forwarded-for': address },
+          }).then((r) => {
             if (r.status !== 200) failures += 1;
             return r.arrayBuffer();
           });
@@ -45,7 +51,9 @@ describe('quota state under many distinct clients', () => {
       }
       samples.push(rssMb(pid));
     }
-    console.log(`RSS per 2 s window with ${sent} requests from ${sent} distinct addresses and ${tokens.length} tokens: ${samples.map((mb) => mb.toFixed(0)).join(', ')} MB`);
+    console.log(
+      `RSS per 2 s window with ${sent} requests from ${sent} distinct addresses and ${tokens.length} tokens: ${samples.map((mb) => mb.toFixed(0)).join(', ')} MB`,
+    );
     expect(failures).toBe(0);
     // After the first windows (warm-up: JIT, caches, a lazy GC), memory does not keep growing with the addresses seen.
     expect(Math.max(...samples.slice(3)) - Math.max(...samples.slice(0, 3))).toBeLessThan(64);

@@ -40,7 +40,8 @@ describe('rate limits', () => {
     const server = await startTestServer({ rateLimits: { perIp: 3 } });
     const from = (ip: string) => ({ headers: { 'X-Forwarded-For': ip } });
     const statuses = [];
-    for (const user of ['john_doe', 'jane_roe', 'admin', 'john_doe'] as const) statuses.push((await (await server.as(user, from('203.0.113.7'))).activity.getStats()).response.status);
+    for (const user of ['john_doe', 'jane_roe', 'admin', 'john_doe'] as const)
+      statuses.push((await (await server.as(user, from('203.0.113.7'))).activity.getStats()).response.status);
     expect(statuses).toEqual([200, 200, 200, 429]);
     expect((await (await server.as('john_doe', from('203.0.113.8'))).activity.getStats()).response.status).toBe(200);
   });

@@ -82,35 +82,78 @@ const snapshot = (server: TestServer) => userStateSnapshot(server.store, DEMO_US
 describe('a token never widens its own reach', () => {
   it('every limit x every operation answers 403 INSUFFICIENT_PERMISSIONS naming the limit, and changes nothing', async () => {
     const { server, john, caller, asCaller, target } = await setUp();
-    type Attempt = { operation: string; limit: string; message: RegExp; run: () => Promise<{ response: Response; error?: { code?: string; message?: string } }> };
+    type Attempt = {
+      operation: string;
+      limit: string;
+      message: RegExp;
+      run: () => Promise<{ response: Response; error?: { code?: string; message?: string } }>;
+    };
     const attempts: Attempt[] = [];
     for (const { limit, change, message } of WIDENINGS) {
       const inside = await target();
       const outside = await target(change);
       const copyChange = 'expires_at' in change ? { expires_at: change.expires_at } : undefined;
       attempts.push(
-        { operation: 'create', limit, message, run: () => asCaller.authTokens.create({ data: createBody(`Create ${limit.replace(/[^A-Za-z0-9 _-]/g, '')}`, change) }) },
+        {
+          operation: 'create',
+          limit,
+          message,
+          run: () => asCaller.authTokens.create({ data: createBody(`Create ${limit.replace(/[^A-Za-z0-9 _-]/g, '')}`, change) }),
+        },
         { operation: 'update itself', limit, message, run: () => asCaller.authTokens.update({ id: caller.id, data: change as never }) },
         { operation: 'update another', limit, message, run: () => asCaller.authTokens.update({ id: inside.id, data: change as never }) },
-        { operation: 'copy', limit, message, run: () => asCaller.authTokens.copy({ id: outside.id, data: { alias: `Copy ${limit.replace(/[^A-Za-z0-9 _-]/g, '')}` } }) },
+        {
+          operation: 'copy',
+          limit,
+          message,
+          run: () => asCaller.authTokens.copy({ id: outside.id, data: { alias: `Copy ${limit.replace(/[^A-Za-z0-9 _-]/g, '')}` } }),
+        },
         // Adding a realm to a token without realm limits narrows it: that cell is within reach.
-        ...(limit === 'realms: none' ? [] : [{ operation: 'add-realm', limit, message, run: () => asCaller.authTokens.addRealm({ id: outside.id, data: { realm_id: R1 } }) }]),
+        ...(limit === 'realms: none'
+          ? []
+          : [{ operation: 'add-realm', limit, message, run: () => asCaller.authTokens.addRealm({ id: outside.id, data: { realm_id: R1 } }) }]),
         { operation: 'remove-realm', limit, message, run: () => asCaller.authTokens.removeRealm({ id: outside.id, data: { realm_id: R2 } }) },
       );
-      if (copyChange) attempts.push({ operation: 'copy with expires_at', limit, message, run: () => asCaller.authTokens.copy({ id: caller.id, data: copyChange as never }) });
+      if (copyChange)
+        attempts.push({ operation: 'copy with expires_at', limit, message, run: () => asCaller.authTokens.copy({ id: caller.id, data: copyChange as never }) });
     }
     // The realm limits through the realm operations themselves, and the enabled state.
     const single = await target();
     attempts.push(
-      { operation: 'add-realm', limit: 'realms: another', message: /realm/, run: () => asCaller.authTokens.addRealm({ id: single.id, data: { realm_id: R3 } }) },
-      { operation: 'add-realm to itself', limit: 'realms: another', message: /realm/, run: () => asCaller.authTokens.addRealm({ id: caller.id, data: { realm_id: R3 } }) },
-      { operation: 'remove-realm', limit: 'realms: last one', message: /last realm|realm limits/, run: () => asCaller.authTokens.removeRealm({ id: single.id, data: { realm_id: R1 } }) },
+      {
+        operation: 'add-realm',
+        limit: 'realms: another',
+        message: /realm/,
+        run: () => asCaller.authTokens.addRealm({ id: single.id, data: { realm_id: R3 } }),
+      },
+      {
+        operation: 'add-realm to itself',
+        limit: 'realms: another',
+        message: /realm/,
+        run: () => asCaller.authTokens.addRealm({ id: caller.id, data: { realm_id: R3 } }),
+      },
+      {
+        operation: 'remove-realm',
+        limit: 'realms: last one',
+        message: /last realm|realm limits/,
+        run: () => asCaller.authTokens.removeRealm({ id: single.id, data: { realm_id: R1 } }),
+      },
     );
     const disabled = await target({});
     await john.authTokens.update({ id: disabled.id, data: { is_enabled: false } });
     attempts.push(
-      { operation: 'update another', limit: 'enabled', message: /re-enable/, run: () => asCaller.authTokens.update({ id: disabled.id, data: { is_enabled: true } }) },
-      { operation: 'copy', limit: 'enabled', message: /re-enable/, run: () => asCaller.authTokens.copy({ id: disabled.id, data: { alias: 'Copy of disabled' } }) },
+      {
+        operation: 'update another',
+        limit: 'enabled',
+        message: /re-enable/,
+        run: () => asCaller.authTokens.update({ id: disabled.id, data: { is_enabled: true } }),
+      },
+      {
+        operation: 'copy',
+        limit: 'enabled',
+        message: /re-enable/,
+        run: () => asCaller.authTokens.copy({ id: disabled.id, data: { alias: 'Copy of disabled' } }),
+      },
     );
 
     const before = await snapshot(server);
@@ -123,7 +166,9 @@ describe('a token never widens its own reach', () => {
     }
     const changed = (await snapshot(server)) === before ? 0 : 1;
     const operations = new Set(attempts.map((a) => a.operation.replace(/ .*/, ''))).size;
-    console.log(`token reach: ${attempts.length} widening attempts (${WIDENINGS.length + 2} limits x ${operations} operations), ${wrong.length} not refused, ${changed} changes`);
+    console.log(
+      `token reach: ${attempts.length} widening attempts (${WIDENINGS.length + 2} limits x ${operations} operations), ${wrong.length} not refused, ${changed} changes`,
+    );
     expect(wrong).toEqual([]);
     expect(changed).toBe(0);
   });
@@ -132,14 +177,14 @@ describe('a token never widens its own reach', () => {
     const { caller, asCaller, john, target } = await setUp();
     const inside = await target({ realm_ids: [R1, R2] });
     const results = [
-      (await asCaller.authTokens.create({ data: { ...withinFields(), alias: 'Within' } })),
-      (await asCaller.authTokens.update({ id: inside.id, data: { alias: 'Renamed within', is_enabled: false } })),
-      (await asCaller.authTokens.copy({ id: caller.id, data: { alias: 'Copy within' } })),
-      (await asCaller.authTokens.removeRealm({ id: inside.id, data: { realm_id: R2 } })),
-      (await asCaller.authTokens.addRealm({ id: inside.id, data: { realm_id: R2 } })),
-      (await asCaller.authTokens.update({ id: caller.id, data: { ip_whitelist: ['10.1.2.3'], expires_at: inHours(0.75) } })),
+      await asCaller.authTokens.create({ data: { ...withinFields(), alias: 'Within' } }),
+      await asCaller.authTokens.update({ id: inside.id, data: { alias: 'Renamed within', is_enabled: false } }),
+      await asCaller.authTokens.copy({ id: caller.id, data: { alias: 'Copy within' } }),
+      await asCaller.authTokens.removeRealm({ id: inside.id, data: { realm_id: R2 } }),
+      await asCaller.authTokens.addRealm({ id: inside.id, data: { realm_id: R2 } }),
+      await asCaller.authTokens.update({ id: caller.id, data: { ip_whitelist: ['10.1.2.3'], expires_at: inHours(0.75) } }),
       // The session that owns the tokens may do anything the schema allows.
-      (await john.authTokens.update({ id: caller.id, data: { ip_whitelist: '*', expires_at: null, realm_ids: [] } })),
+      await john.authTokens.update({ id: caller.id, data: { ip_whitelist: '*', expires_at: null, realm_ids: [] } }),
     ];
     const statuses = results.map((r) => r.response.status);
     expect(statuses).toEqual([201, 200, 201, 200, 200, 200, 200]);

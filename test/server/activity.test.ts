@@ -44,7 +44,9 @@ describe('activity.list', () => {
     expect((await api.activity.list({ realm_id: realmA })).data?.metadata.total).toBe(1);
     expect((await api.activity.list({ start_date: '2030-03-11' })).data?.metadata.total).toBe(2 + 5); // the list calls above count too
     expect((await api.activity.list({ end_date: '2030-03-10T23:59:59Z' })).data?.metadata.total).toBe(5);
-    expect((await api.activity.list({ start_date: String(Date.parse('2030-03-11T00:00:00Z') / 1000), end_date: 'today' })).data?.metadata.total).toBeGreaterThanOrEqual(2);
+    expect(
+      (await api.activity.list({ start_date: String(Date.parse('2030-03-11T00:00:00Z') / 1000), end_date: 'today' })).data?.metadata.total,
+    ).toBeGreaterThanOrEqual(2);
     const { data: iterated } = await api.activity.listIterator({ limit: 3 });
     expect(iterated?.length).toBeGreaterThanOrEqual(15);
   });
@@ -90,7 +92,9 @@ describe('activity.getStats', () => {
 
   it('refuses an unknown query parameter', async () => {
     const server = await startTestServer();
-    const response = await server.fetch(new Request('http://localhost/api/v1/users/auth/activity/stats?days=7', { headers: { authorization: `Bearer ${await server.jwtFor('jane_roe')}` } }));
+    const response = await server.fetch(
+      new Request('http://localhost/api/v1/users/auth/activity/stats?days=7', { headers: { authorization: `Bearer ${await server.jwtFor('jane_roe')}` } }),
+    );
     expect(response.status).toBe(400);
     expect((await response.json()).code).toBe('VALIDATION_ERROR');
   });

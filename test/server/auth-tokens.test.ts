@@ -22,7 +22,17 @@ describe('authTokens.create', () => {
     expect(response.status).toBe(201);
     const token = data!.data;
     expect(isWellFormedApiToken(token.token)).toBe(true);
-    expect(token).toMatchObject({ prefix: 'hdy_', ip_whitelist: ['*'], realm_ids: [], allow_no_realm: true, vault_access: false, event_access: true, expires_at: null, is_enabled: true, permissions: {} });
+    expect(token).toMatchObject({
+      prefix: 'hdy_',
+      ip_whitelist: ['*'],
+      realm_ids: [],
+      allow_no_realm: true,
+      vault_access: false,
+      event_access: true,
+      expires_at: null,
+      is_enabled: true,
+      permissions: {},
+    });
     expect(token.alias).toMatch(/^[A-Z][a-z]+ [A-Z][a-z]+ \d{4}$/);
     const stored = await server.store.getToken(DEMO_USERS.jane_roe.id, token.id);
     expect(JSON.stringify(stored)).not.toContain(token.token);
@@ -95,7 +105,9 @@ describe('authTokens.create', () => {
 
   it('refuses a request without a body with MISSING_REQUIRED_FIELD', async () => {
     const server = await startTestServer();
-    const response = await server.fetch(new Request('http://localhost/api/v1/auth/tokens', { method: 'POST', headers: { authorization: `Bearer ${await server.jwtFor('jane_roe')}` } }));
+    const response = await server.fetch(
+      new Request('http://localhost/api/v1/auth/tokens', { method: 'POST', headers: { authorization: `Bearer ${await server.jwtFor('jane_roe')}` } }),
+    );
     expect([response.status, (await response.json()).code]).toEqual([400, 'MISSING_REQUIRED_FIELD']);
   });
 
@@ -115,7 +127,12 @@ describe('authTokens.create', () => {
 
   it('does not let a token grant rights it lacks', async () => {
     const server = await startTestServer();
-    const limited = await server.token('jane_roe', { alias: 'Limited', permission_template: undefined, permissions: { auth_tokens: { create: true } }, vault_access: false });
+    const limited = await server.token('jane_roe', {
+      alias: 'Limited',
+      permission_template: undefined,
+      permissions: { auth_tokens: { create: true } },
+      vault_access: false,
+    });
     const api = await server.as({ token: limited.token });
     const escalate = await api.authTokens.create({ data: { permission_template: 'full_access' } });
     expect([escalate.response.status, codeOf(escalate)]).toEqual([403, 'INSUFFICIENT_PERMISSIONS']);
@@ -153,7 +170,8 @@ describe('2FA on token management with a session JWT', () => {
       () => api.authTokens.addRealm({ id, data: { realm_id: realmA } }),
       () => api.authTokens.removeRealm({ id, data: { realm_id: realmA } }),
       () => api.authTokens.copy({ id }),
-    ]) expect(codeOf(await call())).toBe('OTP_REQUIRED');
+    ])
+      expect(codeOf(await call())).toBe('OTP_REQUIRED');
     expect((await api.authTokens.addRealm({ id, data: { realm_id: realmA, otp_code: fresh() } })).response.status).toBe(200);
     now = new Date(now.getTime() + 30_000);
     expect((await api.authTokens.removeRealm({ id, data: { realm_id: realmA, otp_code: fresh() } })).response.status).toBe(200);
@@ -180,7 +198,11 @@ describe('2FA codes on every operation that asks for them', () => {
         'authTokens.removeRealm': (otp_code?: string) => api.authTokens.removeRealm({ id: SOME_ID, data: { realm_id: realmA, otp_code } }),
         'authTokens.copy': (otp_code?: string) => api.authTokens.copy({ id: SOME_ID, data: { otp_code } }),
       };
-      for (const [otp, code] of [[undefined, 'OTP_REQUIRED'], ['123456', 'INVALID_OTP_CODE'], ['ABCDEFGHIJ', 'INVALID_OTP_CODE']] as const) {
+      for (const [otp, code] of [
+        [undefined, 'OTP_REQUIRED'],
+        ['123456', 'INVALID_OTP_CODE'],
+        ['ABCDEFGHIJ', 'INVALID_OTP_CODE'],
+      ] as const) {
         const result = await calls[operationId](otp);
         expect([result.response.status, codeOf(result)]).toEqual([400, code]);
       }
@@ -190,7 +212,7 @@ describe('2FA codes on every operation that asks for them', () => {
 });
 
 describe('authTokens.get, list, update, delete', () => {
-  it('never shows or changes another user\'s token (404)', async () => {
+  it("never shows or changes another user's token (404)", async () => {
     const server = await startTestServer();
     const janes = await server.token('jane_roe', { alias: 'Janes' });
     const john = await server.as('john_doe');
@@ -201,7 +223,8 @@ describe('authTokens.get, list, update, delete', () => {
       await john.authTokens.addRealm({ id: janes.id, data: { realm_id: realmA } }),
       await john.authTokens.removeRealm({ id: janes.id, data: { realm_id: realmA } }),
       await john.authTokens.copy({ id: janes.id }),
-    ]) expect([result.response.status, codeOf(result)]).toEqual([404, 'TOKEN_NOT_FOUND']);
+    ])
+      expect([result.response.status, codeOf(result)]).toEqual([404, 'TOKEN_NOT_FOUND']);
     expect(await server.store.getToken(DEMO_USERS.jane_roe.id, janes.id)).toMatchObject({ is_enabled: true, realm_ids: [] });
   });
 
@@ -225,8 +248,18 @@ describe('authTokens.get, list, update, delete', () => {
     const api = await server.as('jane_roe');
     const a = (await api.authTokens.create({ data: { alias: 'A', public_key: OTHER_KEY } })).data!.data;
     const b = (await api.authTokens.create({ data: { alias: 'B', ip_whitelist: ['10.0.0.1'] } })).data!.data;
-    const { data } = await api.authTokens.update({ id: b.id, data: { alias: 'B2', ip_whitelist: '*', expires_at: 'tomorrow', permissions: { vault: { read: true } }, realm_ids: [realmA] } });
-    expect(data?.data).toMatchObject({ alias: 'B2', ip_whitelist: ['*'], expires_at: '2030-05-02T23:59:59.999Z', permissions: { vault: { read: true } }, realm_ids: [realmA], vault_access: false });
+    const { data } = await api.authTokens.update({
+      id: b.id,
+      data: { alias: 'B2', ip_whitelist: '*', expires_at: 'tomorrow', permissions: { vault: { read: true } }, realm_ids: [realmA] },
+    });
+    expect(data?.data).toMatchObject({
+      alias: 'B2',
+      ip_whitelist: ['*'],
+      expires_at: '2030-05-02T23:59:59.999Z',
+      permissions: { vault: { read: true } },
+      realm_ids: [realmA],
+      vault_access: false,
+    });
     expect((await api.authTokens.update({ id: b.id, data: { expires_at: null } })).data?.data.expires_at).toBeNull();
     const before = await server.store.getToken(DEMO_USERS.jane_roe.id, b.id);
     for (const [body, status, code] of [
@@ -298,7 +331,8 @@ describe('authTokens.addRealm and removeRealm', () => {
       [() => api.authTokens.removeRealm({ id: token.id, data: { realm_id: realmA, extra: 1 } as never }), 'VALIDATION_ERROR'],
       [() => api.authTokens.addRealm({ id: 'bad', data: { realm_id: realmA } }), 'INVALID_ID_FORMAT'],
       [() => api.authTokens.removeRealm({ id: 'bad', data: { realm_id: realmA } }), 'INVALID_ID_FORMAT'],
-    ] as const) expect(codeOf(await call())).toBe(code);
+    ] as const)
+      expect(codeOf(await call())).toBe(code);
     expect((await api.authTokens.get({ id: token.id })).data?.data.realm_ids).toEqual([]);
   });
 });
@@ -308,10 +342,33 @@ describe('authTokens.copy', () => {
     const now = new Date('2030-05-01T10:00:00Z');
     const server = await startTestServer({ clock: () => now });
     const api = await server.as('jane_roe');
-    const source = (await api.authTokens.create({ data: { alias: 'Production API Key', ip_whitelist: ['10.0.0.1'], realm_ids: [realmA], allow_no_realm: false, vault_access: true, permissions: { vault: { read: true } }, expires_at: '2030-12-31', public_key: OTHER_KEY } })).data!.data;
+    const source = (
+      await api.authTokens.create({
+        data: {
+          alias: 'Production API Key',
+          ip_whitelist: ['10.0.0.1'],
+          realm_ids: [realmA],
+          allow_no_realm: false,
+          vault_access: true,
+          permissions: { vault: { read: true } },
+          expires_at: '2030-12-31',
+          public_key: OTHER_KEY,
+        },
+      })
+    ).data!.data;
     const first = await api.authTokens.copy({ id: source.id });
     expect(first.response.status).toBe(201);
-    expect(first.data?.data).toMatchObject({ alias: 'Production API Key copy', ip_whitelist: ['10.0.0.1'], realm_ids: [realmA], allow_no_realm: false, vault_access: true, permissions: { vault: { read: true } }, expires_at: source.expires_at, public_key: null, is_enabled: true });
+    expect(first.data?.data).toMatchObject({
+      alias: 'Production API Key copy',
+      ip_whitelist: ['10.0.0.1'],
+      realm_ids: [realmA],
+      allow_no_realm: false,
+      vault_access: true,
+      permissions: { vault: { read: true } },
+      expires_at: source.expires_at,
+      public_key: null,
+      is_enabled: true,
+    });
     expect(first.data?.data.token).not.toBe(source.token);
     expect((await api.authTokens.copy({ id: source.id })).data?.data.alias).toBe('Production API Key copy 2');
     const named = await api.authTokens.copy({ id: source.id, data: { alias: 'Named copy', expires_at: null } });

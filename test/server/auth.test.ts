@@ -89,22 +89,30 @@ describe('403 on every operation', () => {
   });
 
   it.each(operationIds.filter((id) => policy.operations.get(id)!.permission))('%s: a token without its permission is refused', async (operationId) => {
-    const created = await server.token('john_doe', { permission_template: undefined, permissions: {}, vault_access: false, alias: `No rights ${operationId.replace(".", " ")}` });
+    const created = await server.token('john_doe', {
+      permission_template: undefined,
+      permissions: {},
+      vault_access: false,
+      alias: `No rights ${operationId.replace('.', ' ')}`,
+    });
     const code = listed(operationId, 403, 'PERMISSION_DENIED') ? 'PERMISSION_DENIED' : 'INSUFFICIENT_PERMISSIONS';
     await expectError(await sampleCalls[operationId](await server.as({ token: created.token }), DEMO_USERS.john_doe.id), 403, code);
   });
 
-  it.each(operationIds.filter((id) => policy.operations.get(id)!.vaultAccess))('%s: a token with vault permissions but no vault_access is refused', async (operationId) => {
-    const created = await server.token('john_doe', { vault_access: false, alias: `No vault ${operationId.replace(".", " ")}` });
-    await expectError(await sampleCalls[operationId](await server.as({ token: created.token }), DEMO_USERS.john_doe.id), 403, 'INSUFFICIENT_PERMISSIONS');
-  });
+  it.each(operationIds.filter((id) => policy.operations.get(id)!.vaultAccess))(
+    '%s: a token with vault permissions but no vault_access is refused',
+    async (operationId) => {
+      const created = await server.token('john_doe', { vault_access: false, alias: `No vault ${operationId.replace('.', ' ')}` });
+      await expectError(await sampleCalls[operationId](await server.as({ token: created.token }), DEMO_USERS.john_doe.id), 403, 'INSUFFICIENT_PERMISSIONS');
+    },
+  );
 
   it.each(operationIds.filter((id) => policy.operations.get(id)!.tokenOnly))('%s: a session JWT is refused (API tokens only)', async (operationId) => {
     await expectError(await sampleCalls[operationId](await server.as('john_doe'), DEMO_USERS.john_doe.id), 403, 'INSUFFICIENT_PERMISSIONS');
   });
 
   it.each(operationIds.filter((id) => listed(id, 403, 'IP_NOT_ALLOWED')))('%s: IP_NOT_ALLOWED from outside the whitelist', async (operationId) => {
-    const created = await server.token('john_doe', { ip_whitelist: ['10.0.0.0/8', '192.168.1.1'], alias: `IP bound ${operationId.replace(".", " ")}` });
+    const created = await server.token('john_doe', { ip_whitelist: ['10.0.0.0/8', '192.168.1.1'], alias: `IP bound ${operationId.replace('.', ' ')}` });
     const outside = await server.as({ token: created.token }, { headers: { 'X-Forwarded-For': '192.168.1.2' } });
     await expectError(await sampleCalls[operationId](outside, DEMO_USERS.john_doe.id), 403, 'IP_NOT_ALLOWED');
     const inside = await server.as({ token: created.token }, { headers: { 'X-Forwarded-For': '::ffff:10.20.30.40' } });
@@ -113,12 +121,12 @@ describe('403 on every operation', () => {
   });
 
   it.each(operationIds.filter((id) => listed(id, 403, 'REALM_SCOPE_REQUIRED')))('%s: REALM_SCOPE_REQUIRED without a realm', async (operationId) => {
-    const created = await server.token('john_doe', { allow_no_realm: false, alias: `Needs realm ${operationId.replace(".", " ")}` });
+    const created = await server.token('john_doe', { allow_no_realm: false, alias: `Needs realm ${operationId.replace('.', ' ')}` });
     await expectError(await sampleCalls[operationId](await server.as({ token: created.token }), DEMO_USERS.john_doe.id), 403, 'REALM_SCOPE_REQUIRED');
   });
 
   it.each(operationIds.filter((id) => listed(id, 403, 'REALM_NOT_ALLOWED')))('%s: REALM_NOT_ALLOWED in another realm', async (operationId) => {
-    const created = await server.token('john_doe', { realm_ids: ['507F1F77BCF86CD799439012'], alias: `Realm bound ${operationId.replace(".", " ")}` });
+    const created = await server.token('john_doe', { realm_ids: ['507F1F77BCF86CD799439012'], alias: `Realm bound ${operationId.replace('.', ' ')}` });
     const elsewhere = await server.as({ token: created.token }, { baseUrl: 'http://507f1f77bcf86cd799439013.api.test' });
     await expectError(await sampleCalls[operationId](elsewhere, DEMO_USERS.john_doe.id), 403, 'REALM_NOT_ALLOWED');
     const inRealm = await server.as({ token: created.token }, { baseUrl: 'http://507f1f77bcf86cd799439012.api.test' });

@@ -32,7 +32,9 @@ function urlOf(path: string) {
 }
 
 async function send(method: string, path: string, init: { body?: string; headers?: Record<string, string>; token?: string } = {}) {
-  const response = await server.fetch(new Request(urlOf(path), { method, body: init.body, headers: { authorization: `Bearer ${init.token ?? jwt}`, ...init.headers } }));
+  const response = await server.fetch(
+    new Request(urlOf(path), { method, body: init.body, headers: { authorization: `Bearer ${init.token ?? jwt}`, ...init.headers } }),
+  );
   return { status: response.status, body: await response.json(), headers: response.headers };
 }
 
@@ -60,17 +62,25 @@ describe('failures outside the handlers answer the envelope', () => {
 
   it.each(withBody.map((op) => [op.operationId, op] as const))('%s: a body over its limit answers 413 PAYLOAD_TOO_LARGE', async (_id, op) => {
     const body = JSON.stringify({ value: 'x'.repeat(op.bodyLimitBytes) });
-    expect(await send(op.method, op.path, { body, headers: { 'content-type': 'application/json' }, token: op.tokenOnly ? apiToken : undefined })).toMatchObject({
-      status: 413,
-      body: { statusCode: 413, error: 'Payload Too Large', code: 'PAYLOAD_TOO_LARGE' },
-    });
+    expect(await send(op.method, op.path, { body, headers: { 'content-type': 'application/json' }, token: op.tokenOnly ? apiToken : undefined })).toMatchObject(
+      {
+        status: 413,
+        body: { statusCode: 413, error: 'Payload Too Large', code: 'PAYLOAD_TOO_LARGE' },
+      },
+    );
   });
 
-  it.each([...policy.operations.values()].map((op) => [op.operationId, op] as const))('%s: an unknown query parameter answers 400 VALIDATION_ERROR', async (_id, op) => {
-    const body = op.hasBody ? { body: JSON.stringify(VALID_BODIES[op.operationId] ?? {}), headers: { 'content-type': 'application/json' } } : {};
-    const result = await send(op.method, `${op.path}?unknown_param=1`, { ...body, token: op.tokenOnly ? apiToken : undefined });
-    expect(result).toMatchObject({ status: 400, body: { code: 'VALIDATION_ERROR', details: expect.arrayContaining([{ field: 'query.unknown_param', message: 'unknown query parameter' }]) } });
-  });
+  it.each([...policy.operations.values()].map((op) => [op.operationId, op] as const))(
+    '%s: an unknown query parameter answers 400 VALIDATION_ERROR',
+    async (_id, op) => {
+      const body = op.hasBody ? { body: JSON.stringify(VALID_BODIES[op.operationId] ?? {}), headers: { 'content-type': 'application/json' } } : {};
+      const result = await send(op.method, `${op.path}?unknown_param=1`, { ...body, token: op.tokenOnly ? apiToken : undefined });
+      expect(result).toMatchObject({
+        status: 400,
+        body: { code: 'VALIDATION_ERROR', details: expect.arrayContaining([{ field: 'query.unknown_param', message: 'unknown query parameter' }]) },
+      });
+    },
+  );
 
   it('serves the bundled spec at /openapi.json', async () => {
     const response = await server.fetch(new Request('http://localhost/openapi.json'));

@@ -13,7 +13,11 @@ describe('npm start', () => {
       expect((await response.json()).data.username).toBe('john_doe');
       expect((await (await fetch(`${server.url}/openapi.json`)).json()).openapi).toBe('3.1.0');
       // Over the network a body declares its Content-Length: one over the limit is refused before it is read.
-      const big = await fetch(`${server.url}/api/v1/auth/tokens`, { method: 'POST', headers: { authorization: `Bearer ${jwt}`, 'content-type': 'application/json' }, body: JSON.stringify({ alias: 'x'.repeat(2_000_000) }) });
+      const big = await fetch(`${server.url}/api/v1/auth/tokens`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${jwt}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ alias: 'x'.repeat(2_000_000) }),
+      });
       expect([big.status, (await big.json()).code]).toEqual([413, 'PAYLOAD_TOO_LARGE']);
       const docs = await fetch(`${server.url}/docs`);
       expect([docs.status, docs.headers.get('content-type')]).toEqual([200, 'text/html; charset=UTF-8']);

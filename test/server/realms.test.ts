@@ -18,7 +18,7 @@ describe('realms.list', () => {
     });
   });
 
-  it('answers an empty list for a user without realms, and only the caller\'s realms', async () => {
+  it("answers an empty list for a user without realms, and only the caller's realms", async () => {
     const server = await startTestServer();
     expect((await (await server.as('jane_roe')).realms.list()).data?.data).toEqual({ realm_ids: [], total: 0 });
   });
@@ -28,10 +28,21 @@ describe('realms.list', () => {
     const token = await server.token('john_doe', { alias: 'Containers only', permission_template: 'external_customer', vault_access: false });
     const allowed = await (await server.as({ token: token.token })).realms.list();
     expect(allowed.response.status).toBe(200);
-    const none = await server.token('john_doe', { alias: 'Nothing', permission_template: undefined, permissions: { containers: { read: true } }, vault_access: false });
+    const none = await server.token('john_doe', {
+      alias: 'Nothing',
+      permission_template: undefined,
+      permissions: { containers: { read: true } },
+      vault_access: false,
+    });
     const denied = await (await server.as({ token: none.token })).realms.list();
-    expect([denied.response.status, denied.error?.code, denied.error?.message]).toEqual([403, 'PERMISSION_DENIED', 'This token does not have permission: resources.realms']);
-    const response = await server.fetch(new Request('http://localhost/api/v1/realms/?include_usage=maybe', { headers: { authorization: `Bearer ${await server.jwtFor('john_doe')}` } }));
+    expect([denied.response.status, denied.error?.code, denied.error?.message]).toEqual([
+      403,
+      'PERMISSION_DENIED',
+      'This token does not have permission: resources.realms',
+    ]);
+    const response = await server.fetch(
+      new Request('http://localhost/api/v1/realms/?include_usage=maybe', { headers: { authorization: `Bearer ${await server.jwtFor('john_doe')}` } }),
+    );
     expect([response.status, (await response.json()).code]).toEqual([400, 'VALIDATION_ERROR']);
   });
 });

@@ -11,7 +11,6 @@ beforeAll(async () => {
   server = await startTestServer();
 });
 
-
 describe('users.get', () => {
   it('answers the caller their own profile, without secrets', async () => {
     const { data, response } = await (await server.as('john_doe')).users.get({ id: john.id });
@@ -37,7 +36,9 @@ describe('users.get', () => {
     const api = await server.as('john_doe');
     const malformed = await api.users.get({ id: '507F1F77BCF86CD79943901' });
     expect([malformed.response.status, codeOf(malformed)]).toEqual([400, 'INVALID_ID_FORMAT']);
-    const response = await server.fetch(new Request(`http://localhost/api/v1/users/${john.id}?fields=all`, { headers: { authorization: `Bearer ${await server.jwtFor('john_doe')}` } }));
+    const response = await server.fetch(
+      new Request(`http://localhost/api/v1/users/${john.id}?fields=all`, { headers: { authorization: `Bearer ${await server.jwtFor('john_doe')}` } }),
+    );
     expect(response.status).toBe(400);
     expect(await response.json()).toMatchObject({ code: 'VALIDATION_ERROR', details: [{ field: 'query.fields', message: 'unknown query parameter' }] });
   });
@@ -46,7 +47,10 @@ describe('users.get', () => {
 describe('users.update', () => {
   it('updates alias, public key and metadata of the caller', async () => {
     const api = await server.as('jane_roe');
-    const { data, response } = await api.users.update({ id: jane.id, data: { alias: 'Jane R.', public_key: PUBLIC_KEY.toUpperCase(), metadata: { team: 'ops' } } });
+    const { data, response } = await api.users.update({
+      id: jane.id,
+      data: { alias: 'Jane R.', public_key: PUBLIC_KEY.toUpperCase(), metadata: { team: 'ops' } },
+    });
     expect(response.status).toBe(200);
     expect(data?.data).toMatchObject({ alias: 'Jane R.', public_key: PUBLIC_KEY, metadata: { team: 'ops' } });
     expect((await api.users.get({ id: jane.id })).data?.data.alias).toBe('Jane R.');
@@ -129,6 +133,10 @@ describe('users.retrySetup', () => {
     const bad = await api.users.retrySetup({ data: { region: 'US East' } });
     expect([bad.response.status, codeOf(bad)]).toEqual([400, 'VALIDATION_ERROR']);
     const ok = await api.users.retrySetup();
-    expect(ok.data?.data).toMatchObject({ already_provisioned: false, server: { region: 'us-east-1' }, project: { name: 'Default project', is_default: true } });
+    expect(ok.data?.data).toMatchObject({
+      already_provisioned: false,
+      server: { region: 'us-east-1' },
+      project: { name: 'Default project', is_default: true },
+    });
   });
 });

@@ -33,7 +33,7 @@ describe('vault.set and vault.get', () => {
     expect((await viaHost.vault.getStats()).data?.data.total_keys).toBe(1);
   });
 
-  it('never shows one user another user\'s keys', async () => {
+  it("never shows one user another user's keys", async () => {
     const server = await startTestServer();
     await (await server.as('jane_roe')).vault.set({ key: 'secret', data: { value: 'jane only' } });
     const john = await server.as('john_doe');
@@ -113,7 +113,14 @@ describe('vault.list, vault.getStats, vault.delete, vault.clear', () => {
     expect(all?.map((e) => e.key)).toEqual(['a', 'b', 'c']);
     await api.vault.delete({ key: 'c' });
     const stats = await api.vault.getStats();
-    expect(stats.data?.data).toEqual({ total_keys: 2, total_size_bytes: 10240, total_size_mb: 0.009766, limit_mb: 50, used_percentage: 0.02, remaining_mb: 49.990234 });
+    expect(stats.data?.data).toEqual({
+      total_keys: 2,
+      total_size_bytes: 10240,
+      total_size_mb: 0.009766,
+      limit_mb: 50,
+      used_percentage: 0.02,
+      remaining_mb: 49.990234,
+    });
   });
 
   it('deletes one key (404 when absent) and clears only the active realm', async () => {

@@ -14,7 +14,7 @@ function findOperation(method: string, path: string): SpecOperation {
 
 function entriesAt(op: SpecOperation, status: number | string): CodeEntry[] {
   const response = op.operation.responses[String(status)];
-  return response ? resolveRef(spec, response)['x-error-codes'] ?? [] : [];
+  return response ? (resolveRef(spec, response)['x-error-codes'] ?? []) : [];
 }
 
 const seedRows: SeedErrorRow[] = seedErrorRows();
@@ -31,11 +31,14 @@ describe('error codes of the seed tables', () => {
     expect(entry, `codes there: ${entries.map((e) => e.code).join(', ')}`).toBeDefined();
   });
 
-  it.each(seedRows.filter((row) => row.page === 'users').map((row) => [`${row.method} ${row.path} ${row.status} ${row.code}`, row] as const))('%s has the Users page texts word for word', (_name, row) => {
-    // The Users page is Markdown with clean tables: its texts must be the spec's, word for word.
-    const entry = entriesAt(findOperation(row.method, row.path), row.status).find((candidate) => candidate.code === row.code);
-    expect(entry).toEqual({ code: row.code, title: row.title, description: row.description, resolution: row.resolution });
-  });
+  it.each(seedRows.filter((row) => row.page === 'users').map((row) => [`${row.method} ${row.path} ${row.status} ${row.code}`, row] as const))(
+    '%s has the Users page texts word for word',
+    (_name, row) => {
+      // The Users page is Markdown with clean tables: its texts must be the spec's, word for word.
+      const entry = entriesAt(findOperation(row.method, row.path), row.status).find((candidate) => candidate.code === row.code);
+      expect(entry).toEqual({ code: row.code, title: row.title, description: row.description, resolution: row.resolution });
+    },
+  );
 });
 
 describe('error responses', () => {

@@ -16,9 +16,24 @@ const id = () => `6660${(counter++).toString(16).padStart(20, '0')}`;
 function token(userId: string, fields: Partial<TokenRecord> = {}): Omit<TokenRecord, 'alias'> {
   const tokenId = fields.id ?? id();
   return {
-    id: tokenId, user_id: userId, token_digest: `digest-${tokenId}`, public_key: null, public_storage: null, ip_whitelist: ['*'], realm_ids: [],
-    allow_no_realm: true, permissions: {}, expires_at: null, is_enabled: true, vault_access: false, event_access: true,
-    last_used_at: null, last_used_ip: null, created_at: T0, updated_at: T0, ...fields,
+    id: tokenId,
+    user_id: userId,
+    token_digest: `digest-${tokenId}`,
+    public_key: null,
+    public_storage: null,
+    ip_whitelist: ['*'],
+    realm_ids: [],
+    allow_no_realm: true,
+    permissions: {},
+    expires_at: null,
+    is_enabled: true,
+    vault_access: false,
+    event_access: true,
+    last_used_at: null,
+    last_used_ip: null,
+    created_at: T0,
+    updated_at: T0,
+    ...fields,
   };
 }
 
@@ -78,11 +93,28 @@ export function runStoreContract(name: string, makeStore: () => Promise<Store>) 
       const at = (minute: number) => new Date(Date.parse(T0) + minute * 60_000).toISOString();
       for (let i = 0; i < 10; i += 1) {
         await store.appendActivity({
-          id: id(), user_id: jane, realm_id: i % 2 ? '507f1f77bcf86cd799439012' : '', method: i % 3 ? 'GET' : 'PATCH',
-          path: `/p/${i}`, status_code: i < 7 ? 200 : 404, ip_address: '127.0.0.1', user_agent: 'ua', created_at: at(i),
+          id: id(),
+          user_id: jane,
+          realm_id: i % 2 ? '507f1f77bcf86cd799439012' : '',
+          method: i % 3 ? 'GET' : 'PATCH',
+          path: `/p/${i}`,
+          status_code: i < 7 ? 200 : 404,
+          ip_address: '127.0.0.1',
+          user_agent: 'ua',
+          created_at: at(i),
         });
       }
-      await store.appendActivity({ id: id(), user_id: john, realm_id: '', method: 'GET', path: '/john', status_code: 200, ip_address: '1.1.1.1', user_agent: '', created_at: at(5) });
+      await store.appendActivity({
+        id: id(),
+        user_id: john,
+        realm_id: '',
+        method: 'GET',
+        path: '/john',
+        status_code: 200,
+        ip_address: '1.1.1.1',
+        user_agent: '',
+        created_at: at(5),
+      });
       const since = at(0);
       const page = await store.listActivity(jane, { since }, 1, 3);
       expect(page.total).toBe(10);
@@ -131,7 +163,9 @@ export function runStoreContract(name: string, makeStore: () => Promise<Store>) 
       const store = await fresh();
       const limit = 50 * MIB;
       await store.setVault(entry(jane, 'base', 40 * MIB), limit);
-      const results = await Promise.all(Array.from({ length: 20 }, (_, i) => store.setVault(entry(jane, `k${i}`, MIB, i % 2 ? '507f1f77bcf86cd799439012' : ''), limit)));
+      const results = await Promise.all(
+        Array.from({ length: 20 }, (_, i) => store.setVault(entry(jane, `k${i}`, MIB, i % 2 ? '507f1f77bcf86cd799439012' : ''), limit)),
+      );
       const ok = results.filter((r) => r !== 'VAULT_LIMIT_EXCEEDED').length;
       const usage = await store.vaultUsage(jane, '');
       const inRealm = await store.vaultUsage(jane, '507f1f77bcf86cd799439012');
@@ -156,8 +190,18 @@ export function runStoreContract(name: string, makeStore: () => Promise<Store>) 
       expect(await store.getToken(john, alpha.id)).toBeUndefined();
       expect(await store.updateToken(jane, alpha.id, { alias: 'Alpha 2' }, T0)).toBe('DUPLICATE_ALIAS');
       expect(await store.updateToken(john, alpha.id, { alias: 'Mine' }, T0)).toBeUndefined();
-      expect(await store.updateToken(jane, alpha.id, { is_enabled: false, permissions: { vault: { read: true } }, expires_at: '2031-01-01T00:00:00.000Z' }, '2030-02-01T00:00:00.000Z')).toMatchObject({
-        is_enabled: false, permissions: { vault: { read: true } }, expires_at: '2031-01-01T00:00:00.000Z', updated_at: '2030-02-01T00:00:00.000Z',
+      expect(
+        await store.updateToken(
+          jane,
+          alpha.id,
+          { is_enabled: false, permissions: { vault: { read: true } }, expires_at: '2031-01-01T00:00:00.000Z' },
+          '2030-02-01T00:00:00.000Z',
+        ),
+      ).toMatchObject({
+        is_enabled: false,
+        permissions: { vault: { read: true } },
+        expires_at: '2031-01-01T00:00:00.000Z',
+        updated_at: '2030-02-01T00:00:00.000Z',
       });
       expect(await store.findTokenByPublicKey('a'.repeat(64), T0)).toBeUndefined();
       await store.recordTokenUse(alpha.id, '2030-03-01T00:00:00.000Z', '10.0.0.1');

@@ -25,7 +25,9 @@ describe.skipIf(!DATABASE_URL)('PostgreSQL faults', () => {
     const killer = (async () => {
       const deadline = Date.now() + 4000;
       while (killing && Date.now() < deadline) {
-        const { rowCount } = await admin.query("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = $1 AND state <> 'idle'", [applicationName]);
+        const { rowCount } = await admin.query("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = $1 AND state <> 'idle'", [
+          applicationName,
+        ]);
         kills += rowCount ?? 0;
         await new Promise((resolve) => setTimeout(resolve, 15));
       }

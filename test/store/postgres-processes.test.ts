@@ -38,7 +38,9 @@ describe.skipIf(!DATABASE_URL)('two server processes on one database', () => {
     const results = await Promise.all(Array.from({ length: 20 }, (_, i) => apis[i % 2].vault.set({ key: `k${i}`, data: { value: 'y'.repeat(MIB) } })));
     const statuses = results.map((r) => r.response.status);
     const stats = await apis[1].vault.getStats();
-    console.log(`two processes, vault race: ${statuses.filter((s) => s === 201).length} x 201, ${statuses.filter((s) => s === 413).length} x 413; used ${stats.data?.data.used_percentage}%`);
+    console.log(
+      `two processes, vault race: ${statuses.filter((s) => s === 201).length} x 201, ${statuses.filter((s) => s === 413).length} x 413; used ${stats.data?.data.used_percentage}%`,
+    );
     expect(statuses.filter((s) => s === 201)).toHaveLength(10);
     expect(statuses.filter((s) => s === 413)).toHaveLength(10);
     expect(stats.data?.data).toMatchObject({ total_keys: 11, total_size_bytes: 50 * MIB, used_percentage: 100 });
@@ -54,7 +56,9 @@ describe.skipIf(!DATABASE_URL)('two server processes on one database', () => {
     const other = (await apis[0].authTokens.create({ data: { alias: 'Identical' } })).data!.data.id;
     await Promise.all(Array.from({ length: 50 }, (_, i) => apis[i % 2].authTokens.addRealm({ id: other, data: { realm_id: realms[0] } })));
     const identical = (await apis[1].authTokens.get({ id: other })).data!.data.realm_ids;
-    console.log(`two processes: alias race ${created.length} x 201 / ${creates.length - created.length} x 409; realms ${distinct.length} distinct, ${identical.length} identical`);
+    console.log(
+      `two processes: alias race ${created.length} x 201 / ${creates.length - created.length} x 409; realms ${distinct.length} distinct, ${identical.length} identical`,
+    );
     expect(created).toHaveLength(1);
     expect(creates.filter((r) => r.error?.code === 'DUPLICATE_ALIAS')).toHaveLength(19);
     expect(new Set(distinct)).toEqual(new Set(realms));

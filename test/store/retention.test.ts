@@ -10,7 +10,17 @@ async function checkRetention(real: Store) {
   const now = new Date('2030-06-01T00:00:00Z');
   const daysAgo = (days: number) => new Date(now.getTime() - days * 86_400_000).toISOString();
   for (let i = 0; i < 25; i += 1) {
-    await store.appendActivity({ id: `6690${i.toString(16).padStart(20, '0')}`, user_id: 'u', realm_id: '', method: 'GET', path: '/', status_code: 200, ip_address: '', user_agent: '', created_at: daysAgo(i < 23 ? 31 + i : 29) });
+    await store.appendActivity({
+      id: `6690${i.toString(16).padStart(20, '0')}`,
+      user_id: 'u',
+      realm_id: '',
+      method: 'GET',
+      path: '/',
+      status_code: 200,
+      ip_address: '',
+      user_agent: '',
+      created_at: daysAgo(i < 23 ? 31 + i : 29),
+    });
   }
   const batches: number[] = [];
   inject('purgeActivity', (purge) => async (before, size) => {

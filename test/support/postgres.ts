@@ -16,5 +16,11 @@ export function freshSchema(): string {
 
 export async function makePostgresStore(options: { schema?: string; applicationName?: string } = {}): Promise<PostgresStore> {
   if (!DATABASE_URL) throw new Error(POSTGRES_SKIP_REASON);
-  return PostgresStore.open({ connectionString: DATABASE_URL, schema: options.schema ?? freshSchema(), poolSize: 5, idleTimeoutMillis: 1000, applicationName: options.applicationName });
+  return PostgresStore.open({
+    connectionString: DATABASE_URL,
+    schema: options.schema ?? freshSchema(),
+    poolSize: 5,
+    idleTimeoutMillis: 1000,
+    applicationName: options.applicationName,
+  });
 }

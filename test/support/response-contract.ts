@@ -19,7 +19,8 @@ export function contractProblems(op: SpecOperation, status: number, contentType:
   const documented = responses[String(status)] ?? (status >= 500 ? responses.default : undefined);
   if (!documented) return [`${op.operationId}: status ${status} is not documented`];
   const media = resolveRef(spec, documented).content?.['application/json'];
-  if (!(contentType ?? '').toLowerCase().startsWith('application/json')) return [`${op.operationId} ${status}: content type ${contentType} is not application/json`];
+  if (!(contentType ?? '').toLowerCase().startsWith('application/json'))
+    return [`${op.operationId} ${status}: content type ${contentType} is not application/json`];
   const validate = compiler.compile(media.schema);
   if (validate(body)) return [];
   return (validate.errors ?? []).map((e) => `${op.operationId} ${status}: ${e.instancePath || '(root)'} ${e.message}`);

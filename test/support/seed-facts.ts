@@ -8,7 +8,16 @@ import { readFileSync } from 'node:fs';
 import { ROOT } from './cli.js';
 
 export type SeedPage = 'users' | 'authTokens' | 'realms';
-export type SeedErrorRow = { page: SeedPage; method: string; path: string; status: number; code: string; title?: string; description?: string; resolution?: string };
+export type SeedErrorRow = {
+  page: SeedPage;
+  method: string;
+  path: string;
+  status: number;
+  code: string;
+  title?: string;
+  description?: string;
+  resolution?: string;
+};
 export type SeedSection = { page: SeedPage; method: string; path: string; parameters: Array<{ name: string; in: string }>; fields: string[] };
 
 const facts = JSON.parse(readFileSync(`${ROOT}test/fixtures/seed-facts.json`, 'utf8')) as { errorRows: SeedErrorRow[]; sections: SeedSection[] };

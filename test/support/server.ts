@@ -35,7 +35,16 @@ export async function makeTestStore(): Promise<Store> {
 }
 
 export async function startTestServer(
-  options: { store?: Store; clock?: () => Date; logLines?: string[]; trustProxyHops?: number; coverageSet?: string; rateLimits?: Partial<RateLimitConfig>; seed?: boolean; maxInflightBodyBytes?: number } = {},
+  options: {
+    store?: Store;
+    clock?: () => Date;
+    logLines?: string[];
+    trustProxyHops?: number;
+    coverageSet?: string;
+    rateLimits?: Partial<RateLimitConfig>;
+    seed?: boolean;
+    maxInflightBodyBytes?: number;
+  } = {},
 ) {
   const store = options.store ?? (await makeTestStore());
   if (options.seed !== false) await store.seed(demoData());
@@ -44,7 +53,14 @@ export async function startTestServer(
     spec,
     store,
     handlers,
-    config: { jwtSecret: JWT_SECRET, trustProxyHops: options.trustProxyHops ?? 1, validateResponses: true, corsOrigins: ['https://app.example.com'], rateLimits: { ...NO_QUOTAS, ...options.rateLimits }, maxInflightBodyBytes: options.maxInflightBodyBytes ?? 256 * 1024 * 1024 },
+    config: {
+      jwtSecret: JWT_SECRET,
+      trustProxyHops: options.trustProxyHops ?? 1,
+      validateResponses: true,
+      corsOrigins: ['https://app.example.com'],
+      rateLimits: { ...NO_QUOTAS, ...options.rateLimits },
+      maxInflightBodyBytes: options.maxInflightBodyBytes ?? 256 * 1024 * 1024,
+    },
     logger: createLogger('debug', (line) => logLines.push(line)),
     clock: options.clock,
     validator: await (sharedValidator ??= createSpecValidator(spec)),
@@ -74,11 +90,20 @@ export async function startTestServer(
     /** The SDK as a demo user (session JWT), or with any credential. */
     async as(who: DemoUser | { token: string | undefined }, options: { headers?: Record<string, string>; baseUrl?: string } = {}) {
       const token = typeof who === 'string' ? await signSessionJwt(key, DEMO_USERS[who].id, undefined, now()) : who.token;
-      return createHoodyClient({ baseUrl: options.baseUrl ?? 'http://localhost', token, fetch: fetch as unknown as typeof globalThis.fetch, headers: options.headers }).api;
+      return createHoodyClient({
+        baseUrl: options.baseUrl ?? 'http://localhost',
+        token,
+        fetch: fetch as unknown as typeof globalThis.fetch,
+        headers: options.headers,
+      }).api;
     },
     /** Creates an API token for a demo user through the API and answers its plain value and record. */
     async token(owner: DemoUser, fields: Record<string, unknown> = {}) {
-      const api = createHoodyClient({ baseUrl: 'http://localhost', token: await signSessionJwt(key, DEMO_USERS[owner].id, undefined, now()), fetch: fetch as unknown as typeof globalThis.fetch }).api;
+      const api = createHoodyClient({
+        baseUrl: 'http://localhost',
+        token: await signSessionJwt(key, DEMO_USERS[owner].id, undefined, now()),
+        fetch: fetch as unknown as typeof globalThis.fetch,
+      }).api;
       const { data, error } = await api.authTokens.create({ data: { permission_template: 'full_access', vault_access: true, ...fields } as never });
       if (!data) throw new Error(`cannot create token: ${JSON.stringify(error)}`);
       return data.data;
@@ -91,8 +116,11 @@ const COVERAGE_DIR = `${ROOT}test-results/coverage`;
 function recordCoverage(request: Request, response: Response, dir: string) {
   const operationId = operationFor(request.method, new URL(request.url).pathname)?.operationId;
   if (!operationId) return;
-  void response.json().then((body: { code?: string }) => {
-    mkdirSync(dir, { recursive: true });
-    appendFileSync(`${dir}/${process.pid}.jsonl`, JSON.stringify({ operationId, status: response.status, code: body?.code ?? null }) + '\n');
-  }, () => {});
+  void response.json().then(
+    (body: { code?: string }) => {
+      mkdirSync(dir, { recursive: true });
+      appendFileSync(`${dir}/${process.pid}.jsonl`, JSON.stringify({ operationId, status: response.status, code: body?.code ?? null }) + '\n');
+    },
+    () => {},
+  );
 }

@@ -5,8 +5,22 @@
  * stored state through what it got.
  */
 import type {
-  ActivityFilter, ActivityRecord, ContainerRecord, Page, ProjectRecord, Provisioning, RealmUsage, SeedData, ServerRecord,
-  Store, TokenChanges, TokenConflict, TokenRecord, UserChanges, UserRecord, VaultRecord,
+  ActivityFilter,
+  ActivityRecord,
+  ContainerRecord,
+  Page,
+  ProjectRecord,
+  Provisioning,
+  RealmUsage,
+  SeedData,
+  ServerRecord,
+  Store,
+  TokenChanges,
+  TokenConflict,
+  TokenRecord,
+  UserChanges,
+  UserRecord,
+  VaultRecord,
 } from '../types.js';
 
 function deepFreeze<T>(value: T): T {

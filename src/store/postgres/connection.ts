@@ -17,11 +17,28 @@ export type PostgresStoreOptions = {
   applicationName?: string;
 };
 
-const CONNECTION_ERRORS = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', '57P01', '57P02', '57P03', '08000', '08001', '08003', '08004', '08006']);
+const CONNECTION_ERRORS = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EPIPE',
+  'ENOTFOUND',
+  '57P01',
+  '57P02',
+  '57P03',
+  '08000',
+  '08001',
+  '08003',
+  '08004',
+  '08006',
+]);
 
 function isConnectionFailure(failure: unknown): boolean {
   const error = failure as { code?: string; message?: string };
-  return CONNECTION_ERRORS.has(error?.code ?? '') || /Connection terminated|connection timeout|timeout exceeded when trying to connect|Client has encountered a connection error/i.test(error?.message ?? '');
+  return (
+    CONNECTION_ERRORS.has(error?.code ?? '') ||
+    /Connection terminated|connection timeout|timeout exceeded when trying to connect|Client has encountered a connection error/i.test(error?.message ?? '')
+  );
 }
 
 /** Deadlock detected, serialization failure: the transaction was rolled back and may simply run again. */

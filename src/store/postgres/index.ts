@@ -11,14 +11,26 @@
  */
 import type pg from 'pg';
 import type {
-  ActivityFilter, ActivityRecord, Page, Provisioning, RealmUsage, SeedData, Store, TokenChanges, TokenConflict, TokenRecord, UserChanges, VaultRecord,
+  ActivityFilter,
+  ActivityRecord,
+  Page,
+  Provisioning,
+  RealmUsage,
+  SeedData,
+  Store,
+  TokenChanges,
+  TokenConflict,
+  TokenRecord,
+  UserChanges,
+  VaultRecord,
 } from '../types.js';
 import { PgConnection, type PostgresStoreOptions } from './connection.js';
 import { PerKeyLimit } from './per-key-limit.js';
 import { toActivity, toContainer, toProject, toServer, toToken, toUser, toVault } from './rows.js';
 
 export type { PostgresStoreOptions };
-const TOKEN_COLUMNS = 'id, user_id, alias, token_digest, public_key, public_storage, ip_whitelist, realm_ids, allow_no_realm, permissions, expires_at, is_enabled, vault_access, event_access, last_used_at, last_used_ip, created_at, updated_at';
+const TOKEN_COLUMNS =
+  'id, user_id, alias, token_digest, public_key, public_storage, ip_whitelist, realm_ids, allow_no_realm, permissions, expires_at, is_enabled, vault_access, event_access, last_used_at, last_used_ip, created_at, updated_at';
 
 function conflictOf(failure: unknown): TokenConflict | undefined {
   const error = failure as { code?: string; constraint?: string };
@@ -34,13 +46,38 @@ function conflictOf(failure: unknown): TokenConflict | undefined {
  */
 async function insertResources(client: pg.PoolClient, resources: Pick<SeedData, 'servers' | 'projects' | 'containers'>) {
   for (const s of resources.servers ?? []) {
-    await client.query('INSERT INTO servers VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT DO NOTHING', [s.id, s.user_id, s.name, s.region, s.tier, s.status, s.realm_id, s.created_at]);
+    await client.query('INSERT INTO servers VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT DO NOTHING', [
+      s.id,
+      s.user_id,
+      s.name,
+      s.region,
+      s.tier,
+      s.status,
+      s.realm_id,
+      s.created_at,
+    ]);
   }
   for (const p of resources.projects ?? []) {
-    await client.query('INSERT INTO projects VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT DO NOTHING', [p.id, p.user_id, p.name, p.is_default, p.realm_id, p.created_at]);
+    await client.query('INSERT INTO projects VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT DO NOTHING', [
+      p.id,
+      p.user_id,
+      p.name,
+      p.is_default,
+      p.realm_id,
+      p.created_at,
+    ]);
   }
   for (const c of resources.containers ?? []) {
-    await client.query('INSERT INTO containers VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT DO NOTHING', [c.id, c.user_id, c.name, c.project_id, c.server_id, c.realm_id, c.status, c.created_at]);
+    await client.query('INSERT INTO containers VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT DO NOTHING', [
+      c.id,
+      c.user_id,
+      c.name,
+      c.project_id,
+      c.server_id,
+      c.realm_id,
+      c.status,
+      c.created_at,
+    ]);
   }
 }
 
@@ -68,7 +105,6 @@ export class PostgresStore implements Store {
   /** At most two vault writes per user hold a connection at once (per-key-limit.ts says why). */
   private readonly vaultWrites = new PerKeyLimit(2, 1_000);
 
-
   async getUser(id: string) {
     const { rows } = await this.query('SELECT * FROM users WHERE id = $1', [id]);
     return rows[0] && toUser(rows[0]);
@@ -92,7 +128,10 @@ export class PostgresStore implements Store {
   }
 
   async consumeOtpStep(userId: string, step: number) {
-    const { rowCount } = await this.query('UPDATE users SET otp_last_step = $2 WHERE id = $1 AND (otp_last_step IS NULL OR otp_last_step < $2)', [userId, step]);
+    const { rowCount } = await this.query('UPDATE users SET otp_last_step = $2 WHERE id = $1 AND (otp_last_step IS NULL OR otp_last_step < $2)', [
+      userId,
+      step,
+    ]);
     return rowCount === 1;
   }
 
@@ -111,7 +150,10 @@ export class PostgresStore implements Store {
       const server = await client.query('SELECT * FROM servers WHERE id = $1', [rows[0].server_id]);
       const project = await client.query('SELECT * FROM projects WHERE id = $1', [rows[0].project_id]);
       const container = await client.query('SELECT * FROM containers WHERE id = $1', [rows[0].container_id]);
-      return { provisioning: { server: toServer(server.rows[0]), project: toProject(project.rows[0]), container: toContainer(container.rows[0]) }, created: false };
+      return {
+        provisioning: { server: toServer(server.rows[0]), project: toProject(project.rows[0]), container: toContainer(container.rows[0]) },
+        created: false,
+      };
     });
   }
 
@@ -159,7 +201,12 @@ export class PostgresStore implements Store {
       [userId, since],
     );
     const row = rows[0];
-    return { totalRecords: Number(row.records), totalSizeBytes: Number(row.bytes), oldest: row.oldest?.toISOString() ?? null, newest: row.newest?.toISOString() ?? null };
+    return {
+      totalRecords: Number(row.records),
+      totalSizeBytes: Number(row.bytes),
+      oldest: row.oldest?.toISOString() ?? null,
+      newest: row.newest?.toISOString() ?? null,
+    };
   }
 
   async purgeActivity(before: string, batchSize: number) {
@@ -169,7 +216,12 @@ export class PostgresStore implements Store {
 
   async listVault(userId: string, realmId: string, page: number, limit: number) {
     const [items, count] = await Promise.all([
-      this.query('SELECT * FROM vault_entries WHERE user_id = $1 AND realm_id = $2 ORDER BY key LIMIT $3 OFFSET $4', [userId, realmId, limit, (page - 1) * limit]),
+      this.query('SELECT * FROM vault_entries WHERE user_id = $1 AND realm_id = $2 ORDER BY key LIMIT $3 OFFSET $4', [
+        userId,
+        realmId,
+        limit,
+        (page - 1) * limit,
+      ]),
       this.query<{ total: string }>('SELECT count(*) AS total FROM vault_entries WHERE user_id = $1 AND realm_id = $2', [userId, realmId]),
     ]);
     return { items: items.rows.map(toVault), total: Number(count.rows[0].total) };
@@ -183,21 +235,33 @@ export class PostgresStore implements Store {
   /** One function call (migration 003) that locks the usage row, then the entry: see the lock order there. */
   async setVault(entry: VaultRecord, limitBytes: number) {
     return this.vaultWrites.run(entry.user_id, async () => {
-      const { rows } = await this.query(
-        'SELECT * FROM vault_set($1, $2, $3, $4, $5, $6, $7, $8, $9)',
-        [entry.user_id, entry.realm_id, entry.key, entry.value, entry.metadata === null ? null : JSON.stringify(entry.metadata), entry.size_bytes, entry.created_at, entry.updated_at, limitBytes],
-      );
+      const { rows } = await this.query('SELECT * FROM vault_set($1, $2, $3, $4, $5, $6, $7, $8, $9)', [
+        entry.user_id,
+        entry.realm_id,
+        entry.key,
+        entry.value,
+        entry.metadata === null ? null : JSON.stringify(entry.metadata),
+        entry.size_bytes,
+        entry.created_at,
+        entry.updated_at,
+        limitBytes,
+      ]);
       if (rows[0].outcome === 'limit') return 'VAULT_LIMIT_EXCEEDED' as const;
       return { entry: toVault(rows[0]), created: rows[0].outcome === 'created' };
     });
   }
 
   async deleteVault(userId: string, realmId: string, key: string) {
-    return this.vaultWrites.run(userId, async () => Number((await this.query('SELECT vault_delete($1, $2, $3) AS deleted', [userId, realmId, key])).rows[0].deleted) === 1);
+    return this.vaultWrites.run(
+      userId,
+      async () => Number((await this.query('SELECT vault_delete($1, $2, $3) AS deleted', [userId, realmId, key])).rows[0].deleted) === 1,
+    );
   }
 
   async clearVault(userId: string, realmId: string) {
-    return this.vaultWrites.run(userId, async () => Number((await this.query('SELECT vault_delete($1, $2, NULL) AS deleted', [userId, realmId])).rows[0].deleted));
+    return this.vaultWrites.run(userId, async () =>
+      Number((await this.query('SELECT vault_delete($1, $2, NULL) AS deleted', [userId, realmId])).rows[0].deleted),
+    );
   }
 
   async vaultUsage(userId: string, realmId: string) {
@@ -262,8 +326,24 @@ export class PostgresStore implements Store {
         const { rows } = await this.query(
           `INSERT INTO auth_tokens (${TOKEN_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18) RETURNING ${TOKEN_COLUMNS}`,
           [
-            t.id, t.user_id, alias, t.token_digest, t.public_key, t.public_storage === null ? null : JSON.stringify(t.public_storage), t.ip_whitelist, t.realm_ids,
-            t.allow_no_realm, JSON.stringify(t.permissions), t.expires_at, t.is_enabled, t.vault_access, t.event_access, t.last_used_at, t.last_used_ip, t.created_at, t.updated_at,
+            t.id,
+            t.user_id,
+            alias,
+            t.token_digest,
+            t.public_key,
+            t.public_storage === null ? null : JSON.stringify(t.public_storage),
+            t.ip_whitelist,
+            t.realm_ids,
+            t.allow_no_realm,
+            JSON.stringify(t.permissions),
+            t.expires_at,
+            t.is_enabled,
+            t.vault_access,
+            t.event_access,
+            t.last_used_at,
+            t.last_used_ip,
+            t.created_at,
+            t.updated_at,
           ],
         );
         return toToken(rows[0]);
@@ -285,7 +365,12 @@ export class PostgresStore implements Store {
     });
     const sets = [...columns.map((column, i) => `${column} = $${i + 4}`), 'updated_at = $3'];
     try {
-      const { rows } = await this.query(`UPDATE auth_tokens SET ${sets.join(', ')} WHERE id = $1 AND user_id = $2 RETURNING ${TOKEN_COLUMNS}`, [id, userId, now, ...values]);
+      const { rows } = await this.query(`UPDATE auth_tokens SET ${sets.join(', ')} WHERE id = $1 AND user_id = $2 RETURNING ${TOKEN_COLUMNS}`, [
+        id,
+        userId,
+        now,
+        ...values,
+      ]);
       return rows[0] ? toToken(rows[0]) : undefined;
     } catch (failure) {
       const conflict = conflictOf(failure);
@@ -328,7 +413,11 @@ export class PostgresStore implements Store {
   /** Counters go through the non-waiting connections: a lost increment after a crash only loosens a quota. */
   async hitRateLimit(key: string, windowStartMs: number, increment: number) {
     if (increment === 0) {
-      const { rows } = await this.query<{ count: number }>('SELECT count FROM rate_limit_windows WHERE key = $1 AND window_start = $2', [key, windowStartMs], this.db.activityPool);
+      const { rows } = await this.query<{ count: number }>(
+        'SELECT count FROM rate_limit_windows WHERE key = $1 AND window_start = $2',
+        [key, windowStartMs],
+        this.db.activityPool,
+      );
       return rows[0]?.count ?? 0;
     }
     const { rows } = await this.query<{ count: number }>(
@@ -350,7 +439,20 @@ export class PostgresStore implements Store {
         await client.query(
           `INSERT INTO users (id, username, alias, email, public_key, is_admin, is_banned, metadata, password_hash, totp_secret, created_at, updated_at)
            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) ON CONFLICT (id) DO NOTHING`,
-          [u.id, u.username, u.alias, u.email, u.public_key, u.is_admin, u.is_banned, JSON.stringify(u.metadata), u.password_hash, u.totp_secret, u.created_at, u.updated_at],
+          [
+            u.id,
+            u.username,
+            u.alias,
+            u.email,
+            u.public_key,
+            u.is_admin,
+            u.is_banned,
+            JSON.stringify(u.metadata),
+            u.password_hash,
+            u.totp_secret,
+            u.created_at,
+            u.updated_at,
+          ],
         );
       }
       await insertResources(client, data);

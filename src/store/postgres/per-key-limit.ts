@@ -18,7 +18,8 @@ export class PerKeyLimit {
     let state = this.states.get(key);
     if (!state) this.states.set(key, (state = { running: 0, queue: [] }));
     if (state.running >= this.concurrency) {
-      if (state.queue.length >= this.maxQueued) throw new StoreUnavailableError(new Error(`too many concurrent writes for one user (${this.maxQueued} queued)`));
+      if (state.queue.length >= this.maxQueued)
+        throw new StoreUnavailableError(new Error(`too many concurrent writes for one user (${this.maxQueued} queued)`));
       // Woken by a finishing operation, which hands its slot over (so no newcomer can take it in between).
       await new Promise<void>((resolve) => state!.queue.push(resolve));
     } else {
