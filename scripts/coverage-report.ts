@@ -8,7 +8,7 @@
  */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { listOperations, loadSpec, resolveRef } from '../src/spec/operations.js';
+import { codesAt, listOperations, loadSpec } from '../src/spec/operations.js';
 
 const root = resolve(import.meta.dirname, '..');
 const dir = resolve(root, process.argv[2] ?? 'test-results/coverage');
@@ -26,9 +26,9 @@ if (existsSync(dir)) {
 const spec = loadSpec();
 const rows: { operationId: string; status: string; code: string; hit: boolean }[] = [];
 for (const op of listOperations(spec)) {
-  for (const [status, response] of Object.entries<any>(op.operation.responses)) {
+  for (const status of Object.keys(op.operation.responses)) {
     if (status === 'default') continue;
-    const codes: string[] = resolveRef(spec, response)['x-error-codes']?.map((entry: { code: string }) => entry.code) ?? ['-'];
+    const codes = op.errorCodes.has(status) ? codesAt(op, status) : ['-'];
     for (const code of codes) rows.push({ operationId: op.operationId, status, code, hit: seen.has(`${op.operationId} ${status} ${code}`) });
   }
 }

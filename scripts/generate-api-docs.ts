@@ -19,12 +19,8 @@ function exampleValue(spec: OpenApiDocument, schema: Json | undefined): unknown 
   return resolved?.examples?.[0];
 }
 
-function parametersOf(spec: OpenApiDocument, op: SpecOperation): Json[] {
-  return [...(op.pathItem.parameters ?? []), ...(op.operation.parameters ?? [])].map((p) => resolveRef(spec, p));
-}
-
 function renderParameters(spec: OpenApiDocument, op: SpecOperation): string {
-  const parameters = parametersOf(spec, op);
+  const parameters = op.parameters;
   if (parameters.length === 0) return 'This endpoint takes no parameters.';
   const rows = parameters.map((p) => {
     const schema = resolveRef(spec, p.schema);
@@ -38,7 +34,7 @@ function renderParameters(spec: OpenApiDocument, op: SpecOperation): string {
 }
 
 function bodySchema(spec: OpenApiDocument, op: SpecOperation): Json | undefined {
-  return resolveRef(spec, resolveRef(spec, op.operation.requestBody)?.content?.['application/json']?.schema);
+  return resolveRef(spec, op.bodySchema);
 }
 
 function renderBody(spec: OpenApiDocument, op: SpecOperation): string {
@@ -57,7 +53,7 @@ function renderBody(spec: OpenApiDocument, op: SpecOperation): string {
 function exampleCall(spec: OpenApiDocument, op: SpecOperation) {
   const params: Json = {};
   let url = `${spec.servers[0].url}${op.path}`;
-  for (const p of parametersOf(spec, op).filter((p) => p.in === 'path')) {
+  for (const p of op.parameters.filter((p) => p.in === 'path')) {
     const value = exampleValue(spec, p.schema) as string;
     params[p.name] = value;
     url = url.replace(`{${p.name}}`, encodeURIComponent(value));
@@ -104,7 +100,7 @@ function renderPermission(op: SpecOperation): string {
 function renderOperation(spec: OpenApiDocument, op: SpecOperation): string {
   const [group, method] = op.operationId.split('.');
   const example = exampleCall(spec, op);
-  const paginated = parametersOf(spec, op).some((p) => p.in === 'query' && p.name === 'page');
+  const paginated = op.parameters.some((p) => p.in === 'query' && p.name === 'page');
   return [
     // The operationId is the anchor (`users.md#vault.set`): the one name of an operation everywhere.
     `<a id="${op.operationId}"></a>`,

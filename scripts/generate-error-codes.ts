@@ -7,7 +7,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parse } from 'yaml';
-import { listOperations, loadSpec, resolveRef } from '../src/spec/operations.js';
+import { listOperations, loadSpec } from '../src/spec/operations.js';
 
 const root = resolve(import.meta.dirname, '..');
 type CatalogueEntry = { title: string; message?: string; status?: number };
@@ -17,9 +17,9 @@ function renderErrorCodesModule(): string {
   const catalogue: Record<string, CatalogueEntry> = parse(readFileSync(join(root, 'openapi/error-codes.yaml'), 'utf8'));
   const statuses = new Map<string, Set<number>>();
   for (const op of listOperations(spec)) {
-    for (const [status, response] of Object.entries<any>(op.operation.responses)) {
+    for (const [status, entries] of op.errorCodes) {
       if (status === 'default') continue;
-      for (const { code } of resolveRef(spec, response)['x-error-codes'] ?? []) statuses.set(code, (statuses.get(code) ?? new Set()).add(Number(status)));
+      for (const { code } of entries) statuses.set(code, (statuses.get(code) ?? new Set()).add(Number(status)));
     }
   }
   const rows = Object.entries(catalogue).map(([code, entry]) => {

@@ -20,10 +20,9 @@ const pascal = (operationId: string) =>
     .join('');
 
 function isPaginated(spec: OpenApiDocument, op: SpecOperation): boolean {
-  const parameters = [...(op.pathItem.parameters ?? []), ...(op.operation.parameters ?? [])].map((p) => resolveRef(spec, p));
   const success = resolveRef(spec, op.operation.responses['200']);
   const schema = resolveRef(spec, success?.content?.['application/json']?.schema);
-  return parameters.some((p) => p.in === 'query' && p.name === 'page') && Boolean(schema?.properties?.metadata);
+  return op.parameters.some((p) => p.in === 'query' && p.name === 'page') && Boolean(schema?.properties?.metadata);
 }
 
 function renderOperationsModule(spec: OpenApiDocument): string {

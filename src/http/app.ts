@@ -7,7 +7,7 @@ import { Hono, type Context } from 'hono';
 import { apiError, envelope } from '../errors.js';
 import type { Logger } from '../log.js';
 import { handleOperation, type OperationHandlers, type PipelineDeps } from '../pipeline/handle-operation.js';
-import { listOperations, type OpenApiDocument, type SpecOperation } from '../spec/operations.js';
+import { bySpecificity, listOperations, type OpenApiDocument } from '../spec/operations.js';
 import { readPolicy } from '../spec/policy.js';
 import type { Store } from '../store/types.js';
 import { normaliseIp } from '../auth/ip-allowlist.js';
@@ -44,18 +44,6 @@ export type AppDeps = {
 };
 
 const toHonoPath = (path: string) => path.replace(/\{([^}]+)\}/g, ':$1');
-
-/** Static segments before parameters, position by position, so `/tokens/me` wins over `/tokens/{id}`. */
-function bySpecificity(a: SpecOperation, b: SpecOperation): number {
-  const left = a.path.split('/');
-  const right = b.path.split('/');
-  for (let i = 0; i < Math.min(left.length, right.length); i += 1) {
-    const leftParam = left[i].startsWith('{');
-    const rightParam = right[i].startsWith('{');
-    if (leftParam !== rightParam) return leftParam ? 1 : -1;
-  }
-  return 0;
-}
 
 /** The security headers of every answer (Hono's secureHeaders defaults), and no caching of API answers. */
 const SECURITY_HEADERS: Record<string, string> = {

@@ -36,12 +36,9 @@ export function readPolicy(spec: OpenApiDocument): SpecPolicy {
   const operations = new Map<string, OperationPolicy>();
   for (const op of listOperations(spec)) {
     const o = op.operation;
-    const parameters = [...(op.pathItem.parameters ?? []), ...(o.parameters ?? [])].map((p) => resolveRef(spec, p));
-    const errorCodes = new Map<number, Set<string>>();
-    for (const [status, response] of Object.entries<any>(o.responses)) {
-      const codes = resolveRef(spec, response)['x-error-codes'];
-      if (codes) errorCodes.set(status === 'default' ? 0 : Number(status), new Set(codes.map((entry: { code: string }) => entry.code)));
-    }
+    const errorCodes = new Map(
+      [...op.errorCodes].map(([status, entries]) => [status === 'default' ? 0 : Number(status), new Set(entries.map((entry) => entry.code))]),
+    );
     operations.set(op.operationId, {
       operationId: op.operationId,
       method: op.method,
@@ -54,7 +51,7 @@ export function readPolicy(spec: OpenApiDocument): SpecPolicy {
       otpForSession: o['x-otp-for-session'] === true,
       bodyLimitBytes: o['x-body-limit-bytes'] ?? documentLimit,
       hasBody: Boolean(o.requestBody),
-      realmQuery: parameters.some((p) => p.in === 'query' && p.name === 'realm_id'),
+      realmQuery: op.parameters.some((p) => p.in === 'query' && p.name === 'realm_id'),
       errorCodes,
     });
   }

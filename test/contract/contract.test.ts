@@ -7,7 +7,7 @@
 import { STATUS_CODES } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { OperationId } from '../../generated/operations.gen.js';
-import { listOperations, loadSpec, resolveRef } from '../../src/spec/operations.js';
+import { codesAt, listOperations, loadSpec, resolveRef } from '../../src/spec/operations.js';
 import { codeScenario, makeFixtures, mockScenario, proxyScenarios, serverScenario } from './scenarios.js';
 import { startPrism, startPrismProxy, startServerTarget, TARGET_KINDS, type Target } from './targets.js';
 
@@ -19,7 +19,7 @@ const cases = operations.flatMap((op) =>
     .map((status) => ({
       operationId: op.operationId as OperationId,
       status,
-      codes: (resolveRef(spec, op.operation.responses[status])['x-error-codes'] ?? []).map((c: { code: string }) => c.code) as string[],
+      codes: codesAt(op, status),
     })),
 );
 /** Every documented (operation, status, code); `-` for a success. */
@@ -28,10 +28,10 @@ const codeCases = cases.flatMap((c) => (c.codes.length ? c.codes : ['-']).map((c
 /** Whether an operation takes a path or query parameter, or (`data.<field>`) a body field, or a body (`data`). */
 function takes(operationId: OperationId, part: string): boolean {
   const op = operations.find((o) => o.operationId === operationId)!;
-  const body = resolveRef(spec, resolveRef(spec, op.operation.requestBody)?.content?.['application/json']?.schema);
+  const body = resolveRef(spec, op.bodySchema);
   if (part === 'data') return Boolean(body);
   if (part.startsWith('data.')) return Boolean(body?.properties?.[part.slice(5)]);
-  return [...(op.pathItem.parameters ?? []), ...(op.operation.parameters ?? [])].some((p) => resolveRef(spec, p).name === part);
+  return op.parameters.some((p) => p.name === part);
 }
 
 /** Checks a target's answer: the status, the envelope, and an error code the spec lists there. */

@@ -7,7 +7,7 @@
  */
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { listOperations, loadSpec, resolveRef, type SpecOperation } from '../../src/spec/operations.js';
+import { codesAt, listOperations, loadSpec, type SpecOperation } from '../../src/spec/operations.js';
 import { DEMO_USERS } from '../../src/store/demo-data.js';
 import { startTestServer, type TestServer } from '../support/server.js';
 import { userStateSnapshot } from '../support/snapshot.js';
@@ -20,15 +20,11 @@ const john = DEMO_USERS.john_doe.id;
 
 type Generated = { path: Record<string, unknown>; query: Record<string, unknown>; body?: unknown; invalid?: string };
 
-function parametersOf(op: SpecOperation) {
-  return [...(op.pathItem.parameters ?? []), ...(op.operation.parameters ?? [])].map((p) => resolveRef(spec, p));
-}
-
 function requestArbitrary(op: SpecOperation): fc.Arbitrary<Generated> {
-  const parameters = parametersOf(op);
+  const parameters = op.parameters;
   const pathParams = parameters.filter((p) => p.in === 'path');
   const queryParams = parameters.filter((p) => p.in === 'query');
-  const bodySchema = deref(resolveRef(spec, op.operation.requestBody)?.content?.['application/json']?.schema);
+  const bodySchema = deref(op.bodySchema);
   const hasBody = Boolean(op.operation.requestBody);
 
   const valid = fc.record({
@@ -91,7 +87,7 @@ describe('property-based negative testing', () => {
   });
 
   it.each(listOperations(spec).map((op) => [op.operationId, op] as const))('%s', async (operationId, op) => {
-    const codes = (status: number) => (resolveRef(spec, op.operation.responses[String(status)])?.['x-error-codes'] ?? []).map((c: { code: string }) => c.code);
+    const codes = (status: number) => codesAt(op, status);
     let invalidCount = 0;
     await fc.assert(
       fc.asyncProperty(requestArbitrary(op), async (generated) => {

@@ -1,21 +1,19 @@
 import { describe, expect, it } from 'vitest';
-import { listOperations, loadSpec, resolveRef, type SpecOperation } from '../../src/spec/operations.js';
+import { listOperations, loadSpec, resolveRef, type ErrorCodeEntry, type SpecOperation } from '../../src/spec/operations.js';
 import { seedErrorRows, type SeedErrorRow } from '../support/seed-facts.js';
 
 const spec = loadSpec();
 const operations = listOperations(spec);
-type CodeEntry = { code: string; title: string; description: string; resolution: string };
+type CodeEntry = ErrorCodeEntry;
 
-function findOperation(method: string, path: string): SpecOperation {
-  const op = operations.find((candidate) => candidate.method === method && candidate.path === path);
-  if (!op) throw new Error(`no operation ${method} ${path}`);
+/** The operation at a path template (the seed facts name templates, not concrete paths). */
+function operationAt(method: string, template: string): SpecOperation {
+  const op = operations.find((candidate) => candidate.method === method && candidate.path === template);
+  if (!op) throw new Error(`no operation ${method} ${template}`);
   return op;
 }
 
-function entriesAt(op: SpecOperation, status: number | string): CodeEntry[] {
-  const response = op.operation.responses[String(status)];
-  return response ? (resolveRef(spec, response)['x-error-codes'] ?? []) : [];
-}
+const entriesAt = (op: SpecOperation, status: number | string): CodeEntry[] => op.errorCodes.get(String(status)) ?? [];
 
 const seedRows: SeedErrorRow[] = seedErrorRows();
 
@@ -26,7 +24,7 @@ describe('error codes of the seed tables', () => {
   });
 
   it.each(seedRows.map((row) => [`${row.method} ${row.path} ${row.status} ${row.code}`, row] as const))('%s is in the spec', (_name, row) => {
-    const entries = entriesAt(findOperation(row.method, row.path), row.status);
+    const entries = entriesAt(operationAt(row.method, row.path), row.status);
     const entry = entries.find((candidate) => candidate.code === row.code);
     expect(entry, `codes there: ${entries.map((e) => e.code).join(', ')}`).toBeDefined();
   });
@@ -35,7 +33,7 @@ describe('error codes of the seed tables', () => {
     '%s has the Users page texts word for word',
     (_name, row) => {
       // The Users page is Markdown with clean tables: its texts must be the spec's, word for word.
-      const entry = entriesAt(findOperation(row.method, row.path), row.status).find((candidate) => candidate.code === row.code);
+      const entry = entriesAt(operationAt(row.method, row.path), row.status).find((candidate) => candidate.code === row.code);
       expect(entry).toEqual({ code: row.code, title: row.title, description: row.description, resolution: row.resolution });
     },
   );
@@ -69,8 +67,8 @@ function fieldCodes(op: SpecOperation): Set<string> {
     for (const keyword of ['x-error-code', 'x-size-error-code']) if (typeof node[keyword] === 'string') codes.add(node[keyword]);
     for (const value of Object.values(node)) walk(value);
   };
-  for (const parameter of [...(op.pathItem.parameters ?? []), ...(op.operation.parameters ?? [])]) walk(resolveRef(spec, parameter).schema);
-  walk(resolveRef(spec, op.operation.requestBody)?.content?.['application/json']?.schema);
+  for (const parameter of op.parameters) walk(parameter.schema);
+  walk(op.bodySchema);
   return codes;
 }
 

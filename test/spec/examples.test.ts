@@ -23,8 +23,7 @@ function collectExamples(): ExampleCase[] {
     for (const [status, response] of Object.entries<any>(op.operation.responses)) {
       fromMedia(`${op.operationId} ${status}`, resolveRef(spec, response).content?.['application/json']);
     }
-    for (const parameter of [...(op.pathItem.parameters ?? []), ...(op.operation.parameters ?? [])]) {
-      const resolved = resolveRef(spec, parameter);
+    for (const resolved of op.parameters) {
       const schema = resolveRef(spec, resolved.schema);
       for (const value of schema.examples ?? []) cases.push({ where: `${op.operationId} parameter ${resolved.name}`, schema: resolved.schema, value });
     }
