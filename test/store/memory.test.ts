@@ -1,4 +1,4 @@
 import { MemoryStore } from '../../src/store/memory/index.js';
-import { runStoreContract } from './contract.js';
+import { runStoreContract } from './contract/index.js';
 
 runStoreContract('memory', async () => new MemoryStore());
