@@ -9,7 +9,7 @@ import type { HoodyApi } from '../../src/sdk/index.js';
 import { loadSpec } from '../../src/spec/operations.js';
 import { readPolicy } from '../../src/spec/policy.js';
 import { DEMO_USERS } from '../../src/store/demo-data.js';
-import { PUBLIC_KEY, sampleCalls, SOME_ID } from '../support/sample-calls.js';
+import { callOperation, PUBLIC_KEY, REALM, sampleCalls, sampleParams, SOME_ID } from '../support/sample-calls.js';
 import type { Persona, Target } from './targets.js';
 
 type Result = { response: Response; data?: unknown; error?: unknown };
@@ -17,7 +17,6 @@ export type Fixtures = { tokenId: string; tokenAlias: string; otherTokenId: stri
 export type Scenario = { persona: Persona; call: (api: HoodyApi, fixtures: Fixtures, target: Target) => Promise<Result> };
 
 const JOHN = DEMO_USERS.john_doe.id;
-const REALM = '507f1f77bcf86cd799439012';
 const HUGE = 'x'.repeat(1_100_000);
 let counter = 0;
 
@@ -179,41 +178,9 @@ export const proxyScenarios: Partial<Record<string, Scenario>> = {
   },
 };
 
-/** A valid parameters object per operation, as data, so that a scenario can break one part of it. */
-const BASE_PARAMS: Record<OperationId, Record<string, unknown>> = {
-  'users.get': { id: JOHN },
-  'users.update': { id: JOHN, data: { alias: 'Contract alias' } },
-  'users.retrySetup': { data: {} },
-  'activity.list': {},
-  'activity.getStats': {},
-  'vault.list': {},
-  'vault.get': { key: 'sample' },
-  'vault.set': { key: 'sample', data: { value: 'v' } },
-  'vault.delete': { key: 'sample' },
-  'vault.getStats': {},
-  'vault.clear': {},
-  'realms.list': {},
-  'authTokens.list': {},
-  'authTokens.create': { data: {} },
-  'authTokens.getCurrent': {},
-  'authTokens.getPublicProfile': { public_key: PUBLIC_KEY },
-  'authTokens.get': { id: SOME_ID },
-  'authTokens.update': { id: SOME_ID, data: { alias: 'Renamed' } },
-  'authTokens.delete': { id: SOME_ID },
-  'authTokens.addRealm': { id: SOME_ID, data: { realm_id: REALM } },
-  'authTokens.copy': { id: SOME_ID, data: {} },
-  'authTokens.removeRealm': { id: SOME_ID, data: { realm_id: REALM } },
-  'authTokens.updatePublicProfile': { data: { public_storage: { a: 1 } } },
-};
-
-function callOperation(api: HoodyApi, operationId: OperationId, params: Record<string, unknown>): Promise<Result> {
-  const [group, method] = operationId.split('.');
-  return (api as any)[group][method](params);
-}
-
 /** Base parameters with `change` applied: `data.<field>`, a path or query parameter, or `data` itself. */
 function varied(operationId: OperationId, change: Record<string, unknown>): Record<string, unknown> {
-  const base = structuredClone(BASE_PARAMS[operationId]);
+  const base = sampleParams(operationId, JOHN);
   for (const [key, value] of Object.entries(change)) {
     if (key.startsWith('data.')) base.data = { ...(base.data as object), [key.slice(5)]: value };
     else base[key] = value;
@@ -272,16 +239,19 @@ export function codeScenario(
   if (code === 'VALIDATION_ERROR') return serverScenario(operationId, '400');
   if (code === 'RATE_LIMITED') return rateLimited(operationId);
   const persona = PERSONA_FOR_CODE[code];
-  if (persona) return { persona, call: (api) => callOperation(api, operationId, BASE_PARAMS[operationId]) };
+  if (persona) return { persona, call: (api) => callOperation(api, operationId, sampleParams(operationId, JOHN)) };
   switch (code) {
     case 'INSUFFICIENT_PERMISSIONS':
-      return { persona: tokenOnly.has(operationId) ? 'john_doe' : 'no-rights-token', call: (api) => callOperation(api, operationId, BASE_PARAMS[operationId]) };
+      return {
+        persona: tokenOnly.has(operationId) ? 'john_doe' : 'no-rights-token',
+        call: (api) => callOperation(api, operationId, sampleParams(operationId, JOHN)),
+      };
     case 'CANNOT_BAN_ADMIN':
       return { persona: 'admin', call: (api) => api.users.update({ id: DEMO_USERS.admin.id, data: { is_banned: true } }) };
     case 'CANNOT_MODIFY_OTHER_USER':
       return { persona: 'john_doe', call: (api) => api.users.update({ id: DEMO_USERS.jane_roe.id, data: { alias: 'Not yours' } }) };
     case 'OTP_REQUIRED':
-      return { persona: 'otp_olivia', call: (api) => callOperation(api, operationId, BASE_PARAMS[operationId]) };
+      return { persona: 'otp_olivia', call: (api) => callOperation(api, operationId, sampleParams(operationId, JOHN)) };
     case 'INVALID_OTP_CODE':
       return { persona: 'otp_olivia', call: (api) => callOperation(api, operationId, varied(operationId, { 'data.otp_code': '000000' })) };
     case 'PUBLIC_KEY_IN_USE':

@@ -4,6 +4,8 @@ import { readPolicy } from '../../src/spec/policy.js';
 import { loadSpec } from '../../src/spec/operations.js';
 import { DEMO_USERS } from '../../src/store/demo-data.js';
 import { startTestServer, type TestServer } from '../support/server.js';
+import { sampleParams } from '../support/sample-calls.js';
+import type { OperationId } from '../../generated/operations.gen.js';
 import { withFaults } from '../support/faulty-store.js';
 
 const spec = loadSpec();
@@ -16,15 +18,6 @@ beforeAll(async () => {
   jwt = await server.jwtFor('john_doe');
   apiToken = (await server.token('john_doe', { alias: 'Pipeline' })).token;
 });
-
-/** A body each body-taking operation accepts, so that a test can vary one thing at a time. */
-const VALID_BODIES: Record<string, unknown> = {
-  'users.update': { alias: 'Valid' },
-  'vault.set': { value: 'v' },
-  'authTokens.addRealm': { realm_id: '507f1f77bcf86cd799439012' },
-  'authTokens.removeRealm': { realm_id: '507f1f77bcf86cd799439012' },
-  'authTokens.updatePublicProfile': { public_storage: {} },
-};
 
 /** A concrete URL for an operation's path template. */
 function urlOf(path: string) {
@@ -73,7 +66,9 @@ describe('failures outside the handlers answer the envelope', () => {
   it.each([...policy.operations.values()].map((op) => [op.operationId, op] as const))(
     '%s: an unknown query parameter answers 400 VALIDATION_ERROR',
     async (_id, op) => {
-      const body = op.hasBody ? { body: JSON.stringify(VALID_BODIES[op.operationId] ?? {}), headers: { 'content-type': 'application/json' } } : {};
+      const body = op.hasBody
+        ? { body: JSON.stringify(sampleParams(op.operationId as OperationId).data ?? {}), headers: { 'content-type': 'application/json' } }
+        : {};
       const result = await send(op.method, `${op.path}?unknown_param=1`, { ...body, token: op.tokenOnly ? apiToken : undefined });
       expect(result).toMatchObject({
         status: 400,
