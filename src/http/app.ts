@@ -6,7 +6,7 @@
 import { Hono, type Context } from 'hono';
 import { apiError, envelope } from '../errors.js';
 import type { Logger } from '../log.js';
-import { handleOperation, type OperationHandlers, type PipelineDeps } from '../pipeline/handle-operation.js';
+import { handleOperation, type OperationHandlers, type PipelineDeps, type PipelineHooks } from '../pipeline/handle-operation.js';
 import { bySpecificity, listOperations, type OpenApiDocument } from '../spec/operations.js';
 import { readPolicy } from '../spec/policy.js';
 import type { Store } from '../store/types.js';
@@ -34,6 +34,7 @@ export type AppDeps = {
   store: Store;
   /** The handler of every operation of `spec`, by operationId; the app refuses to start when one is missing. */
   handlers: OperationHandlers;
+  hooks?: PipelineHooks;
   config: AppConfig;
   logger: Logger;
   clock?: () => Date;
@@ -117,6 +118,7 @@ export async function createApp(deps: AppDeps): Promise<Hono> {
   if (missing.length) throw new Error(`no handler for operation ${missing.join(', ')}`);
   const pipeline: PipelineDeps = {
     handlers: deps.handlers,
+    hooks: deps.hooks ?? {},
     store: deps.store,
     rateLimiter: new RateLimiter(deps.store, deps.config.rateLimits),
     policy,

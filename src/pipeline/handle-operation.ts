@@ -34,8 +34,17 @@ type ValidatedHandler = (
   context: HandlerContext,
 ) => Promise<PlainResponse> | PlainResponse;
 
+/**
+ * Hooks, openapi-backend's `postResponseHandler` in spirit: called with what an operation answered, after response
+ * validation. The tests record their coverage table through it; a deployment could count or trace.
+ */
+export type PipelineHooks = {
+  onAnswer?(answer: { operationId: string; status: number; code: string | null }): void;
+};
+
 export type PipelineDeps = {
   handlers: OperationHandlers;
+  hooks: PipelineHooks;
   store: Store;
   rateLimiter: RateLimiter;
   policy: SpecPolicy;
@@ -152,6 +161,7 @@ export async function handleOperation(request: PlainRequest, deps: PipelineDeps)
   if (response.status === 401 || (response.body as { code?: string }).code === 'INVALID_OTP_CODE') {
     await deps.rateLimiter.recordAuthFailure(ipKey, now).catch(() => {});
   }
+  deps.hooks.onAnswer?.({ operationId: request.operationId, status: response.status, code: (response.body as { code?: string }).code ?? null });
   return { ...response, headers: quotaHeaders };
 }
 

@@ -17,7 +17,7 @@ import type { RateLimitConfig } from '../../src/pipeline/rate-limits.js';
 import { createHoodyClient } from '../../src/sdk/index.js';
 import { ROOT } from './cli.js';
 import { makePostgresStore } from './postgres.js';
-import { assertContract, operationFor } from './response-contract.js';
+import { assertContract } from './response-contract.js';
 
 export const JWT_SECRET = 'test-secret-test-secret-test-secret-0123';
 const spec = loadSpec();
@@ -53,6 +53,13 @@ export async function startTestServer(
     spec,
     store,
     handlers,
+    // Every answer of an operation is recorded for the coverage tables, as the pipeline reports it.
+    hooks: {
+      onAnswer(answer) {
+        recordCoverage(answer, COVERAGE_DIR);
+        if (options.coverageSet) recordCoverage(answer, `${ROOT}test-results/${options.coverageSet}`);
+      },
+    },
     config: {
       jwtSecret: JWT_SECRET,
       trustProxyHops: options.trustProxyHops ?? 1,
@@ -70,13 +77,11 @@ export async function startTestServer(
 
   /**
    * A fetch into the app that checks every response against the spec independently of the server (a violation
-   * fails the test that made the request) and records (operation, status, code) for the coverage report.
+   * fails the test that made the request). The coverage report is fed by the pipeline's onAnswer hook above.
    */
   const fetch = async (request: Request) => {
     const response = await app.request(request);
     await assertContract(request, response);
-    recordCoverage(request, response.clone(), COVERAGE_DIR);
-    if (options.coverageSet) recordCoverage(request, response.clone(), `${ROOT}test-results/${options.coverageSet}`);
     return response;
   };
 
@@ -113,14 +118,8 @@ export async function startTestServer(
 
 const COVERAGE_DIR = `${ROOT}test-results/coverage`;
 
-function recordCoverage(request: Request, response: Response, dir: string) {
-  const operationId = operationFor(request.method, new URL(request.url).pathname)?.operationId;
-  if (!operationId) return;
-  void response.json().then(
-    (body: { code?: string }) => {
-      mkdirSync(dir, { recursive: true });
-      appendFileSync(`${dir}/${process.pid}.jsonl`, JSON.stringify({ operationId, status: response.status, code: body?.code ?? null }) + '\n');
-    },
-    () => {},
-  );
+/** Appends one (operation, status, code) line to a coverage table's folder. */
+function recordCoverage(answer: { operationId: string; status: number; code: string | null }, dir: string) {
+  mkdirSync(dir, { recursive: true });
+  appendFileSync(`${dir}/${process.pid}.jsonl`, JSON.stringify(answer) + '\n');
 }
