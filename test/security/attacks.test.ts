@@ -14,7 +14,7 @@ import { readPolicy } from '../../src/spec/policy.js';
 import { loadSpec } from '../../src/spec/operations.js';
 import { DEMO_USERS } from '../../src/store/demo-data.js';
 import type { PermissionMap } from '../../src/store/types.js';
-import { operationIds, sampleCalls } from '../support/sample-calls.js';
+import { operationIds, sampleCalls, REALM } from '../support/sample-calls.js';
 import { startServerProcess } from '../support/process.js';
 import { makeTestStore, startTestServer, type TestServer } from '../support/server.js';
 import { withFaults } from '../support/faulty-store.js';
@@ -63,11 +63,9 @@ describe('attack suite', () => {
   it('BOLA: user B against every object of user A: 0 leaks, 0 changes', async () => {
     const server = await startTestServer();
     const asJohn = await server.as('john_doe');
-    const secretToken = (
-      await asJohn.authTokens.create({ data: { alias: 'Johns secret token', public_key: 'b'.repeat(64), realm_ids: ['507f1f77bcf86cd799439012'] } })
-    ).data!.data;
+    const secretToken = (await asJohn.authTokens.create({ data: { alias: 'Johns secret token', public_key: 'b'.repeat(64), realm_ids: [REALM] } })).data!.data;
     await asJohn.vault.set({ key: 'johns-secret', data: { value: 'JOHN-SECRET-VALUE' } });
-    await asJohn.vault.set({ key: 'johns-secret', realm_id: '507f1f77bcf86cd799439012', data: { value: 'JOHN-REALM-SECRET' } });
+    await asJohn.vault.set({ key: 'johns-secret', realm_id: REALM, data: { value: 'JOHN-REALM-SECRET' } });
     const before = await johnSnapshot(server);
     const jane = await server.as('jane_roe');
     const janeToken = await server.as({ token: (await server.token('jane_roe', { alias: 'Jane full' })).token });
@@ -80,13 +78,13 @@ describe('attack suite', () => {
         () => api.authTokens.update({ id: secretToken.id, data: { is_enabled: false } }),
         () => api.authTokens.delete({ id: secretToken.id }),
         () => api.authTokens.addRealm({ id: secretToken.id, data: { realm_id: '507f1f77bcf86cd799439013' } }),
-        () => api.authTokens.removeRealm({ id: secretToken.id, data: { realm_id: '507f1f77bcf86cd799439012' } }),
+        () => api.authTokens.removeRealm({ id: secretToken.id, data: { realm_id: REALM } }),
         () => api.authTokens.copy({ id: secretToken.id }),
         () => api.vault.get({ key: 'johns-secret' }),
-        () => api.vault.get({ key: 'johns-secret', realm_id: '507f1f77bcf86cd799439012' }),
+        () => api.vault.get({ key: 'johns-secret', realm_id: REALM }),
         () => api.vault.delete({ key: 'johns-secret' }),
-        () => api.vault.clear({ realm_id: '507f1f77bcf86cd799439012' }),
-        () => api.vault.list({ realm_id: '507f1f77bcf86cd799439012' }),
+        () => api.vault.clear({ realm_id: REALM }),
+        () => api.vault.list({ realm_id: REALM }),
         () => api.activity.list(),
         () => api.authTokens.list(),
         () => api.realms.list({ include_usage: true }),
@@ -174,8 +172,8 @@ describe('attack suite', () => {
       () => api.authTokens.create({ data: { alias: 'Mass', ...extras } as never }),
       () => api.authTokens.update({ id: token.id, data: { alias: 'Mass', ...extras } as never }),
       () => api.authTokens.copy({ id: token.id, data: { ...extras } as never }),
-      () => api.authTokens.addRealm({ id: token.id, data: { realm_id: '507f1f77bcf86cd799439012', ...extras } as never }),
-      () => api.authTokens.removeRealm({ id: token.id, data: { realm_id: '507f1f77bcf86cd799439012', ...extras } as never }),
+      () => api.authTokens.addRealm({ id: token.id, data: { realm_id: REALM, ...extras } as never }),
+      () => api.authTokens.removeRealm({ id: token.id, data: { realm_id: REALM, ...extras } as never }),
       () => viaToken.authTokens.updatePublicProfile({ data: { public_storage: {}, ...extras } as never }),
     ];
     const statuses = [];

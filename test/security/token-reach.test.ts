@@ -8,8 +8,9 @@ import { describe, expect, it } from 'vitest';
 import { DEMO_USERS } from '../../src/store/demo-data.js';
 import { userStateSnapshot } from '../support/snapshot.js';
 import { startTestServer, type TestServer } from '../support/server.js';
+import { REALM } from '../support/sample-calls.js';
 
-const R1 = '507f1f77bcf86cd799439012';
+const R1 = REALM;
 const R2 = '507f1f77bcf86cd799439013';
 const R3 = '507f1f77bcf86cd799439014';
 const CALLER_IP = '10.1.2.3';

@@ -2,8 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { DEMO_USERS } from '../../src/store/demo-data.js';
 import { startTestServer } from '../support/server.js';
 import { codeOf } from '../support/results.js';
+import { REALM } from '../support/sample-calls.js';
 
-const realmA = '507f1f77bcf86cd799439012';
+const realmA = REALM;
 
 describe('activity.list', () => {
   it('records every authenticated request with method, path, status, IP, user agent and realm', async () => {

@@ -2,11 +2,11 @@ import { describe, expect, it } from 'vitest';
 import { isWellFormedApiToken } from '../../src/auth/api-tokens.js';
 import { currentStep, totpAt } from '../../src/auth/totp.js';
 import { DEMO_USERS } from '../../src/store/demo-data.js';
-import { PUBLIC_KEY, SOME_ID } from '../support/sample-calls.js';
+import { PUBLIC_KEY, SOME_ID, REALM } from '../support/sample-calls.js';
 import { startTestServer, type TestServer } from '../support/server.js';
 import { codeOf } from '../support/results.js';
 
-const realmA = '507f1f77bcf86cd799439012';
+const realmA = REALM;
 const realmB = '507f1f77bcf86cd799439013';
 const OTHER_KEY = 'b'.repeat(64);
 

@@ -1,17 +1,14 @@
-import { beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { readPolicy } from '../../src/spec/policy.js';
 import { loadSpec } from '../../src/spec/operations.js';
 import { DEMO_USERS } from '../../src/store/demo-data.js';
 import { generateApiToken } from '../../src/auth/api-tokens.js';
-import { operationIds, sampleCalls } from '../support/sample-calls.js';
-import { startTestServer, type TestServer } from '../support/server.js';
+import { operationIds, sampleCalls, REALM } from '../support/sample-calls.js';
+import { sharedTestServer, startTestServer } from '../support/server.js';
 
 const policy = readPolicy(loadSpec());
 const listed = (operationId: string, status: number, code: string) => policy.operations.get(operationId)!.errorCodes.get(status)?.has(code) ?? false;
-let server: TestServer;
-beforeAll(async () => {
-  server = await startTestServer();
-});
+const server = sharedTestServer();
 
 async function expectError(result: { response: Response; error?: unknown }, status: number, code: string) {
   expect({ status: result.response.status, code: (result.error as { code?: string } | undefined)?.code }).toEqual({ status, code });
@@ -149,12 +146,12 @@ describe('403 on every operation', () => {
   });
 
   it('getCurrent is exempt from realm checks so a realm-bound token can discover its realms', async () => {
-    const created = await server.token('john_doe', { realm_ids: ['507f1f77bcf86cd799439012'], allow_no_realm: false, alias: 'Discovery' });
+    const created = await server.token('john_doe', { realm_ids: [REALM], allow_no_realm: false, alias: 'Discovery' });
     const { data } = await (await server.as({ token: created.token })).authTokens.getCurrent();
     expect(data?.data.restrictions).toEqual({
       has_realm_restrictions: true,
       requires_realm_scope: true,
-      allowed_realm_ids: ['507f1f77bcf86cd799439012'],
+      allowed_realm_ids: [REALM],
       allow_no_realm: false,
       active_realm_id: null,
     });

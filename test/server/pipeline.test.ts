@@ -3,18 +3,17 @@ import { MemoryStore } from '../../src/store/memory/index.js';
 import { readPolicy } from '../../src/spec/policy.js';
 import { loadSpec } from '../../src/spec/operations.js';
 import { DEMO_USERS } from '../../src/store/demo-data.js';
-import { startTestServer, type TestServer } from '../support/server.js';
+import { sharedTestServer, startTestServer } from '../support/server.js';
 import { sampleParams } from '../support/sample-calls.js';
 import type { OperationId } from '../../generated/operations.gen.js';
 import { withFaults } from '../support/faulty-store.js';
 
 const spec = loadSpec();
 const policy = readPolicy(spec);
-let server: TestServer;
+const server = sharedTestServer();
 let jwt: string;
 let apiToken: string;
 beforeAll(async () => {
-  server = await startTestServer();
   jwt = await server.jwtFor('john_doe');
   apiToken = (await server.token('john_doe', { alias: 'Pipeline' })).token;
 });

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { startTestServer } from '../support/server.js';
+import { REALM } from '../support/sample-calls.js';
 
-const [realmA, realmB, realmC] = ['507f1f77bcf86cd799439012', '507f1f77bcf86cd799439013', '507f1f77bcf86cd799439014'];
+const [realmA, realmB, realmC] = [REALM, '507f1f77bcf86cd799439013', '507f1f77bcf86cd799439014'];
 
 describe('realms.list', () => {
   it('lists the distinct realms of projects, containers, servers and tokens, with usage on request', async () => {

@@ -1,15 +1,12 @@
-import { beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { verifyPassword } from '../../src/auth/passwords.js';
 import { DEMO_USERS } from '../../src/store/demo-data.js';
 import { PUBLIC_KEY } from '../support/sample-calls.js';
-import { startTestServer, type TestServer } from '../support/server.js';
+import { sharedTestServer, startTestServer } from '../support/server.js';
 import { codeOf } from '../support/results.js';
 
 const { admin, john_doe: john, jane_roe: jane } = DEMO_USERS;
-let server: TestServer;
-beforeAll(async () => {
-  server = await startTestServer();
-});
+const server = sharedTestServer();
 
 describe('users.get', () => {
   it('answers the caller their own profile, without secrets', async () => {

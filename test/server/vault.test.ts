@@ -3,8 +3,9 @@ import { VAULT_LIMIT_BYTES } from '../../src/handlers/vault.js';
 import { DEMO_USERS } from '../../src/store/demo-data.js';
 import { startTestServer } from '../support/server.js';
 import { codeOf } from '../support/results.js';
+import { REALM } from '../support/sample-calls.js';
 
-const realmA = '507f1f77bcf86cd799439012';
+const realmA = REALM;
 const MIB = 1_048_576;
 
 describe('vault.set and vault.get', () => {

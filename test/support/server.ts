@@ -4,6 +4,7 @@
  * itself (response validation is on), and recorded for the coverage report.
  */
 import { appendFileSync, mkdirSync } from 'node:fs';
+import { afterAll, beforeAll } from 'vitest';
 import { createApp } from '../../src/http/app.js';
 import { handlers } from '../../src/handlers/index.js';
 import { createSpecValidator } from '../../src/http/spec-validator.js';
@@ -122,4 +123,24 @@ const COVERAGE_DIR = `${ROOT}test-results/coverage`;
 function recordCoverage(answer: { operationId: string; status: number; code: string | null }, dir: string) {
   mkdirSync(dir, { recursive: true });
   appendFileSync(`${dir}/${process.pid}.jsonl`, JSON.stringify(answer) + '\n');
+}
+
+/**
+ * One server shared by a test file: started before its first test, its store closed after its last. The value can
+ * be used at module level (`const server = sharedTestServer()`); it reaches the server once started.
+ */
+export function sharedTestServer(options: Parameters<typeof startTestServer>[0] = {}): TestServer {
+  let instance: TestServer | undefined;
+  beforeAll(async () => {
+    instance = await startTestServer(options);
+  });
+  afterAll(async () => {
+    await instance?.store.close();
+  });
+  return new Proxy({} as TestServer, {
+    get(_target, property) {
+      if (!instance) throw new Error('the shared test server is used before its beforeAll ran');
+      return instance[property as keyof TestServer];
+    },
+  });
 }

@@ -3,8 +3,7 @@
  * last-use are left out: they record the request itself.
  */
 import type { Store } from '../../src/store/types.js';
-
-const REALM = '507f1f77bcf86cd799439012';
+import { REALM } from './sample-calls.js';
 
 export async function userStateSnapshot(store: Store, userId: string): Promise<string> {
   const tokens = (await store.listTokens(userId, 1, 100)).items.map(({ last_used_at: _a, last_used_ip: _b, ...rest }) => rest);

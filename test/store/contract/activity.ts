@@ -3,6 +3,7 @@ import { expect, it } from 'vitest';
 import { purgeExpiredActivity } from '../../../src/domain/activity-retention.js';
 import { withFaults } from '../../support/faulty-store.js';
 import { jane, john, T0, id, type FreshStore } from './fixtures.js';
+import { REALM } from '../../support/sample-calls.js';
 
 export function activityContract(name: string, fresh: FreshStore) {
   it('activity: newest first, every filter, pagination, stats and batched purge', async () => {
@@ -12,7 +13,7 @@ export function activityContract(name: string, fresh: FreshStore) {
       await store.appendActivity({
         id: id(),
         user_id: jane,
-        realm_id: i % 2 ? '507f1f77bcf86cd799439012' : '',
+        realm_id: i % 2 ? REALM : '',
         method: i % 3 ? 'GET' : 'PATCH',
         path: `/p/${i}`,
         status_code: i < 7 ? 200 : 404,
@@ -40,7 +41,7 @@ export function activityContract(name: string, fresh: FreshStore) {
     expect((await store.listActivity(jane, { since, minStatus: 400 }, 1, 50)).total).toBe(3);
     expect((await store.listActivity(jane, { since, maxStatus: 200 }, 1, 50)).total).toBe(7);
     expect((await store.listActivity(jane, { since, method: 'PATCH' }, 1, 50)).total).toBe(4);
-    expect((await store.listActivity(jane, { since, realmId: '507f1f77bcf86cd799439012' }, 1, 50)).total).toBe(5);
+    expect((await store.listActivity(jane, { since, realmId: REALM }, 1, 50)).total).toBe(5);
     expect((await store.listActivity(jane, { since, startDate: at(3), endDate: at(5) }, 1, 50)).items.map((e) => e.path)).toEqual(['/p/5', '/p/4', '/p/3']);
     expect((await store.listActivity(jane, { since: at(8) }, 1, 50)).total).toBe(2);
     const stats = await store.activityStats(jane, since);
