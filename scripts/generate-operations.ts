@@ -4,20 +4,30 @@
  *
  * For each operationId: its SDK group and method (the operationId's two parts), HTTP method and path, whether it is
  * a paginated list (it takes `page` and answers `metadata`), and the hey-api types of its request, responses and
- * errors. hey-api names those types after the operationId (`authTokens.addRealm` -> `AuthTokensAddRealmData`); a
- * wrong name fails `tsc`, so this table cannot silently drift from the generated types.
+ * errors, by the names hey-api itself gave them in the SDK it wrote (see heyApiTypeNames).
  */
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { listOperations, loadSpec, resolveRef, type OpenApiDocument, type SpecOperation } from '../src/spec/operations.js';
 
 const root = resolve(import.meta.dirname, '..');
 
-const pascal = (operationId: string) =>
-  operationId
-    .split('.')
-    .map((part) => part[0].toUpperCase() + part.slice(1))
-    .join('');
+/**
+ * hey-api's own names for an operation's types, read from the SDK it just wrote: each method calls
+ * `client.<method><Responses, Errors, ThrowOnError>({ ..., url })`, so (HTTP method, path) finds the names hey-api
+ * gave, and the request type is its `...Data` twin in types.gen.ts. A name hey-api did not write stops the generation.
+ */
+function heyApiTypeNames(): Map<string, { data: string; responses: string; errors: string }> {
+  const sdk = readFileSync(join(root, 'generated/client/sdk.gen.ts'), 'utf8');
+  const types = readFileSync(join(root, 'generated/client/types.gen.ts'), 'utf8');
+  const names = new Map<string, { data: string; responses: string; errors: string }>();
+  for (const [, method, responses, errors, url] of sdk.matchAll(/\.(get|post|put|patch|delete)<(\w+), (\w+), ThrowOnError>\(\{[\s\S]*?url: '([^']+)'/g)) {
+    const data = responses.replace(/Responses$/, 'Data');
+    if (!new RegExp(`export type ${data} =`).test(types)) throw new Error(`hey-api wrote no ${data} for ${method.toUpperCase()} ${url}`);
+    names.set(`${method.toUpperCase()} ${url}`, { data, responses, errors });
+  }
+  return names;
+}
 
 function isPaginated(spec: OpenApiDocument, op: SpecOperation): boolean {
   const success = resolveRef(spec, op.operation.responses['200']);
@@ -31,9 +41,11 @@ function renderOperationsModule(spec: OpenApiDocument): string {
     const [group, method] = op.operationId.split('.');
     return `  '${op.operationId}': { group: '${group}', method: '${method}', httpMethod: '${op.method}', path: '${op.path}', paginated: ${isPaginated(spec, op)} },`;
   });
+  const heyApi = heyApiTypeNames();
   const types = operations.map((op) => {
-    const name = pascal(op.operationId);
-    return `  '${op.operationId}': { request: Types.${name}Data; responses: Types.${name}Responses; errors: Types.${name}Errors };`;
+    const names = heyApi.get(`${op.method} ${op.path}`);
+    if (!names) throw new Error(`hey-api's SDK has no method for ${op.method} ${op.path} (${op.operationId})`);
+    return `  '${op.operationId}': { request: Types.${names.data}; responses: Types.${names.responses}; errors: Types.${names.errors} };`;
   });
   return [
     '// This file is generated from generated/openapi.json by scripts/generate-operations.ts. Do not edit.',
