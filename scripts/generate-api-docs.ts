@@ -7,17 +7,12 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { listOperations, loadSpec, resolveRef, type OpenApiDocument, type SpecOperation } from '../src/spec/operations.js';
+import { exampleParams, listOperations, loadSpec, resolveRef, type OpenApiDocument, type SpecOperation } from '../src/spec/operations.js';
 import { cell, curl, fence, sdkCall, table, typeOf } from './docs/render.js';
 
 type Json = Record<string, any>;
 const root = resolve(import.meta.dirname, '..');
 const BANNER = '{/* AUTO-GENERATED — Do not edit manually. Regenerate with: npm run docs:api:generate */}';
-
-function exampleValue(spec: OpenApiDocument, schema: Json | undefined): unknown {
-  const resolved = resolveRef(spec, schema);
-  return resolved?.examples?.[0];
-}
 
 function renderParameters(spec: OpenApiDocument, op: SpecOperation): string {
   const parameters = op.parameters;
@@ -51,16 +46,10 @@ function renderBody(spec: OpenApiDocument, op: SpecOperation): string {
 
 /** Path parameters from their schemas' examples, then the body example under `data`. */
 function exampleCall(spec: OpenApiDocument, op: SpecOperation) {
-  const params: Json = {};
+  const params = exampleParams(spec, op);
   let url = `${spec.servers[0].url}${op.path}`;
-  for (const p of op.parameters.filter((p) => p.in === 'path')) {
-    const value = exampleValue(spec, p.schema) as string;
-    params[p.name] = value;
-    url = url.replace(`{${p.name}}`, encodeURIComponent(value));
-  }
-  const body = op.operation.requestBody ? exampleValue(spec, bodySchema(spec, op)) : undefined;
-  if (body !== undefined) params.data = body;
-  return { url, params, body };
+  for (const p of op.parameters.filter((p) => p.in === 'path')) url = url.replace(`{${p.name}}`, encodeURIComponent(params[p.name] as string));
+  return { url, params, body: params.data };
 }
 
 function examplesOf(spec: OpenApiDocument, response: Json): unknown[] {

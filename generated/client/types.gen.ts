@@ -458,7 +458,7 @@ export type PermissionTemplate = 'full_access' | 'external_customer' | 'dev_team
 export type RealmIdList = Array<RealmId>;
 
 /**
- * When the token expires: an ISO 8601 date or date-time (`2025-12-31`, `2025-12-31T23:59:59Z`), a Unix timestamp
+ * When the token expires: an ISO 8601 date or date-time (`2030-12-31`, `2030-12-31T23:59:59Z`), a Unix timestamp
  * in seconds or milliseconds (values below 100,000,000,000 are seconds; as a number or a digit string), `today`
  * (the end of the current UTC day) or `tomorrow` (the end of the next UTC day); a date alone means the end of
  * that UTC day. It must lie in the future

@@ -62,6 +62,19 @@ export function listOperations(spec: OpenApiDocument): SpecOperation[] {
   return operations;
 }
 
+/**
+ * An example call of an operation in the SDK's flat shape, from the spec's own examples: each path parameter's
+ * schema example, and the body schema's example under `data`. The docs show it; the tests send it.
+ */
+export function exampleParams(spec: OpenApiDocument, op: SpecOperation): Record<string, unknown> {
+  const example = (schema: unknown) => resolveRef(spec, schema)?.examples?.[0];
+  const params: Record<string, unknown> = {};
+  for (const parameter of op.parameters.filter((p) => p.in === 'path')) params[parameter.name] = example(parameter.schema);
+  const body = op.bodySchema === undefined ? undefined : example(op.bodySchema);
+  if (body !== undefined) params.data = body;
+  return params;
+}
+
 /** The codes an operation lists for a status (`400`, `'default'`). */
 export const codesAt = (op: SpecOperation, status: number | string): string[] => (op.errorCodes.get(String(status)) ?? []).map((entry) => entry.code);
 

@@ -1,53 +1,30 @@
 /**
- * The one table of valid calls: a parameters object per operation, in the SDK's flat shape (path and query
- * parameters, the body under `data`), as data, so that a test can send it as is or break one part of it. Typed by the
- * operation list, so a new operation must be added here (the map is exhaustive). `SELF` stands for the caller's own id.
+ * One valid call per operation, derived from the spec's own examples (the same ones the docs show): each path
+ * parameter's example and the body's example under `data`, in the SDK's flat shape. A new operation gets its sample
+ * from its examples; nothing here is kept by hand. The spec's example user id is the demo `john_doe`; a test acting
+ * as another user passes its own id (`self`) in its place, which for a token id simply finds no token.
  */
 import type { OperationId } from '../../generated/operations.gen.js';
 import type { HoodyApi } from '../../src/sdk/index.js';
+import { exampleParams, listOperations, loadSpec } from '../../src/spec/operations.js';
 import { DEMO_REALMS, DEMO_USERS } from '../../src/store/demo-data.js';
 
 export const SOME_ID = '6650ffffffffffffffffffff';
 export const PUBLIC_KEY = 'a1b2c3d4e5f6789012345678901234567890abcdefabcdefabcdefabcdef1234';
 export const REALM = DEMO_REALMS[0];
 const john = DEMO_USERS.john_doe.id;
-const SELF = Symbol('the caller');
 
 type Result = { response: Response; data?: unknown; error?: unknown };
 
-const SAMPLE_PARAMS: Record<OperationId, Record<string, unknown>> = {
-  'users.get': { id: SELF },
-  'users.update': { id: SELF, data: { alias: 'Sample alias' } },
-  'users.retrySetup': { data: {} },
-  'activity.list': {},
-  'activity.getStats': {},
-  'vault.list': {},
-  'vault.get': { key: 'sample' },
-  'vault.set': { key: 'sample', data: { value: 'v' } },
-  'vault.delete': { key: 'sample' },
-  'vault.getStats': {},
-  'vault.clear': {},
-  'realms.list': {},
-  'authTokens.list': {},
-  'authTokens.create': { data: {} },
-  'authTokens.getCurrent': {},
-  'authTokens.getPublicProfile': { public_key: PUBLIC_KEY },
-  'authTokens.get': { id: SOME_ID },
-  'authTokens.update': { id: SOME_ID, data: { alias: 'Renamed' } },
-  'authTokens.delete': { id: SOME_ID },
-  'authTokens.addRealm': { id: SOME_ID, data: { realm_id: REALM } },
-  'authTokens.copy': { id: SOME_ID, data: {} },
-  'authTokens.removeRealm': { id: SOME_ID, data: { realm_id: REALM } },
-  'authTokens.updatePublicProfile': { data: { public_storage: { a: 1 } } },
-};
+const spec = loadSpec();
+const examples = new Map(listOperations(spec).map((op) => [op.operationId as OperationId, exampleParams(spec, op)]));
 
-export const operationIds = Object.keys(SAMPLE_PARAMS) as OperationId[];
+export const operationIds = [...examples.keys()];
 
-/** A fresh copy of an operation's valid parameters, with `self` as the caller's id. */
+/** A fresh copy of an operation's example parameters, with `self` in place of the example user's id. */
 export function sampleParams(operationId: OperationId, self: string = john): Record<string, unknown> {
-  const { id, ...rest } = SAMPLE_PARAMS[operationId];
-  const params: Record<string, unknown> = structuredClone(rest);
-  if (id !== undefined) params.id = id === SELF ? self : id;
+  const params: Record<string, unknown> = structuredClone(examples.get(operationId)!);
+  if (params.id === john) params.id = self;
   return params;
 }
 
