@@ -1,3 +1,4 @@
+import { defaultServerConditions } from 'vite';
 import { defineConfig, type TestProjectInlineConfiguration } from 'vitest/config';
 
 // The server's API and security tests run twice: on the in-memory store, and on PostgreSQL when DATABASE_URL is set (always in
@@ -14,6 +15,10 @@ const postgresProject: TestProjectInlineConfiguration = {
 };
 
 export default defineConfig({
+  // `@hoody/sdk` resolves to its TypeScript source in this repository (the package's `@hoody/source` condition), so
+  // the tests never run a stale build; the packed build is tested from a separate project (test/sdk/package.test.ts).
+  ssr: { resolve: { conditions: ['@hoody/source', ...defaultServerConditions] } },
+  resolve: { conditions: ['@hoody/source', ...defaultServerConditions] },
   test: {
     globalSetup: ['test/support/global-setup.ts'],
     // Lint, bundle and codegen tests spawn CLIs; two cores are all this machine kind has.

@@ -2,6 +2,9 @@
 
 import type * as Types from './client/types.gen.js';
 
+/** The `info.version` of the spec this was generated from: the contract the SDK speaks. */
+export const SPEC_VERSION = "1.0.0";
+
 export const operations = {
   'activity.getStats': { group: 'activity', method: 'getStats', httpMethod: 'GET', path: '/api/v1/users/auth/activity/stats', paginated: false },
   'activity.list': { group: 'activity', method: 'list', httpMethod: 'GET', path: '/api/v1/users/auth/activity', paginated: true },

@@ -1,5 +1,5 @@
 /**
- * Writes generated/operations.gen.ts from the bundled spec: the operation table the SDK layer (src/sdk/) and the
+ * Writes generated/operations.gen.ts from the bundled spec: the operation table the SDK package (packages/sdk/) and the
  * server's handler types (src/handlers/types.ts) are built on.
  *
  * For each operationId: its SDK group and method (the operationId's two parts), HTTP method and path, whether it is
@@ -51,6 +51,9 @@ function renderOperationsModule(spec: OpenApiDocument): string {
     '// This file is generated from generated/openapi.json by scripts/generate-operations.ts. Do not edit.',
     '',
     "import type * as Types from './client/types.gen.js';",
+    '',
+    '/** The `info.version` of the spec this was generated from: the contract the SDK speaks. */',
+    `export const SPEC_VERSION = ${JSON.stringify(spec.info.version)};`,
     '',
     'export const operations = {',
     ...table,

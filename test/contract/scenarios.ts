@@ -5,14 +5,14 @@
  * (operation, status) is asked for with `Prefer: code=<status>`.
  */
 import type { OperationId } from '../../generated/operations.gen.js';
-import type { HoodyApi } from '../../src/sdk/index.js';
+import type { AnsweredApi as HoodyApi } from '../support/answered.js';
 import { loadSpec } from '../../src/spec/operations.js';
 import { readPolicy } from '../../src/spec/policy.js';
 import { DEMO_USERS } from '../../src/store/demo-data.js';
 import { callOperation, PUBLIC_KEY, REALM, sampleCalls, sampleParams, SOME_ID } from '../support/sample-calls.js';
 import type { Persona, Target } from './targets.js';
 
-type Result = { response: Response; data?: unknown; error?: unknown };
+type Result = { response?: Response | undefined; data?: unknown; error?: unknown };
 export type Fixtures = { tokenId: string; tokenAlias: string; otherTokenId: string; otherAlias: string; publishedKey: string; vaultKey: string };
 export type Scenario = { persona: Persona; call: (api: HoodyApi, fixtures: Fixtures, target: Target) => Promise<Result> };
 

@@ -6,7 +6,7 @@
 import { createLogger } from '@stoplight/prism-core';
 import { getHttpOperationsFromSpec } from '@stoplight/prism-http';
 import { createServer } from '@stoplight/prism-http-server';
-import { createHoodyClient, type HoodyApi } from '../../src/sdk/index.js';
+import { answeredApi, type AnsweredApi as HoodyApi } from '../support/answered.js';
 import { SPEC_PATH } from '../../src/spec/operations.js';
 import { DEMO_USERS } from '../../src/store/demo-data.js';
 import { MemoryStore } from '../../src/store/memory/index.js';
@@ -24,7 +24,7 @@ import { startTestServer, type DemoUser, type TestServer } from '../support/serv
  */
 export type Persona =
   DemoUser | 'anonymous' | 'token' | 'expired' | 'garbage' | 'basic' | 'no-rights-token' | 'ip-bound-token' | 'realm-bound-token' | 'realm-required-token';
-type Result = { response: Response; data?: unknown; error?: unknown };
+type Result = { response?: Response | undefined; data?: unknown; error?: unknown };
 export type Target = {
   name: string;
   kind: 'mock' | 'server';
@@ -66,10 +66,10 @@ export async function startPrism(): Promise<Target> {
     name: 'Prism mock',
     kind: 'mock',
     async client(persona, headers = {}) {
-      return createHoodyClient({ baseUrl, token: persona === 'anonymous' ? undefined : 'mock-credential', fetch, headers }).api;
+      return answeredApi({ baseUrl, token: persona === 'anonymous' ? undefined : 'mock-credential', fetch, headers });
     },
     async exhaustedClient() {
-      return createHoodyClient({ baseUrl, token: 'mock-credential', fetch, headers: { Prefer: 'code=429' } }).api;
+      return answeredApi({ baseUrl, token: 'mock-credential', fetch, headers: { Prefer: 'code=429' } });
     },
     close: () => prism.close(),
   };
@@ -120,7 +120,7 @@ export async function startPrismProxy(): Promise<Target> {
     if (persona === 'anonymous') return undefined;
     if (persona === 'token') {
       if (!apiToken) {
-        const api = createHoodyClient({ baseUrl, token: await signSessionJwt(key, DEMO_USERS.john_doe.id), fetch }).api;
+        const api = answeredApi({ baseUrl, token: await signSessionJwt(key, DEMO_USERS.john_doe.id), fetch });
         apiToken = (
           await api.authTokens.create({
             data: { alias: 'Proxy API token', permission_template: 'full_access', vault_access: true, public_key: 'd'.repeat(64) },
@@ -136,7 +136,7 @@ export async function startPrismProxy(): Promise<Target> {
     kind: 'server',
     violations,
     async client(persona, headers = {}) {
-      return createHoodyClient({ baseUrl, token: await credential(persona), fetch, headers }).api;
+      return answeredApi({ baseUrl, token: await credential(persona), fetch, headers });
     },
     async exhaustedClient() {
       const token = await credential('otp_olivia');
@@ -146,7 +146,7 @@ export async function startPrismProxy(): Promise<Target> {
         await response.arrayBuffer();
         if (response.status === 429) break;
       }
-      return createHoodyClient({ baseUrl, token, fetch }).api;
+      return answeredApi({ baseUrl, token, fetch });
     },
     async rawGet(persona, pathAndQuery) {
       const token = await credential(persona);

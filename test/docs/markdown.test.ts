@@ -39,7 +39,7 @@ describe('docs/api pages', () => {
     const examples = blocks(allMarkdown, 'typescript');
     expect(examples).toHaveLength(23);
     const source = [
-      "import { createHoodyClient } from '../../src/sdk/index.js';",
+      "import { createHoodyClient } from '@hoody/sdk';",
       "const client = createHoodyClient({ baseUrl: 'http://localhost:3000', token: 'hdy_example' });",
       ...examples.map((example, i) => `export async function example${i}() {\n${example}\nreturn [data, error];\n}`),
     ].join('\n');

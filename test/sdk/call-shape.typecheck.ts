@@ -3,7 +3,7 @@
  * operation in the seeds' shape, and `@ts-expect-error` on calls that must not compile, so the typing is proven
  * both ways.
  */
-import { createHoodyClient, type ErrorCode } from '../../src/sdk/index.js';
+import { createHoodyClient, HoodyTransportError, type ErrorCode, type TransportErrorCode } from '@hoody/sdk';
 
 const client = createHoodyClient({ baseUrl: 'http://localhost:3000', token: 'hdy_x' });
 const id = '507f1f77bcf86cd799439011';
@@ -13,7 +13,8 @@ const public_key = 'a1b2c3d4e5f6789012345678901234567890abcdefabcdefabcdefabcdef
 export async function everyOperation() {
   const { data: user, error } = await client.api.users.get({ id });
   if (user) user.data.email satisfies string;
-  if (error)
+  if (error instanceof HoodyTransportError) error.code satisfies TransportErrorCode;
+  else if (error)
     error.code satisfies
       | 'INVALID_ID_FORMAT'
       | 'VALIDATION_ERROR'

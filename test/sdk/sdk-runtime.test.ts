@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { operations } from '../../generated/operations.gen.js';
-import { createHoodyClient } from '../../src/sdk/index.js';
+import { createHoodyClient } from '@hoody/sdk';
 
 type Seen = { method: string; url: URL; headers: Headers; body: string };
 

@@ -69,7 +69,7 @@ describe('attack suite', () => {
     const before = await johnSnapshot(server);
     const jane = await server.as('jane_roe');
     const janeToken = await server.as({ token: (await server.token('jane_roe', { alias: 'Jane full' })).token });
-    const attempts: Array<() => Promise<{ response: Response; data?: unknown; error?: unknown }>> = [];
+    const attempts: Array<() => Promise<{ response?: Response | undefined; data?: unknown; error?: unknown }>> = [];
     for (const api of [jane, janeToken]) {
       attempts.push(
         () => api.users.get({ id: john }),
@@ -138,7 +138,7 @@ describe('attack suite', () => {
           );
           const result = await sampleCalls[operationId as OperationId](api, own ? DEMO_USERS.banned_bob.id : userId);
           cells += 1;
-          const status = result.response.status;
+          const status = result.response!.status;
           if (forbidden && status < 300) unexpected2xx += 1;
           if (forbidden !== (status === 403)) mismatches.push(`${role} / ${kind.name} / ${operationId}: ${status}`);
         }
@@ -177,7 +177,7 @@ describe('attack suite', () => {
       () => viaToken.authTokens.updatePublicProfile({ data: { public_storage: {}, ...extras } as never }),
     ];
     const statuses = [];
-    for (const attempt of attempts) statuses.push((await attempt()).response.status);
+    for (const attempt of attempts) statuses.push((await attempt()).response!.status);
     const changed = (await johnSnapshot(server)) === before ? 0 : 1;
     console.log(`mass assignment: ${attempts.length} bodies with forbidden fields -> ${statuses.join(' ')}; ${changed} fields changed`);
     expect(statuses.every((status) => status === 400 || status === 403)).toBe(true);
@@ -255,7 +255,7 @@ describe('attack suite', () => {
     const server = await startTestServer({ trustProxyHops: 0 });
     const token = (await server.token('john_doe', { alias: 'Office', ip_whitelist: ['10.1.2.3'] })).token;
     const spoofed = await (await server.as({ token }, { headers: { 'X-Forwarded-For': '10.1.2.3' } })).authTokens.getCurrent();
-    console.log(`spoofed X-Forwarded-For without TRUST_PROXY: ${spoofed.response.status}`);
+    console.log(`spoofed X-Forwarded-For without TRUST_PROXY: ${spoofed.response!.status}`);
     expect(spoofed.error?.code).toBe('IP_NOT_ALLOWED');
   });
 
@@ -271,9 +271,9 @@ describe('attack suite', () => {
     const first = await olivia.authTokens.create({ data: { alias: 'With code', otp_code: code } });
     const replay = await olivia.authTokens.create({ data: { alias: 'Replayed', otp_code: code } });
     const guesses: number[] = [];
-    for (let i = 0; i < 10; i += 1) guesses.push((await olivia.authTokens.create({ data: { alias: 'Guess', otp_code: String(100000 + i) } })).response.status);
+    for (let i = 0; i < 10; i += 1) guesses.push((await olivia.authTokens.create({ data: { alias: 'Guess', otp_code: String(100000 + i) } })).response!.status);
     console.log(`TOTP: ${accepted}/3 drift steps accepted, ${rejected}/4 far steps rejected, replay ${replay.error?.code}, 10 guesses -> ${guesses.join(' ')}`);
-    expect([accepted, rejected, first.response.status, replay.error?.code]).toEqual([3, 4, 201, 'INVALID_OTP_CODE']);
+    expect([accepted, rejected, first.response!.status, replay.error?.code]).toEqual([3, 4, 201, 'INVALID_OTP_CODE']);
     expect(guesses.filter((s) => s === 429).length).toBeGreaterThanOrEqual(5);
   });
 

@@ -3,7 +3,7 @@
  * atomic statements. Real processes, real ports on 127.0.0.1; each prints its figures.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createHoodyClient, type HoodyApi } from '../../src/sdk/index.js';
+import { answeredApi, type AnsweredApi as HoodyApi } from '../support/answered.js';
 import { sessionKey, signSessionJwt } from '../../src/auth/session-jwt.js';
 import { DEMO_USERS } from '../../src/store/demo-data.js';
 import { startServerProcess, type ServerProcess } from '../support/process.js';
@@ -27,7 +27,7 @@ describe.skipIf(!DATABASE_URL)('two server processes on one database', () => {
     schema = freshSchema();
     const urls = await Promise.all([startProcess(schema), startProcess(schema)]);
     token = await signSessionJwt(sessionKey(JWT_SECRET), DEMO_USERS.jane_roe.id);
-    apis = urls.map((baseUrl) => createHoodyClient({ baseUrl, token }).api);
+    apis = urls.map((baseUrl) => answeredApi({ baseUrl, token }));
   });
   afterAll(async () => {
     await Promise.all(servers.map((server) => server.stop()));
@@ -70,7 +70,7 @@ describe.skipIf(!DATABASE_URL)('two server processes on one database', () => {
     expect((await apis[0].vault.set({ key: 'shared', data: { value: 'from process A' } })).response.status).toBe(201);
     expect((await apis[1].vault.get({ key: 'shared' })).data?.data.value).toBe('from process A');
     expect(await servers[0].stop()).toBe(0);
-    const restarted = createHoodyClient({ baseUrl: await startProcess(schema), token }).api;
+    const restarted = answeredApi({ baseUrl: await startProcess(schema), token });
     expect((await restarted.vault.get({ key: 'shared' })).data?.data.value).toBe('from process A');
     expect((await restarted.authTokens.list()).data?.metadata.total).toBe(2);
   });

@@ -5,7 +5,7 @@
  * as another user passes its own id (`self`) in its place, which for a token id simply finds no token.
  */
 import type { OperationId } from '../../generated/operations.gen.js';
-import type { HoodyApi } from '../../src/sdk/index.js';
+import type { AnsweredApi as HoodyApi } from './answered.js';
 import { exampleParams, listOperations, loadSpec } from '../../src/spec/operations.js';
 import { DEMO_REALMS, DEMO_USERS } from '../../src/store/demo-data.js';
 

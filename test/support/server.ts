@@ -15,7 +15,7 @@ import { demoData, DEMO_USERS } from '../../src/store/demo-data.js';
 import { MemoryStore } from '../../src/store/memory/index.js';
 import type { Store } from '../../src/store/types.js';
 import type { RateLimitConfig } from '../../src/pipeline/rate-limits.js';
-import { createHoodyClient } from '../../src/sdk/index.js';
+import { answeredApi } from './answered.js';
 import { ROOT } from './cli.js';
 import { makePostgresStore } from './postgres.js';
 import { assertContract } from './response-contract.js';
@@ -96,20 +96,20 @@ export async function startTestServer(
     /** The SDK as a demo user (session JWT), or with any credential. */
     async as(who: DemoUser | { token: string | undefined }, options: { headers?: Record<string, string>; baseUrl?: string } = {}) {
       const token = typeof who === 'string' ? await signSessionJwt(key, DEMO_USERS[who].id, undefined, now()) : who.token;
-      return createHoodyClient({
+      return answeredApi({
         baseUrl: options.baseUrl ?? 'http://localhost',
         token,
         fetch: fetch as unknown as typeof globalThis.fetch,
         headers: options.headers,
-      }).api;
+      });
     },
     /** Creates an API token for a demo user through the API and answers its plain value and record. */
     async token(owner: DemoUser, fields: Record<string, unknown> = {}) {
-      const api = createHoodyClient({
+      const api = answeredApi({
         baseUrl: 'http://localhost',
         token: await signSessionJwt(key, DEMO_USERS[owner].id, undefined, now()),
         fetch: fetch as unknown as typeof globalThis.fetch,
-      }).api;
+      });
       const { data, error } = await api.authTokens.create({ data: { permission_template: 'full_access', vault_access: true, ...fields } as never });
       if (!data) throw new Error(`cannot create token: ${JSON.stringify(error)}`);
       return data.data;
