@@ -104,6 +104,18 @@ function renderOperation(spec: OpenApiDocument, op: SpecOperation): string {
   ].join('\n\n');
 }
 
+/** Where every TypeScript example of a page starts: the install and the client it calls. */
+function sdkSetup(spec: OpenApiDocument): string {
+  return [
+    '**Using the SDK.** Every TypeScript example below calls `client`, made once like this (see the README for installing the package from this repository before it is published):',
+    fence('sh', 'npm install @hoody/sdk'),
+    fence(
+      'ts',
+      `import { createHoodyClient } from '@hoody/sdk';\n\nconst client = createHoodyClient({ baseUrl: '${spec.servers[0].url}', token: 'YOUR_API_TOKEN' });`,
+    ),
+  ].join('\n\n');
+}
+
 export function renderPages(spec: OpenApiDocument): Record<string, string> {
   const operations = new Map(listOperations(spec).map((op) => [op.operationId, op]));
   const tags = new Map<string, Json>(spec.tags.map((tag: Json) => [tag.name, tag]));
@@ -124,6 +136,7 @@ export function renderPages(spec: OpenApiDocument): Record<string, string> {
         '---',
         `${BANNER}\n\n\n`,
         group['x-page-intro'],
+        sdkSetup(spec),
         sections.join('\n\n\n\n'),
       ].join('\n\n') + '\n';
   }

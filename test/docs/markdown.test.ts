@@ -38,9 +38,12 @@ describe('docs/api pages', () => {
   it('have SDK examples that type-check against the SDK', () => {
     const examples = blocks(allMarkdown, 'typescript');
     expect(examples).toHaveLength(23);
+    // Each page's SDK setup block (install, import, client) is the prelude a reader copies first.
+    const setups = blocks(allMarkdown, 'ts');
+    expect(setups).toHaveLength(Object.keys(pages).length);
+    expect(new Set(setups).size).toBe(1);
     const source = [
-      "import { createHoodyClient } from '@hoody/sdk';",
-      "const client = createHoodyClient({ baseUrl: 'http://localhost:3000', token: 'hdy_example' });",
+      setups[0],
       ...examples.map((example, i) => `export async function example${i}() {\n${example}\nreturn [data, error];\n}`),
     ].join('\n');
     expect(typecheckSources({ 'docs-examples.ts': source })).toEqual([]);
