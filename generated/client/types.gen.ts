@@ -190,7 +190,10 @@ export type ActivityEntry = {
      */
     path: string;
     status_code: number;
-    ip_address: string;
+    /**
+     * The client's IPv4 or IPv6 address.
+     */
+    ip_address: unknown | unknown;
     user_agent: string;
     created_at: Timestamp;
 };
@@ -369,6 +372,11 @@ export type RealmListResponse = {
 export type TokenAlias = string;
 
 /**
+ * An IPv4 address (`10.0.0.1`), an IPv4 CIDR range (`192.168.1.0/24`, prefix 0 to 32) or `*` (any address).
+ */
+export type IpRange = string;
+
+/**
  * Fine-grained permissions: `{ "<resource>": { "<action>": true } }`. A missing path is false. The permissions this
  * API checks are named by each operation's `x-permission`: `users.read`, `users.update`, `users.setup`,
  * `activity.read`, `vault.read`, `vault.write`, `auth_tokens.read`, `auth_tokens.create`, `auth_tokens.update`,
@@ -393,7 +401,7 @@ export type AuthToken = {
     public_storage?: {
         [key: string]: unknown;
     } | null;
-    ip_whitelist: Array<string>;
+    ip_whitelist: Array<IpRange>;
     realm_ids: Array<ObjectId>;
     allow_no_realm: boolean;
     permissions?: PermissionMap;
@@ -425,11 +433,6 @@ export type NullablePublicKey = string | null;
 export type PublicStorage = {
     [key: string]: unknown;
 } | null;
-
-/**
- * An IPv4 address (`10.0.0.1`), an IPv4 CIDR range (`192.168.1.0/24`, prefix 0 to 32) or `*` (any address).
- */
-export type IpRange = string;
 
 /**
  * The addresses a token may be used from: an array of IPv4 addresses or CIDR ranges, a comma-separated string of

@@ -69,7 +69,7 @@ export function listOperations(spec: OpenApiDocument): SpecOperation[] {
 export function exampleParams(spec: OpenApiDocument, op: SpecOperation): Record<string, unknown> {
   const example = (schema: unknown) => resolveRef(spec, schema)?.examples?.[0];
   const params: Record<string, unknown> = {};
-  for (const parameter of op.parameters.filter((p) => p.in === 'path')) params[parameter.name] = example(parameter.schema);
+  for (const parameter of op.parameters.filter((p) => p.in === 'path')) params[parameter.name] = parameter.example ?? example(parameter.schema);
   const body = op.bodySchema === undefined ? undefined : example(op.bodySchema);
   if (body !== undefined) params.data = body;
   return params;

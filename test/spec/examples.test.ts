@@ -25,6 +25,8 @@ function collectExamples(): ExampleCase[] {
     }
     for (const resolved of op.parameters) {
       const schema = resolveRef(spec, resolved.schema);
+      if (resolved.example !== undefined)
+        cases.push({ where: `${op.operationId} parameter ${resolved.name} example`, schema: resolved.schema, value: resolved.example });
       for (const value of schema.examples ?? []) cases.push({ where: `${op.operationId} parameter ${resolved.name}`, schema: resolved.schema, value });
     }
   }

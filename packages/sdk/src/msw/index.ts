@@ -19,7 +19,7 @@ import { parsePrefer, selectAnswer, type ErrorEnvelope, type Scenario } from './
 import { createRequestValidator, type Problem } from './validate-request.js';
 
 export { matchOperation, parsePrefer, selectAnswer, type Scenario, type Selection } from './scenarios.js';
-export { mockSpec } from '../../../../generated/mock-spec.gen.js';
+export { mockSpec, type MockAnswer, type MockOperation } from '../../../../generated/mock-spec.gen.js';
 
 export type HoodyHandlersOptions = {
   /** The API's base URL the app calls; by default any origin matches. */
