@@ -24,9 +24,23 @@ export type Config = {
   rateLimits: RateLimitConfig;
   /** The bytes all request bodies being read at once may hold; past it a request answers 503. */
   maxInflightBodyBytes: number;
-  /** Origins allowed to read answers from a browser (CORS); none by default. */
+  /**
+   * Origins allowed to read answers from a browser (CORS): exact origins, `scheme://host:*` for any port, or `*`
+   * (outside production only). None by default; the dev server allows localhost on any port.
+   */
   corsOrigins: string[];
+  /** The stateful dev server (`npm run dev`): never with NODE_ENV=production. */
+  dev: boolean;
+  /** Dev server only: milliseconds every answer is delayed (a request's `Dev-Latency` header overrides it). */
+  devLatencyMs: number;
 };
+
+/**
+ * The dev server's JWT secret when JWT_SECRET is not set: fixed, so the demo JWTs it prints survive restarts. It is
+ * public, which is why the dev server refuses to start with NODE_ENV=production.
+ */
+export const DEV_JWT_SECRET = 'hoody-dev-server-secret-not-for-production-use';
+const DEV_ORIGINS = ['http://localhost:*', 'http://127.0.0.1:*', 'http://[::1]:*'];
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env, argv: string[] = process.argv.slice(2)): Config {
   const production = env.NODE_ENV === 'production';
@@ -35,11 +49,19 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, argv: string[] 
   const store = (env.STORE ?? 'memory') as Config['store'];
   if (store !== 'memory' && store !== 'postgres') throw new Error(`STORE must be memory or postgres, not ${store}`);
   const seedFlag = argv.includes('--seed') ? argv[argv.indexOf('--seed') + 1] : env.SEED;
+  const dev = argv.includes('--dev');
+  if (dev && production) throw new Error('the dev server (--dev) never runs with NODE_ENV=production');
+  if (dev && store !== 'memory') throw new Error('the dev server (--dev) runs on the memory store; unset STORE');
+  const corsOrigins = (env.CORS_ORIGINS ?? '')
+    .split(',')
+    .map((origin) => origin.trim())
+    .filter(Boolean);
+  if (production && corsOrigins.includes('*')) throw new Error('CORS_ORIGINS=* is refused with NODE_ENV=production: list the origins');
   return {
     port: Number(env.PORT ?? 3000),
     host: env.HOST ?? '127.0.0.1',
-    jwtSecret: env.JWT_SECRET ?? randomBytes(32).toString('base64url'),
-    jwtSecretGenerated: env.JWT_SECRET === undefined,
+    jwtSecret: env.JWT_SECRET ?? (dev ? DEV_JWT_SECRET : randomBytes(32).toString('base64url')),
+    jwtSecretGenerated: env.JWT_SECRET === undefined && !dev,
     store,
     databaseUrl: env.DATABASE_URL,
     databaseSchema: env.DATABASE_SCHEMA || undefined,
@@ -51,14 +73,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, argv: string[] 
     rateLimits: {
       perCredential: positive(env.RATE_LIMIT_PER_CREDENTIAL, 600, 'RATE_LIMIT_PER_CREDENTIAL'),
       perIp: positive(env.RATE_LIMIT_PER_IP, 1200, 'RATE_LIMIT_PER_IP'),
-      authFailuresPerIp: positive(env.RATE_LIMIT_AUTH_FAILURES, 20, 'RATE_LIMIT_AUTH_FAILURES'),
+      // The dev server relaxes the lockout: a stale token retried by an app must not lock its developer out.
+      authFailuresPerIp: positive(env.RATE_LIMIT_AUTH_FAILURES, dev ? 1_000_000 : 20, 'RATE_LIMIT_AUTH_FAILURES'),
       windowSeconds: positive(env.RATE_LIMIT_WINDOW_SECONDS, 60, 'RATE_LIMIT_WINDOW_SECONDS'),
     },
     maxInflightBodyBytes: positive(env.MAX_INFLIGHT_BODY_BYTES, 256 * 1024 * 1024, 'MAX_INFLIGHT_BODY_BYTES'),
-    corsOrigins: (env.CORS_ORIGINS ?? '')
-      .split(',')
-      .map((origin) => origin.trim())
-      .filter(Boolean),
+    corsOrigins: dev ? [...DEV_ORIGINS, ...corsOrigins] : corsOrigins,
+    dev,
+    devLatencyMs: dev ? nonNegative(env.DEV_LATENCY_MS, 'DEV_LATENCY_MS') : 0,
   };
 }
 
@@ -75,5 +97,12 @@ function positive(value: string | undefined, fallback: number, name: string): nu
   if (value === undefined || value === '') return fallback;
   const parsed = Number(value);
   if (!Number.isInteger(parsed) || parsed < 1) throw new Error(`${name} must be a positive integer, not ${value}`);
+  return parsed;
+}
+
+function nonNegative(value: string | undefined, name: string): number {
+  if (value === undefined || value === '') return 0;
+  const parsed = Number(value);
+  if (!Number.isInteger(parsed) || parsed < 0) throw new Error(`${name} must be a whole number of milliseconds, not ${value}`);
   return parsed;
 }

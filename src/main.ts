@@ -15,22 +15,30 @@ import { DOCS_SITE_PATH, loadSpec } from './spec/operations.js';
 import { createStore } from './store/create-store.js';
 import { demoData, DEMO_USERS } from './store/demo-data.js';
 import { startRetentionJob } from './domain/activity-retention.js';
+import { readPolicy } from './spec/policy.js';
+import { resettableMemoryStore } from './dev/resettable-store.js';
+import { seedDevData } from './dev/dev-data.js';
 
 async function main() {
   const config = loadConfig();
   const logger = createLogger(config.logLevel);
   if (config.jwtSecretGenerated) logger.warn('JWT_SECRET is not set: using a random secret for this process; session JWTs will not survive a restart');
 
-  const store = await createStore(config);
-  if (config.seedDemo) await store.seed(demoData());
-  logger.info('store ready', { store: config.store, seeded: config.seedDemo });
+  const spec = loadSpec();
+  // The dev server: a resettable memory store with the rich dev data (src/dev/); otherwise the configured store.
+  const devStore = config.dev ? resettableMemoryStore((fresh) => seedDevData(fresh, readPolicy(spec).templates, new Date())) : undefined;
+  if (devStore) await devStore.reset();
+  const store = devStore?.store ?? (await createStore(config));
+  if (config.seedDemo && !devStore) await store.seed(demoData());
+  logger.info('store ready', { store: config.store, seeded: config.dev ? 'dev' : config.seedDemo });
   const docsHtml = existsSync(DOCS_SITE_PATH) ? readFileSync(DOCS_SITE_PATH, 'utf8') : undefined;
-  const app = await createApp({ spec: loadSpec(), store, handlers, config, logger, docsHtml });
+  const dev = devStore && { reset: async () => (await devStore.reset(), logger.info('dev: reset to the demo data')) };
+  const app = await createApp({ spec, store, handlers, config, logger, docsHtml, dev });
 
   const server = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, (info) => {
     const url = `http://${info.address.includes(':') ? `[${info.address}]` : info.address}:${info.port}`;
     logger.info('listening', { url, store: config.store, pid: process.pid });
-    if (config.seedDemo) void printDemoCredentials(url, config.jwtSecret);
+    if (config.seedDemo || config.dev) void printDemoCredentials(url, config.jwtSecret, config.dev);
   });
 
   answerClientErrorsInEnvelope(server as Server, logger);
@@ -51,11 +59,17 @@ async function main() {
   process.once('SIGINT', () => stop('SIGINT'));
 }
 
-async function printDemoCredentials(url: string, jwtSecret: string) {
+const DEV_JWT_LIFETIME_SECONDS = 30 * 24 * 3600;
+
+async function printDemoCredentials(url: string, jwtSecret: string, dev: boolean) {
   const key = sessionKey(jwtSecret);
-  const lines = [`Hoody API on ${url} (reference: ${url}/docs, spec: ${url}/openapi.json). Demo session JWTs, valid 24 h:`];
-  for (const [username, { id }] of Object.entries(DEMO_USERS)) lines.push(`  ${username.padEnd(11)} ${await signSessionJwt(key, id)}`);
+  // The dev server's secret is fixed, so its 30-day JWTs stay valid across restarts: an app keeps its login.
+  const lifetime = dev ? DEV_JWT_LIFETIME_SECONDS : undefined;
+  const heading = dev ? 'Dev server (memory store, resettable)' : 'Hoody API';
+  const lines = [`${heading} on ${url} (reference: ${url}/docs, spec: ${url}/openapi.json). Demo session JWTs, valid ${dev ? '30 days' : '24 h'}:`];
+  for (const [username, { id }] of Object.entries(DEMO_USERS)) lines.push(`  ${username.padEnd(11)} ${await signSessionJwt(key, id, lifetime)}`);
   lines.push(`Try: curl -H "Authorization: Bearer <jwt>" ${url}/api/v1/users/${DEMO_USERS.john_doe.id}`);
+  if (dev) lines.push(`Reset: curl -X POST ${url}/__dev/reset   Latency: DEV_LATENCY_MS=800 or a 'Dev-Latency: 800' request header`);
   process.stdout.write(lines.join('\n') + '\n');
 }
 

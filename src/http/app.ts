@@ -15,9 +15,10 @@ import { SessionVerifier } from '../auth/session-jwt.js';
 import type { SpecValidator } from '../pipeline/types.js';
 import { createSpecValidator } from './spec-validator.js';
 import { RateLimiter, type RateLimitConfig } from '../pipeline/rate-limits.js';
-import { cors } from 'hono/cors';
 import { isIP } from 'node:net';
 import { BodyBudget, BodyReader } from './read-body.js';
+import { corsMiddleware } from './cors.js';
+import { registerDevRoutes, type DevControls } from './dev-routes.js';
 
 /** What the app reads of the server's configuration (src/config.ts has each one's meaning and default). */
 export type AppConfig = {
@@ -27,6 +28,8 @@ export type AppConfig = {
   rateLimits: RateLimitConfig;
   corsOrigins: string[];
   maxInflightBodyBytes: number;
+  dev?: boolean;
+  devLatencyMs?: number;
 };
 
 export type AppDeps = {
@@ -42,6 +45,8 @@ export type AppDeps = {
   validator?: SpecValidator;
   /** The HTML reference (docs/site/index.html), served at GET /docs. */
   docsHtml?: string;
+  /** The dev server's controls (reset); its routes exist only with `config.dev`. */
+  dev?: DevControls;
 };
 
 const toHonoPath = (path: string) => path.replace(/\{([^}]+)\}/g, ':$1');
@@ -136,15 +141,17 @@ export async function createApp(deps: AppDeps): Promise<Hono> {
     return c.json(envelope(404, 'NOT_FOUND', `No operation at ${c.req.method} ${c.req.path}`), 404);
   });
   if (deps.config.corsOrigins.length) {
-    app.use(
-      cors({
-        origin: deps.config.corsOrigins,
-        allowHeaders: ['Authorization', 'Content-Type', 'Prefer'],
-        exposeHeaders: ['RateLimit', 'RateLimit-Policy', 'Retry-After'],
-        maxAge: 600,
-      }),
-    );
+    app.use(corsMiddleware(deps.config.corsOrigins, { anyHeader: Boolean(deps.config.dev), logger: deps.logger }));
+  } else {
+    // No origin may read answers; a preflight still gets a line in the log saying which origin tried.
+    app.options('*', (c) => {
+      const origin = c.req.header('origin');
+      if (origin) deps.logger.warn('CORS preflight refused: origin not allowed', { origin, path: c.req.path, allowed: '(none)' });
+      return c.body(null, 204);
+    });
   }
+  // After CORS, so that the reset answers a browser app too.
+  if (deps.config.dev && deps.dev) registerDevRoutes(app, deps.dev, deps.config.devLatencyMs ?? 0);
   const operations = listOperations(deps.spec).sort(bySpecificity);
 
   for (const op of operations) {

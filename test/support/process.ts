@@ -4,8 +4,8 @@ import { ROOT } from './cli.js';
 
 export type ServerProcess = { child: ChildProcess; url: string; output: () => string; stop: () => Promise<number | null> };
 
-export function spawnServer(env: Record<string, string | undefined>): { child: ChildProcess; output: () => string } {
-  const child = spawn(`${ROOT}node_modules/.bin/tsx`, ['src/main.ts'], {
+export function spawnServer(env: Record<string, string | undefined>, args: string[] = []): { child: ChildProcess; output: () => string } {
+  const child = spawn(`${ROOT}node_modules/.bin/tsx`, ['src/main.ts', ...args], {
     cwd: ROOT,
     env: { ...process.env, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -17,8 +17,8 @@ export function spawnServer(env: Record<string, string | undefined>): { child: C
 }
 
 /** Spawns the server and waits (bounded) until it listens and, with the demo data, has printed its JWTs. */
-export async function startServerProcess(env: Record<string, string | undefined> = {}, timeoutMs = 30_000): Promise<ServerProcess> {
-  const { child, output } = spawnServer(env);
+export async function startServerProcess(env: Record<string, string | undefined> = {}, timeoutMs = 30_000, args: string[] = []): Promise<ServerProcess> {
+  const { child, output } = spawnServer(env, args);
   const ready = () => /"msg":"listening"/.test(output()) && (env.STORE === 'postgres' && env.SEED !== 'demo' ? true : output().includes('Try: curl'));
   const deadline = Date.now() + timeoutMs;
   while (!ready()) {
