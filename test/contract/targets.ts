@@ -1,12 +1,13 @@
 /**
  * The targets the contract suite runs against: Prism's mock of the spec (started in-process with
- * @stoplight/prism-http-server on a free port of 127.0.0.1), the real server in-process on the memory store, and the
+ * scripts/mock/server.ts, what `npm run mock` runs, on a free port of 127.0.0.1), the real server in-process on the memory store, and the
  * real server on PostgreSQL when DATABASE_URL is set. Every response is checked against the spec independently.
  */
 import { createLogger } from '@stoplight/prism-core';
 import { getHttpOperationsFromSpec } from '@stoplight/prism-http';
 import { createServer } from '@stoplight/prism-http-server';
 import { answeredApi, type AnsweredApi as HoodyApi } from '../support/answered.js';
+import { startMock } from '../../scripts/mock/server.js';
 import { SPEC_PATH } from '../../src/spec/operations.js';
 import { DEMO_USERS } from '../../src/store/demo-data.js';
 import { MemoryStore } from '../../src/store/memory/index.js';
@@ -53,14 +54,10 @@ function contractFetch(inner: (request: Request) => Promise<Response>) {
   }) as unknown as typeof fetch;
 }
 
+/** The contract mock exactly as `npm run mock` runs it (Prism behind its scenario and CORS front). */
 export async function startPrism(): Promise<Target> {
-  const operations = await getHttpOperationsFromSpec(SPEC_PATH);
-  const prism = createServer(operations, {
-    cors: true,
-    config: { checkSecurity: true, validateRequest: true, validateResponse: true, errors: false, mock: { dynamic: false }, isProxy: false } as never,
-    components: { logger: createLogger('CONTRACT', { level: 'silent' }) },
-  });
-  const baseUrl = await prism.listen(0, '127.0.0.1');
+  const prism = await startMock();
+  const baseUrl = prism.url;
   const fetch = contractFetch((request) => globalThis.fetch(request));
   return {
     name: 'Prism mock',
