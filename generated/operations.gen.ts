@@ -33,6 +33,66 @@ export const operations = {
 
 export type OperationId = keyof typeof operations;
 
+/** The SDK's groups and methods, each documented with its operation's summary. */
+export interface OperationMethods {
+  activity: {
+    /** Get activity log statistics: `GET /api/v1/users/auth/activity/stats`. */
+    getStats: 'activity.getStats';
+    /** List activity logs: `GET /api/v1/users/auth/activity`. */
+    list: 'activity.list';
+  };
+  authTokens: {
+    /** Add a realm to an auth token: `POST /api/v1/auth/tokens/{id}/add-realm`. */
+    addRealm: 'authTokens.addRealm';
+    /** Copy an auth token: `POST /api/v1/auth/tokens/{id}/copy`. */
+    copy: 'authTokens.copy';
+    /** Create an auth token: `POST /api/v1/auth/tokens`. */
+    create: 'authTokens.create';
+    /** Delete an auth token: `DELETE /api/v1/auth/tokens/{id}`. */
+    delete: 'authTokens.delete';
+    /** Get an auth token: `GET /api/v1/auth/tokens/{id}`. */
+    get: 'authTokens.get';
+    /** Get the current auth token: `GET /api/v1/auth/tokens/me`. */
+    getCurrent: 'authTokens.getCurrent';
+    /** Get a public profile by public key: `GET /api/v1/auth/tokens/public-profiles/{public_key}`. */
+    getPublicProfile: 'authTokens.getPublicProfile';
+    /** List auth tokens: `GET /api/v1/auth/tokens`. */
+    list: 'authTokens.list';
+    /** Remove a realm from an auth token: `POST /api/v1/auth/tokens/{id}/remove-realm`. */
+    removeRealm: 'authTokens.removeRealm';
+    /** Update an auth token: `PATCH /api/v1/auth/tokens/{id}`. */
+    update: 'authTokens.update';
+    /** Update the current token's public profile: `PATCH /api/v1/auth/tokens/me/public-profile`. */
+    updatePublicProfile: 'authTokens.updatePublicProfile';
+  };
+  realms: {
+    /** List realms: `GET /api/v1/realms/`. */
+    list: 'realms.list';
+  };
+  users: {
+    /** Get a user profile: `GET /api/v1/users/{id}`. */
+    get: 'users.get';
+    /** Retry account setup: `POST /api/v1/users/me/retry-setup`. */
+    retrySetup: 'users.retrySetup';
+    /** Update a user profile: `PATCH /api/v1/users/{id}`. */
+    update: 'users.update';
+  };
+  vault: {
+    /** Clear the vault: `DELETE /api/v1/vault`. */
+    clear: 'vault.clear';
+    /** Delete a vault key: `DELETE /api/v1/vault/keys/{key}`. */
+    delete: 'vault.delete';
+    /** Get a vault key: `GET /api/v1/vault/keys/{key}`. */
+    get: 'vault.get';
+    /** Get vault statistics: `GET /api/v1/vault/stats`. */
+    getStats: 'vault.getStats';
+    /** List vault keys: `GET /api/v1/vault/keys`. */
+    list: 'vault.list';
+    /** Set a vault key: `PATCH /api/v1/vault/keys/{key}`. */
+    set: 'vault.set';
+  };
+}
+
 /** The hey-api types of each operation: request (`path`, `query`, `body`), responses and errors by status. */
 export interface OperationTypes {
   'activity.getStats': { request: Types.ActivityGetStatsData; responses: Types.ActivityGetStatsResponses; errors: Types.ActivityGetStatsErrors };

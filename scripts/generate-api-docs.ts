@@ -94,6 +94,9 @@ function renderOperation(spec: OpenApiDocument, op: SpecOperation): string {
     // The operationId is the anchor (`users.md#vault.set`): the one name of an operation everywhere.
     `<a id="${op.operationId}"></a>`,
     `### \`${op.method} ${op.path}\``,
+    ...(op.operation.deprecated
+      ? ['> **Deprecated.** This operation will be removed in the next major version of the API; see the changelog for its replacement.']
+      : []),
     op.operation.description.trim(),
     renderPermission(op),
     [renderParameters(spec, op), renderBody(spec, op)].filter(Boolean).join('\n\n'),

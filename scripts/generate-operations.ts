@@ -35,7 +35,7 @@ function isPaginated(spec: OpenApiDocument, op: SpecOperation): boolean {
   return op.parameters.some((p) => p.in === 'query' && p.name === 'page') && Boolean(schema?.properties?.metadata);
 }
 
-function renderOperationsModule(spec: OpenApiDocument): string {
+export function renderOperationsModule(spec: OpenApiDocument): string {
   const operations = listOperations(spec).sort((a, b) => a.operationId.localeCompare(b.operationId));
   const table = operations.map((op) => {
     const [group, method] = op.operationId.split('.');
@@ -47,6 +47,18 @@ function renderOperationsModule(spec: OpenApiDocument): string {
     if (!names) throw new Error(`hey-api's SDK has no method for ${op.method} ${op.path} (${op.operationId})`);
     return `  '${op.operationId}': { request: Types.${names.data}; responses: Types.${names.responses}; errors: Types.${names.errors} };`;
   });
+  // Per group, each method's operationId, with the operation's summary (and `@deprecated`) as its documentation: the
+  // SDK's types map over this interface, so editors show the docs on `client.api.<group>.<method>`.
+  const groups = new Map<string, string[]>();
+  for (const op of operations) {
+    const [group, method] = op.operationId.split('.') as [string, string];
+    const doc = [
+      `${String(op.operation.summary ?? op.operationId).replace(/\*\//g, '*\\/')}: \`${op.method} ${op.path}\`.`,
+      ...(op.operation.deprecated ? ['@deprecated Deprecated in the spec: it will be removed in the next major version; see CHANGELOG.md.'] : []),
+    ];
+    groups.set(group, [...(groups.get(group) ?? []), `    /** ${doc.join('\n     * ')} */`, `    ${method}: '${op.operationId}';`]);
+  }
+  const methods = [...groups].flatMap(([group, lines]) => [`  ${group}: {`, ...lines, '  };']);
   return [
     '// This file is generated from generated/openapi.json by scripts/generate-operations.ts. Do not edit.',
     '',
@@ -60,6 +72,11 @@ function renderOperationsModule(spec: OpenApiDocument): string {
     '} as const;',
     '',
     'export type OperationId = keyof typeof operations;',
+    '',
+    "/** The SDK's groups and methods, each documented with its operation's summary. */",
+    'export interface OperationMethods {',
+    ...methods,
+    '}',
     '',
     '/** The hey-api types of each operation: request (`path`, `query`, `body`), responses and errors by status. */',
     'export interface OperationTypes {',

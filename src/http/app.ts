@@ -67,9 +67,8 @@ const SECURITY_HEADERS: Record<string, string> = {
   'X-XSS-Protection': '0',
 };
 
-function withSecurityHeaders(c: Context) {
-  for (const name in SECURITY_HEADERS) c.header(name, SECURITY_HEADERS[name]);
-}
+/** Minutes between two log lines about the use of one deprecated operation. */
+const DEPRECATION_LOG_INTERVAL_MS = 60_000;
 
 type NodeIncoming = { headers: Record<string, string | string[] | undefined>; socket?: { remoteAddress?: string } };
 
@@ -133,6 +132,11 @@ export async function createApp(deps: AppDeps): Promise<Hono> {
     validateResponses: deps.config.validateResponses,
     clock: deps.clock ?? (() => new Date()),
   };
+  // Every answer says which contract it keeps (`X-Spec-Version`, the spec's info.version), beside the security headers.
+  const baseHeaders: Record<string, string> = { ...SECURITY_HEADERS, 'X-Spec-Version': String(deps.spec.info?.version ?? '') };
+  const withSecurityHeaders = (c: Context) => {
+    for (const name in baseHeaders) c.header(name, baseHeaders[name]);
+  };
   const app = new Hono();
   // Security headers on every answer, set by each route rather than by a wrapping middleware: one that touches
   // the response after `next()` makes @hono/node-server build a full Response, which halved throughput here.
@@ -156,7 +160,15 @@ export async function createApp(deps: AppDeps): Promise<Hono> {
 
   for (const op of operations) {
     const operationPolicy = policy.operations.get(op.operationId)!;
+    // A deprecated operation answers `Deprecation: true` (RFC 9745) and its use is logged, at most once a minute.
+    const deprecated = op.operation.deprecated === true;
+    const routeHeaders = deprecated ? { ...baseHeaders, Deprecation: 'true' } : baseHeaders;
+    let deprecationLoggedAt = 0;
     const route = async (c: Context) => {
+      if (deprecated && Date.now() - deprecationLoggedAt > DEPRECATION_LOG_INTERVAL_MS) {
+        deprecationLoggedAt = Date.now();
+        deps.logger.warn('deprecated operation called', { operationId: op.operationId, userAgent: c.req.header('user-agent') ?? '' });
+      }
       const body = operationPolicy.hasBody ? new BodyReader(c, operationPolicy.bodyLimitBytes, bodyBudget, deps.logger) : undefined;
       const url = c.req.url;
       const queryStart = url.indexOf('?');
@@ -181,7 +193,7 @@ export async function createApp(deps: AppDeps): Promise<Hono> {
       } finally {
         body?.release();
       }
-      let answerHeaders = answer.headers ? { ...SECURITY_HEADERS, ...answer.headers } : SECURITY_HEADERS;
+      let answerHeaders = answer.headers ? { ...routeHeaders, ...answer.headers } : routeHeaders;
       if (answer.status === 503) answerHeaders = { ...answerHeaders, 'Retry-After': '1' };
       // A body left unread (the request was refused first) is discarded by @hono/node-server, which drains at most
       // 64 MB for at most 500 ms and then closes the connection: nothing of it is buffered.

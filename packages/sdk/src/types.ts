@@ -3,7 +3,7 @@
  * parameters named at the top level, the request body under `data`, per-call options second, and results typed from
  * the spec (`error.code` is the union of the codes that operation can return, or a transport failure's code).
  */
-import type { OperationId, OperationTypes, operations } from '../../../generated/operations.gen.js';
+import type { OperationId, OperationMethods, OperationTypes, operations } from '../../../generated/operations.gen.js';
 import type { HoodyTransportError } from './errors.js';
 import type { ListIterator } from './list-iterator.js';
 
@@ -70,11 +70,13 @@ export type ListIteratorMethod<Id extends OperationId> = (
 type GroupOf<Id> = Id extends `${infer Group}.${string}` ? Group : never;
 type MethodOf<Id> = Id extends `${string}.${infer Method}` ? Method : never;
 
-/** `client.api`: one object per group, one method per operation, and `<method>Iterator` per paginated list. */
+/**
+ * `client.api`: one object per group, one method per operation, and `<method>Iterator` per paginated list. It maps
+ * over the generated `OperationMethods` (homomorphically), so each method keeps that interface's documentation: the
+ * operation's summary, and `@deprecated` for a deprecated operation.
+ */
 export type HoodyApi<ClientThrows extends boolean = false> = {
-  [Group in GroupOf<OperationId>]: Simplify<
-    { [Id in OperationId as GroupOf<Id> extends Group ? MethodOf<Id> : never]: OperationMethod<Id, ClientThrows> } & {
-      [Id in PaginatedId as GroupOf<Id> extends Group ? `${MethodOf<Id>}Iterator` : never]: ListIteratorMethod<Id>;
-    }
-  >;
+  [Group in keyof OperationMethods]: { [Name in keyof OperationMethods[Group]]: OperationMethod<OperationMethods[Group][Name] & OperationId, ClientThrows> } & {
+    [Id in PaginatedId as GroupOf<Id> extends Group ? `${MethodOf<Id>}Iterator` : never]: ListIteratorMethod<Id>;
+  };
 };
