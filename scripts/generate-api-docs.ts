@@ -8,23 +8,45 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { exampleParams, listOperations, loadSpec, resolveRef, type OpenApiDocument, type SpecOperation } from '../src/spec/operations.js';
-import { cell, curl, fence, sdkCall, table, typeOf } from './docs/render.js';
+import { cell, curl, fence, sdkCall, sentences, table, typeOf } from './docs/render.js';
 
 type Json = Record<string, any>;
 const root = resolve(import.meta.dirname, '..');
-const BANNER = '{/* AUTO-GENERATED — Do not edit manually. Regenerate with: npm run docs:api:generate */}';
+const BANNER = '<!-- AUTO-GENERATED — Do not edit manually. Regenerate with: npm run docs:api:generate -->';
+
+/** The first of a keyword found on a schema, its `$ref` target or its `allOf` branches (a field wrapped to add a description). */
+function lookup(spec: OpenApiDocument, schema: Json | undefined, keyword: string): any {
+  if (!schema) return undefined;
+  if (schema[keyword] !== undefined) return schema[keyword];
+  if (schema.$ref) return lookup(spec, resolveRef(spec, schema), keyword);
+  for (const branch of schema.allOf ?? []) {
+    const found = lookup(spec, branch, keyword);
+    if (found !== undefined) return found;
+  }
+  return undefined;
+}
+
+const resolver = (spec: OpenApiDocument) => (schema: Json) => resolveRef(spec, schema);
+
+function fieldNotes(spec: OpenApiDocument, schema: Json | undefined): string[] {
+  const defaultValue = lookup(spec, schema, 'default');
+  const allowed = lookup(spec, schema, 'enum');
+  return [
+    defaultValue !== undefined ? `Default: \`${JSON.stringify(defaultValue)}\`` : '',
+    allowed ? `Allowed values: ${allowed.map((v: unknown) => `\`${JSON.stringify(v)}\``).join(', ')}` : '',
+  ];
+}
 
 function renderParameters(spec: OpenApiDocument, op: SpecOperation): string {
   const parameters = op.parameters;
-  if (parameters.length === 0) return 'This endpoint takes no parameters.';
-  const rows = parameters.map((p) => {
-    const schema = resolveRef(spec, p.schema);
-    const extra = [
-      schema?.default !== undefined ? `Default: \`${JSON.stringify(schema.default)}\`` : '',
-      schema?.enum ? `Allowed values: ${schema.enum.map((v: unknown) => `\`${JSON.stringify(v)}\``).join(', ')}` : '',
-    ].filter(Boolean);
-    return [`\`${p.name}\``, p.in, typeOf(schema), p.required ? 'Yes' : 'No', cell([p.description, ...extra].filter(Boolean).join('. '))];
-  });
+  if (parameters.length === 0) return '';
+  const rows = parameters.map((p) => [
+    `\`${p.name}\``,
+    p.in,
+    cell(typeOf(p.schema, resolver(spec))),
+    p.required ? 'Yes' : 'No',
+    cell(sentences(p.description ?? lookup(spec, p.schema, 'description'), ...fieldNotes(spec, p.schema))),
+  ]);
   return `#### Parameters\n\n${table(['Name', 'In', 'Type', 'Required', 'Description'], rows)}`;
 }
 
@@ -36,11 +58,12 @@ function renderBody(spec: OpenApiDocument, op: SpecOperation): string {
   const schema = bodySchema(spec, op);
   if (!schema) return '';
   const required: string[] = schema.required ?? [];
-  const rows = Object.entries<Json>(schema.properties ?? {}).map(([name, property]) => {
-    const resolved = resolveRef(spec, property);
-    const description = property.description ?? resolved.description;
-    return [`\`${name}\``, typeOf(resolved), required.includes(name) ? 'Yes' : 'No', cell(description)];
-  });
+  const rows = Object.entries<Json>(schema.properties ?? {}).map(([name, property]) => [
+    `\`${name}\``,
+    cell(typeOf(property, resolver(spec))),
+    required.includes(name) ? 'Yes' : 'No',
+    cell(sentences(lookup(spec, property, 'description'), ...fieldNotes(spec, property))),
+  ]);
   return `#### Request Body\n\n${table(['Field', 'Type', 'Required', 'Description'], rows)}`;
 }
 
@@ -49,6 +72,10 @@ function exampleCall(spec: OpenApiDocument, op: SpecOperation) {
   const params = exampleParams(spec, op);
   let url = `${spec.servers[0].url}${op.path}`;
   for (const p of op.parameters.filter((p) => p.in === 'path')) url = url.replace(`{${p.name}}`, encodeURIComponent(params[p.name] as string));
+  const query = op.parameters
+    .filter((p) => p.in === 'query' && params[p.name] !== undefined)
+    .map((p) => `${p.name}=${encodeURIComponent(String(params[p.name]))}`);
+  if (query.length) url += `?${query.join('&')}`;
   return { url, params, body: params.data };
 }
 
@@ -80,10 +107,8 @@ function renderPermission(op: SpecOperation): string {
   const o = op.operation;
   const needs = [o['x-permission'] ? `\`${o['x-permission']}\`` : 'none beyond authentication'];
   if (o['x-vault-access']) needs.push('and `vault_access: true`');
-  const notes = [o['x-token-only'] ? 'API tokens only' : '', o['x-otp-for-session'] ? 'a session JWT of a user with 2FA also sends `otp_code`' : ''].filter(
-    Boolean,
-  );
-  return `**Permission (API tokens):** ${needs.join(' ')}${notes.length ? `. ${notes.join('; ')}.` : '.'}`;
+  const notes = [o['x-token-only'] ? 'API tokens only' : '', o['x-otp-for-session'] ? 'A session JWT of a user with 2FA also sends `otp_code`' : ''];
+  return `**Permission (API tokens):** ${sentences(needs.join(' '), ...notes)}`;
 }
 
 function renderOperation(spec: OpenApiDocument, op: SpecOperation): string {
@@ -99,11 +124,27 @@ function renderOperation(spec: OpenApiDocument, op: SpecOperation): string {
       : []),
     op.operation.description.trim(),
     renderPermission(op),
-    [renderParameters(spec, op), renderBody(spec, op)].filter(Boolean).join('\n\n'),
+    [renderParameters(spec, op), renderBody(spec, op)].filter(Boolean).join('\n\n') || 'This endpoint takes no parameters.',
     '',
     fence('bash', curl(op.method, example.url, example.body)),
     fence('typescript', sdkCall(group, paginated ? `${method}Iterator` : method, example.params)),
     renderResponses(spec, op),
+  ].join('\n\n');
+}
+
+/** The `default` response every operation documents (500, 503), once per page rather than under each operation. */
+function renderDefaultErrors(spec: OpenApiDocument, op: SpecOperation): string {
+  const response = op.operation.responses.default;
+  const codes: Json[] = resolveRef(spec, response)?.['x-error-codes'] ?? [];
+  // Each code's status is its example's (the `default` response covers several statuses).
+  const statusOf = new Map(examplesOf(spec, response).map((example) => [(example as Json).code, (example as Json).statusCode]));
+  return [
+    '## Errors any endpoint can answer',
+    'Besides the errors listed under each endpoint, any request can fail on the server side. The body is the same error envelope and carries no internal detail; nothing was changed.',
+    table(
+      ['Status', 'Error Code', 'Title', 'Description', 'Resolution'],
+      codes.map((c) => [String(statusOf.get(c.code)), `\`${c.code}\``, cell(c.title), cell(c.description), cell(c.resolution)]),
+    ),
   ].join('\n\n');
 }
 
@@ -129,17 +170,19 @@ export function renderPages(spec: OpenApiDocument): Record<string, string> {
       const ordered: string[] = tag['x-operations'] ?? [];
       const rest = [...operations.values()].filter((op) => op.operation.tags[0] === tagName && !ordered.includes(op.operationId)).map((op) => op.operationId);
       const body = [...ordered, ...rest].map((id) => renderOperation(spec, operations.get(id)!)).join('\n\n\n\n');
-      return group.tags.length > 1 ? `## ${tagName}\n\n${tag.description}\n\n${body}` : body;
+      // Every section has its H2, so headings never skip a level (H1 page, H2 section, H3 operation).
+      return group.tags.length > 1 ? `## ${tagName}\n\n${tag.description}\n\n${body}` : `## ${tagName}\n\n${body}`;
     });
     pages[group['x-page-file']] =
       [
         `# ${group['x-page-title']}`,
         `**Page:** ${group['x-page']}`,
-        `[Download Raw Markdown](./${group['x-page']}.md)`,
+        `[Download Raw Markdown](./${group['x-page-file']})`,
         '---',
         `${BANNER}\n\n\n`,
         group['x-page-intro'],
         sdkSetup(spec),
+        renderDefaultErrors(spec, [...operations.values()][0]!),
         sections.join('\n\n\n\n'),
       ].join('\n\n') + '\n';
   }

@@ -309,11 +309,8 @@ export class Vault extends HeyApiClient {
     /**
      * Clear the vault
      *
-     * Permanently delete **all** keys and values from the encrypted vault. This action cannot be undone.
-     *
-     * This operation is destructive and irreversible. All keys and values in the vault will be permanently removed.
-     *
-     * It clears the active realm only (the global scope when no realm is active); other realms keep their keys.
+     * Permanently delete every key and value of the active realm from the encrypted vault (the global scope when no
+     * realm is active); other realms keep their keys. This action cannot be undone.
      *
      */
     public clear<ThrowOnError extends boolean = false>(parameters?: {
@@ -411,7 +408,7 @@ export class AuthTokens extends HeyApiClient {
     /**
      * Get the current auth token
      *
-     * Returns metadata, permissions, and realm restrictions for the currently authenticated auth token. This endpoint is allowed on the base api.hoody.icu domain for realm-scoped tokens to bootstrap realm discovery.
+     * Returns metadata, permissions, and realm restrictions for the currently authenticated auth token. This endpoint is allowed on the base api.hoody.com domain for realm-scoped tokens to bootstrap realm discovery.
      *
      * It serves API tokens only (a session JWT answers `403 INSUFFICIENT_PERMISSIONS`), needs no permission, and
      * skips the realm checks, so that a realm-bound token can discover its realms.

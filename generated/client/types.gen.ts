@@ -480,7 +480,7 @@ export type OtpCode = string;
  */
 export type CreateAuthTokenRequest = {
     /**
-     * User-friendly alias. Allowed characters, letters, numbers, spaces, underscores, hyphens. If omitted, a random animal name is generated ("Curious Otter 4821").
+     * User-friendly alias. Allowed characters are letters, numbers, spaces, underscores, hyphens. If omitted, a random animal name is generated ("Curious Otter 4821").
      */
     alias?: TokenAlias;
     public_key?: NullablePublicKey;
@@ -577,7 +577,7 @@ export type PublicProfileResponse = {
 };
 
 /**
- * Like `ExpirationInput`, or `null` for a token that never expires.
+ * An ISO 8601 date, a Unix timestamp (seconds or milliseconds), `today` or `tomorrow`; or `null` for a token that never expires.
  */
 export type NullableExpirationInput = string | number | null;
 
@@ -874,7 +874,7 @@ export type ActivityListData = {
          */
         end_date?: DateQuery;
         /**
-         * Show only errors (status `&ge;` 400).
+         * Show only errors (status 400 and above).
          */
         errors_only?: 'true' | 'false';
         /**

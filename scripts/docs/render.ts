@@ -2,12 +2,37 @@
 
 type Json = Record<string, any>;
 
-/** A schema's type as the seed tables write it: `string`, `array | string`, `object | null`. */
-export function typeOf(schema: Json | undefined): string {
-  if (!schema) return 'object';
-  if (schema.allOf?.length === 1) return typeOf(schema.allOf[0]);
-  const types = Array.isArray(schema.type) ? schema.type : schema.type ? [schema.type] : schema.oneOf ? schema.oneOf.map(typeOf) : ['object'];
-  return types.join(' | ');
+/**
+ * A schema's type as the seed tables write it (`string`, `array | string`, `object | null`), through `$ref`,
+ * `allOf` (what every branch allows), `oneOf`/`anyOf` (what any branch allows), `const` and `enum`, with `null`
+ * last. `resolve` follows a `$ref`.
+ */
+export function typeOf(schema: Json | undefined, resolve: (schema: Json) => Json = (s) => s): string {
+  return [...typesOf(schema, resolve)].sort((a, b) => (a === 'null' ? 1 : b === 'null' ? -1 : a.localeCompare(b))).join(' | ') || 'any';
+}
+
+const JSON_TYPES = ['array', 'boolean', 'integer', 'null', 'number', 'object', 'string'];
+
+function typesOf(schema: Json | undefined, resolve: (schema: Json) => Json): Set<string> {
+  if (!schema) return new Set(['any']);
+  const s = schema.$ref ? resolve(schema) : schema;
+  let types: Set<string> | undefined;
+  const narrow = (allowed: Iterable<string>) => {
+    const next = new Set(allowed);
+    types = types ? new Set([...types].filter((t) => next.has(t) || (t === 'number' && next.has('integer')))) : next;
+  };
+  if (s.type !== undefined) narrow(Array.isArray(s.type) ? s.type : [s.type]);
+  for (const values of [s.const !== undefined ? [s.const] : undefined, s.enum].filter(Boolean) as unknown[][]) {
+    narrow(values.map((v) => (v === null ? 'null' : Array.isArray(v) ? 'array' : Number.isInteger(v) ? 'integer' : typeof v)));
+  }
+  for (const branch of s.allOf ?? []) {
+    const inner = typesOf(branch, resolve);
+    if (!inner.has('any')) narrow(inner);
+  }
+  const union = s.oneOf ?? s.anyOf;
+  if (union) narrow(union.flatMap((branch: Json) => [...typesOf(branch, resolve)]).flatMap((t: string) => (t === 'any' ? JSON_TYPES : [t])));
+  if (!types) return new Set([s.properties || s.additionalProperties ? 'object' : s.items ? 'array' : 'any']);
+  return types;
 }
 
 export function table(header: string[], rows: string[][]): string {
@@ -15,9 +40,26 @@ export function table(header: string[], rows: string[][]): string {
   return [line(header), line(header.map((h) => '-'.repeat(Math.max(3, h.length)))), ...rows.map(line)].join('\n');
 }
 
-/** Table cells cannot hold newlines or bare pipes. */
+/**
+ * Table cells cannot hold newlines or bare pipes. Outside code spans `<` and `>` become entities (or the Markdown
+ * would read them as HTML tags); inside code spans entities are shown literally, so they stay as written.
+ */
 export function cell(text: string | undefined): string {
-  return (text ?? '').replace(/\s*\n\s*/g, ' ').replace(/\|/g, '\\|').replace(/</g, '&lt;').replace(/>/g, '&gt;').trim();
+  return (text ?? '')
+    .replace(/\s*\n\s*/g, ' ')
+    .split(/(`[^`]*`)/)
+    .map((part) => (part.startsWith('`') ? part : part.replace(/</g, '&lt;').replace(/>/g, '&gt;')))
+    .join('')
+    .replace(/\|/g, '\\|')
+    .trim();
+}
+
+/** Sentences joined as prose: each ends with one full stop, none doubled. */
+export function sentences(...parts: Array<string | undefined | false>): string {
+  return parts
+    .filter((part): part is string => Boolean(part && part.trim()))
+    .map((part) => part.trim().replace(/\.+$/, '') + '.')
+    .join(' ');
 }
 
 export function fence(language: string, body: string): string {

@@ -64,12 +64,14 @@ export function listOperations(spec: OpenApiDocument): SpecOperation[] {
 
 /**
  * An example call of an operation in the SDK's flat shape, from the spec's own examples: each path parameter's
- * schema example, and the body schema's example under `data`. The docs show it; the tests send it.
+ * example (its own, else its schema's), each query parameter that has an example of its own, and the body schema's
+ * example under `data`. The docs show it; the tests send it.
  */
 export function exampleParams(spec: OpenApiDocument, op: SpecOperation): Record<string, unknown> {
   const example = (schema: unknown) => resolveRef(spec, schema)?.examples?.[0];
   const params: Record<string, unknown> = {};
   for (const parameter of op.parameters.filter((p) => p.in === 'path')) params[parameter.name] = parameter.example ?? example(parameter.schema);
+  for (const parameter of op.parameters.filter((p) => p.in === 'query' && p.example !== undefined)) params[parameter.name] = parameter.example;
   const body = op.bodySchema === undefined ? undefined : example(op.bodySchema);
   if (body !== undefined) params.data = body;
   return params;
