@@ -6,26 +6,25 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { siteSpec } from './docs/site-spec.js';
+import { withAccessibility } from './docs/site-a11y.js';
 import { join, resolve } from 'node:path';
 
 const root = resolve(import.meta.dirname, '..');
 const output = join(root, 'docs/site/index.html');
 
-// The site also shows CHANGELOG.md: Redoc renders the headings of `info.description` as sections of its sidebar, so
-// the changelog goes there, in a copy of the bundle made for the site only.
-const spec = JSON.parse(readFileSync(join(root, 'generated/openapi.json'), 'utf8'));
+// The site is built from a copy of the bundle that carries what the Markdown pages carry (scripts/docs/site-spec.ts)
+// and the changelog: Redoc renders the headings of `info.description` as sections of its sidebar.
 const changelogPath = join(root, 'CHANGELOG.md');
-if (existsSync(changelogPath)) {
-  const entries = readFileSync(changelogPath, 'utf8')
-    .replace(/^# Changelog\n/, '')
-    .replace(/^## /gm, '### ');
-  spec.info.description = `${spec.info.description.trimEnd()}\n\n## Changelog\n${entries}`;
-}
+const spec = siteSpec(
+  JSON.parse(readFileSync(join(root, 'generated/openapi.json'), 'utf8')),
+  existsSync(changelogPath) ? readFileSync(changelogPath, 'utf8') : undefined,
+);
 const work = mkdtempSync(join(tmpdir(), 'hoody-docs-'));
-const siteSpec = join(work, 'openapi.json');
-writeFileSync(siteSpec, JSON.stringify(spec));
+const specFile = join(work, 'openapi.json');
+writeFileSync(specFile, JSON.stringify(spec));
 
-execFileSync(join(root, 'node_modules/.bin/redocly'), ['build-docs', siteSpec, '--inlineBundle', '--title', 'Hoody User API', '--output', output], {
+execFileSync(join(root, 'node_modules/.bin/redocly'), ['build-docs', specFile, '--inlineBundle', '--title', 'Hoody User API', '--output', output], {
   cwd: root,
   stdio: ['ignore', 'ignore', 'inherit'],
   env: { ...process.env, REDOCLY_TELEMETRY: 'off', REDOCLY_SUPPRESS_UPDATE_NOTICE: 'true' },
@@ -34,6 +33,6 @@ execFileSync(join(root, 'node_modules/.bin/redocly'), ['build-docs', siteSpec, '
 const logo = `data:image/svg+xml,${encodeURIComponent('<svg xmlns="http://www.w3.org/2000/svg" width="64" height="16"><text x="0" y="12" font-family="sans-serif" font-size="12">Redocly</text></svg>')}`;
 const html = readFileSync(output, 'utf8').replace(/https:\/\/cdn\.redoc\.ly\/redoc\/logo-mini(-full)?\.svg/g, logo);
 if (/https:\/\/cdn\.redoc\.ly\/redoc\/logo/.test(html)) throw new Error('the Redoc logo URL is still in the page');
-writeFileSync(output, html);
+writeFileSync(output, withAccessibility(html));
 rmSync(work, { recursive: true, force: true });
 console.log(`built ${output}`);

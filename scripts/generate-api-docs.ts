@@ -68,7 +68,7 @@ function renderBody(spec: OpenApiDocument, op: SpecOperation): string {
 }
 
 /** Path parameters from their schemas' examples, then the body example under `data`. */
-function exampleCall(spec: OpenApiDocument, op: SpecOperation) {
+export function exampleCall(spec: OpenApiDocument, op: SpecOperation) {
   const params = exampleParams(spec, op);
   let url = `${spec.servers[0].url}${op.path}`;
   for (const p of op.parameters.filter((p) => p.in === 'path')) url = url.replace(`{${p.name}}`, encodeURIComponent(params[p.name] as string));
@@ -91,19 +91,33 @@ function renderResponses(spec: OpenApiDocument, op: SpecOperation): string {
     const [first] = examplesOf(spec, response);
     if (first !== undefined) parts.push(fence('json', JSON.stringify(first, null, 2)));
     const codes: Json[] = resolveRef(spec, response)['x-error-codes'] ?? [];
-    if (codes.length) {
-      parts.push(
-        table(
-          ['Error Code', 'Title', 'Description', 'Resolution'],
-          codes.map((c) => [`\`${c.code}\``, cell(c.title), cell(c.description), cell(c.resolution)]),
-        ),
-      );
-    }
+    if (codes.length) parts.push(errorCodesTable(codes));
   }
   return parts.join('\n\n\n');
 }
 
-function renderPermission(op: SpecOperation): string {
+/** A response's error codes as the seed pages tabulate them; the HTML reference shows the same table. */
+export function errorCodesTable(codes: Json[]): string {
+  return table(
+    ['Error Code', 'Title', 'Description', 'Resolution'],
+    codes.map((c) => [`\`${c.code}\``, cell(c.title), cell(c.description), cell(c.resolution)]),
+  );
+}
+
+/** The curl and SDK examples of an operation, as the pages show them. */
+export function codeSamples(spec: OpenApiDocument, op: SpecOperation): { curl: string; sdk: string } {
+  const [group, method] = op.operationId.split('.') as [string, string];
+  const example = exampleCall(spec, op);
+  const paginated = op.parameters.some((p) => p.in === 'query' && p.name === 'page');
+  return { curl: curl(op.method, example.url, example.body), sdk: sdkCall(group, paginated ? `${method}Iterator` : method, example.params) };
+}
+
+/** The SDK set-up every TypeScript example starts from. */
+export function sdkSetupSource(spec: OpenApiDocument): string {
+  return `import { createHoodyClient } from '@hoody/sdk';\n\nconst client = createHoodyClient({ baseUrl: '${spec.servers[0].url}', token: 'YOUR_API_TOKEN' });`;
+}
+
+export function renderPermission(op: SpecOperation): string {
   const o = op.operation;
   const needs = [o['x-permission'] ? `\`${o['x-permission']}\`` : 'none beyond authentication'];
   if (o['x-vault-access']) needs.push('and `vault_access: true`');
@@ -112,9 +126,7 @@ function renderPermission(op: SpecOperation): string {
 }
 
 function renderOperation(spec: OpenApiDocument, op: SpecOperation): string {
-  const [group, method] = op.operationId.split('.');
-  const example = exampleCall(spec, op);
-  const paginated = op.parameters.some((p) => p.in === 'query' && p.name === 'page');
+  const samples = codeSamples(spec, op);
   return [
     // The operationId is the anchor (`users.md#vault.set`): the one name of an operation everywhere.
     `<a id="${op.operationId}"></a>`,
@@ -126,8 +138,8 @@ function renderOperation(spec: OpenApiDocument, op: SpecOperation): string {
     renderPermission(op),
     [renderParameters(spec, op), renderBody(spec, op)].filter(Boolean).join('\n\n') || 'This endpoint takes no parameters.',
     '',
-    fence('bash', curl(op.method, example.url, example.body)),
-    fence('typescript', sdkCall(group, paginated ? `${method}Iterator` : method, example.params)),
+    fence('bash', samples.curl),
+    fence('typescript', samples.sdk),
     renderResponses(spec, op),
   ].join('\n\n');
 }
@@ -153,10 +165,7 @@ function sdkSetup(spec: OpenApiDocument): string {
   return [
     '**Using the SDK.** Every TypeScript example below calls `client`, made once like this (see the README for installing the package from this repository before it is published):',
     fence('sh', 'npm install @hoody/sdk'),
-    fence(
-      'ts',
-      `import { createHoodyClient } from '@hoody/sdk';\n\nconst client = createHoodyClient({ baseUrl: '${spec.servers[0].url}', token: 'YOUR_API_TOKEN' });`,
-    ),
+    fence('ts', sdkSetupSource(spec)),
   ].join('\n\n');
 }
 

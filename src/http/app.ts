@@ -18,6 +18,7 @@ import { RateLimiter, type RateLimitConfig } from '../pipeline/rate-limits.js';
 import { isIP } from 'node:net';
 import { BodyBudget, BodyReader } from './read-body.js';
 import { corsMiddleware } from './cors.js';
+import { prepareDocument, serveDocument } from './static-documents.js';
 import { registerDevRoutes, type DevControls } from './dev-routes.js';
 
 /** What the app reads of the server's configuration (src/config.ts has each one's meaning and default). */
@@ -214,15 +215,18 @@ export async function createApp(deps: AppDeps): Promise<Hono> {
     });
   }
 
-  app.get('/openapi.json', (c) => {
-    withSecurityHeaders(c);
-    return c.json(deps.spec);
-  });
+  // Static documents: compressed, with an ETag and a cache policy of their own (src/http/static-documents.ts).
+  const documentHeaders = { ...baseHeaders };
+  delete documentHeaders['Cache-Control'];
+  const specDocument = prepareDocument(JSON.stringify(deps.spec), 'application/json; charset=UTF-8');
+  const docsDocument = deps.docsHtml === undefined ? undefined : prepareDocument(deps.docsHtml, 'text/html; charset=UTF-8');
+  app.get('/openapi.json', (c) => serveDocument(c, specDocument, documentHeaders));
   // Browsers ask for it on every page; an empty answer keeps their consoles clean.
   app.get('/favicon.ico', (c) => c.body(null, 204));
   app.get('/docs', (c) => {
+    if (docsDocument) return serveDocument(c, docsDocument, documentHeaders);
     withSecurityHeaders(c);
-    return deps.docsHtml === undefined ? c.json(envelope(404, 'NOT_FOUND', 'The HTML reference is not built: run npm run docs'), 404) : c.html(deps.docsHtml);
+    return c.json(envelope(404, 'NOT_FOUND', 'The HTML reference is not built: run npm run docs'), 404);
   });
   app.onError((failure, c) => {
     deps.logger.error('unexpected failure', { path: new URL(c.req.url).pathname, error: failure.stack ?? String(failure) });
