@@ -34,6 +34,24 @@ const SCRIPT = `<script id="hoody-a11y-landmarks">
     if (!main.getAttribute('role')) { main.setAttribute('role', 'main'); main.id = 'main-content'; main.setAttribute('tabindex', '-1'); }
     return true;
   }
+  // Redoc nests h4/h5 under an operation's h2; assistive technology reads levels from aria-level, so each heading
+  // is given at most one level more than the one before it, in document order, as Redoc re-renders.
+  function orderHeadings() {
+    var previous = 0;
+    document.querySelectorAll('h1, h2, h3, h4, h5, h6').forEach(function (heading) {
+      var level = Number(heading.tagName.slice(1));
+      var fitted = previous === 0 ? level : Math.min(level, previous + 1);
+      if (fitted !== level) heading.setAttribute('aria-level', String(fitted)); else heading.removeAttribute('aria-level');
+      previous = fitted;
+    });
+  }
+  var pending = false;
+  new MutationObserver(function () {
+    if (pending) return;
+    pending = true;
+    requestAnimationFrame(function () { pending = false; orderHeadings(); });
+  }).observe(document.body, { childList: true, subtree: true });
+  orderHeadings();
   var skip = document.createElement('a');
   skip.href = '#main-content'; skip.className = 'hoody-skip-link'; skip.textContent = 'Skip to the API reference';
   document.body.insertBefore(skip, document.body.firstChild);

@@ -135,7 +135,7 @@ describe.each(PAGES)('docs/api/%s', (page) => {
   });
 
   it('prose: no sentence starts lower-case, no doubled full stop, no entity or MDX shown literally', () => {
-    const lowerStarts = prose(page).flatMap((part) => part.match(/[a-z]{2,}[.!?] +[a-z][a-z]+/g) ?? []);
+    const lowerStarts = prose(page).flatMap((part) => part.replace(/\b(e\.g|i\.e|etc|vs)\./g, '').match(/[\w)][.!?] +[a-z]\w*/g) ?? []);
     const doubled = prose(page).filter((part) => /(?<!\.)\.\.(?!\.)/.test(part));
     const codeSpans = walk(tokens(page)).filter((t) => t.type === 'codespan').map((t) => (t as Tokens.Codespan).text);
     const literal = codeSpans.filter((code) => /&[a-z]+;|&#\d+;/.test(code));
