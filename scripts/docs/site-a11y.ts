@@ -1,8 +1,8 @@
 /**
  * What the HTML reference adds to Redoc's page for readers with assistive technology or low vision (WCAG 2.1 AA,
  * checked with axe-core in test/docs/browser.test.ts): darker badge, secondary-text and code-token colours in
- * the light theme (4.5:1 at their 12-14 px), a skip link, and `navigation`/`main` landmarks around Redoc's menu and content, which it renders as
- * plain `div`s.
+ * the light theme (4.5:1 at their 12-14 px), a skip link, `navigation`/`main` landmarks around Redoc's menu and
+ * content (plain `div`s in Redoc), and heading levels that never skip (aria-level).
  */
 const STYLE = `<style id="hoody-a11y">
 :root:not(.dark) {
