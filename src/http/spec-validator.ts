@@ -1,7 +1,12 @@
 /**
  * Request and response validation with openapi-backend, configured for OpenAPI 3.1: Ajv's 2020-12 dialect with
- * formats and the spec's own keywords (src/spec/ajv.ts) through `customizeAjv`, strict, every validator compiled once
- * at start. Its 3.0 document check is skipped (it rejects 3.1 `type` arrays; Redocly lints the spec instead).
+ * formats and the spec's own keywords (src/spec/ajv.ts) through `customizeAjv`, strict. Its 3.0 document check is
+ * skipped (it rejects 3.1 `type` arrays; Redocly lints the spec instead).
+ *
+ * Validators are compiled lazily (openapi-backend's `quick` mode): compiling all of them took 2-4 s at start, in
+ * proportion to the number of operations, before the first request could be answered. An operation's validators
+ * are compiled on its first request (tens of milliseconds), and `warmUp()`, which the server starts right after it
+ * listens, compiles the rest one operation per event-loop turn.
  *
  * Per request, only openapi-backend's compiled validators run, fed with what the HTTP router already parsed (the
  * matched operation, its path parameters, the query). Its `validateRequest` would also run its own router's
@@ -29,7 +34,7 @@ export async function createSpecValidator(spec: OpenApiDocument): Promise<SpecVa
     // openapi-backend dereferences in place; give it its own copy.
     definition: structuredClone(spec) as unknown as Document,
     strict: true,
-    quick: false,
+    quick: true,
     validate: true,
     coerceTypes: true,
     ignoreTrailingSlashes: false,
@@ -38,7 +43,15 @@ export async function createSpecValidator(spec: OpenApiDocument): Promise<SpecVa
   await backend.init();
   const operations = new Map<string, Operation>(backend.getOperations().map((operation) => [operation.operationId!, operation]));
 
-  const requestValidators = new Map([...operations.keys()].map((id) => [id, backend.validator.getRequestValidatorsForOperation(id) ?? []]));
+  // openapi-backend caches what it compiles; this map saves its lookup per request.
+  const requestValidators = new Map<string, ValidateFunction[]>();
+  const requestValidatorsOf = (operationId: string) => {
+    let validators = requestValidators.get(operationId);
+    if (!validators)
+      requestValidators.set(operationId, (validators = (backend.validator.getRequestValidatorsForOperation(operationId) ?? []) as ValidateFunction[]));
+    return validators;
+  };
+  let warming: Promise<void> | undefined;
 
   // Ajv with allErrors visits every item of a hostile array (1 MiB of bad realm ids: ~1.5M errors, ~0.7 s) before
   // anyone can cap the list. A large body is first checked by a validator that stops at its first error, compiled
@@ -70,7 +83,7 @@ export async function createSpecValidator(spec: OpenApiDocument): Promise<SpecVa
       const parameters: Record<string, unknown> = { path: { ...request.params }, query: parseQuery(request.rawQuery), header: request.headers, cookie: {} };
       if (request.body !== undefined) parameters.requestBody = request.body;
       const issues: ValidationIssue[] = [];
-      for (const validate of requestValidators.get(operationId)!) {
+      for (const validate of requestValidatorsOf(operationId)) {
         // One at a time: spreading tens of thousands of errors into push() overflows the stack.
         if (!validate(parameters)) for (const error of validate.errors ?? []) issues.push(error as ValidationIssue);
       }
@@ -80,6 +93,16 @@ export async function createSpecValidator(spec: OpenApiDocument): Promise<SpecVa
     validateResponse(operationId, status, body) {
       const result = backend.validateResponse(body, operations.get(operationId)!, status);
       return (result.errors ?? []) as ValidationIssue[];
+    },
+    warmUp() {
+      warming ??= (async () => {
+        for (const operationId of operations.keys()) {
+          await new Promise((resolve) => setImmediate(resolve));
+          requestValidatorsOf(operationId);
+          backend.validator.getStatusBasedResponseValidatorForOperation(operationId);
+        }
+      })();
+      return warming;
     },
   };
 }

@@ -5,10 +5,25 @@
  * unchanged). API answers are untouched: they keep `Cache-Control: no-store`.
  */
 import { createHash } from 'node:crypto';
-import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
+import { promisify } from 'node:util';
+import { brotliCompress, constants, gzip } from 'node:zlib';
 import type { Context } from 'hono';
 
-export type StaticDocument = { type: string; etag: string; identity: Uint8Array; gzip: Uint8Array; br: Uint8Array };
+export type StaticDocument = { type: string; etag: string; identity: Uint8Array; gzip: () => Promise<Uint8Array>; br: () => Promise<Uint8Array> };
+
+const gzipAsync = promisify(gzip);
+const brotliAsync = promisify(brotliCompress);
+
+/**
+ * Compression runs on libuv's thread pool, once, starting at the first request that asks for it or a few seconds
+ * after start, whichever comes first: start-up and the first API answers never wait for it.
+ */
+function compressed(work: () => Promise<Buffer>): () => Promise<Uint8Array> {
+  let result: Promise<Uint8Array> | undefined;
+  const get = () => (result ??= work().then((buffer) => new Uint8Array(buffer)));
+  setTimeout(() => void get().catch(() => {}), 3_000).unref();
+  return get;
+}
 
 export const STATIC_CACHE_CONTROL = 'public, max-age=3600, must-revalidate';
 
@@ -18,8 +33,10 @@ export function prepareDocument(content: string, type: string): StaticDocument {
     type,
     etag: `"${createHash('sha256').update(identity).digest('base64url').slice(0, 32)}"`,
     identity,
-    gzip: new Uint8Array(gzipSync(identity, { level: 9 })),
-    br: new Uint8Array(brotliCompressSync(identity, { params: { [constants.BROTLI_PARAM_QUALITY]: 11, [constants.BROTLI_PARAM_SIZE_HINT]: identity.length } })),
+    gzip: compressed(() => gzipAsync(identity, { level: 9 })),
+    // Quality 7: about 12% larger than quality 11 (621 KB against 556 KB for the 2.7 MB reference) in a fifteenth of
+    // the time (0.3 s against 4.7 s here).
+    br: compressed(() => brotliAsync(identity, { params: { [constants.BROTLI_PARAM_QUALITY]: 7, [constants.BROTLI_PARAM_SIZE_HINT]: identity.length } })),
   };
 }
 
@@ -31,17 +48,14 @@ function accepts(header: string, coding: string): boolean {
     .some(([name, ...params]) => (name === coding || name === '*') && !params.some((p) => /^\s*q=0(\.0*)?\s*$/.test(p)));
 }
 
-export function serveDocument(c: Context, document: StaticDocument, headers: Record<string, string>): Response {
+export async function serveDocument(c: Context, document: StaticDocument, headers: Record<string, string>): Promise<Response> {
   const common: Record<string, string> = { ...headers, 'Cache-Control': STATIC_CACHE_CONTROL, ETag: document.etag, Vary: 'Accept-Encoding' };
   const ifNoneMatch = c.req.header('if-none-match');
   if (ifNoneMatch && ifNoneMatch.split(',').some((tag) => tag.trim() === document.etag || tag.trim() === '*'))
     return new Response(null, { status: 304, headers: common });
   const acceptEncoding = c.req.header('accept-encoding') ?? '';
-  const [body, encoding] = accepts(acceptEncoding, 'br')
-    ? [document.br, 'br']
-    : accepts(acceptEncoding, 'gzip')
-      ? [document.gzip, 'gzip']
-      : [document.identity, undefined];
+  const encoding = accepts(acceptEncoding, 'br') ? 'br' : accepts(acceptEncoding, 'gzip') ? 'gzip' : undefined;
+  const body = encoding ? await document[encoding]() : document.identity;
   return new Response(body as Uint8Array<ArrayBuffer>, {
     status: 200,
     headers: { ...common, 'Content-Type': document.type, 'Content-Length': String(body.length), ...(encoding ? { 'Content-Encoding': encoding } : {}) },

@@ -32,4 +32,9 @@ export interface SpecValidator {
     request: { params: Record<string, string>; rawQuery: string; headers: Record<string, string | undefined>; body: unknown; bodyBytes: number },
   ): { valid: true; params: Record<string, unknown>; query: Record<string, unknown> } | { valid: false; issues: ValidationIssue[] };
   validateResponse(operationId: string, status: number, body: unknown): ValidationIssue[];
+  /**
+   * Compiles every operation's validators now, one operation per turn of the event loop, so that requests are
+   * served meanwhile; validators not yet compiled are compiled on first use anyway.
+   */
+  warmUp(): Promise<void>;
 }

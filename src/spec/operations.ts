@@ -4,10 +4,10 @@
  * resolved (path-level ones merged with its own), its request body schema, and the error codes each status lists.
  */
 import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { SPEC_PATH } from '../paths.js';
 
-export const SPEC_PATH = fileURLToPath(new URL('../../generated/openapi.json', import.meta.url));
-export const DOCS_SITE_PATH = fileURLToPath(new URL('../../docs/site/index.html', import.meta.url));
+export { DOCS_SITE_PATH, SPEC_PATH } from '../paths.js';
+
 const HTTP_METHODS = ['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace'] as const;
 
 export type OpenApiDocument = { paths: Record<string, Record<string, any>>; components: Record<string, any>; [key: string]: any };

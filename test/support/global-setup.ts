@@ -1,7 +1,9 @@
 /**
  * Before the run: clears the coverage records of the previous run, so the report after `vitest run` counts this run
- * only. After the run: drops the PostgreSQL schemas the tests made.
+ * only, and builds the server as `npm start` does (the tests that start a server process run that build). After
+ * the run: drops the PostgreSQL schemas the tests made.
  */
+import { execFileSync } from 'node:child_process';
 import { rmSync } from 'node:fs';
 import pg from 'pg';
 import { ROOT } from './cli.js';
@@ -10,6 +12,7 @@ import { DATABASE_URL, SCHEMA_PREFIX } from './postgres.js';
 export default function setup() {
   rmSync(`${ROOT}test-results/coverage`, { recursive: true, force: true });
   rmSync(`${ROOT}test-results/contract-coverage`, { recursive: true, force: true });
+  execFileSync('npm', ['run', '--silent', 'prestart'], { cwd: ROOT, stdio: 'inherit' });
   if (!DATABASE_URL) console.warn('DATABASE_URL is not set: PostgreSQL tests will be skipped');
   return async function teardown() {
     if (!DATABASE_URL) return;

@@ -1,11 +1,14 @@
-/** Starts `src/main.ts` as a real process on a free port of 127.0.0.1, for tests whose subject is the network. */
+/**
+ * Starts the server as `npm start` runs it (node on the bundle test/support/global-setup.ts built from src/main.ts) as
+ * a real process on a free port of 127.0.0.1, for tests whose subject is the network.
+ */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { ROOT } from './cli.js';
 
 export type ServerProcess = { child: ChildProcess; url: string; output: () => string; stop: () => Promise<number | null> };
 
 export function spawnServer(env: Record<string, string | undefined>, args: string[] = []): { child: ChildProcess; output: () => string } {
-  const child = spawn(`${ROOT}node_modules/.bin/tsx`, ['src/main.ts', ...args], {
+  const child = spawn(process.execPath, ['--enable-source-maps', `${ROOT}dist/server/main.mjs`, ...args], {
     cwd: ROOT,
     env: { ...process.env, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],

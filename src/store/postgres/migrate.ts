@@ -3,10 +3,9 @@
  * advisory lock, so that several server processes starting together migrate once.
  */
 import { readdirSync, readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import type { Pool } from 'pg';
+import { MIGRATIONS_DIR } from '../../paths.js';
 
-const MIGRATIONS_DIR = fileURLToPath(new URL('./migrations/', import.meta.url));
 const LOCK_KEY = 7_301_994; // any constant shared by every process of this app
 
 export async function migrate(pool: Pool): Promise<string[]> {
