@@ -1,5 +1,6 @@
 /**
- * Request quotas in fixed windows, counted in the store (so they hold across server processes on PostgreSQL):
+ * Request quotas in fixed windows, counted in the store (so they hold across server processes on PostgreSQL; there
+ * counted in the process and reconciled in batches, see quota-counter.ts):
  * per client IP (every request), per credential (after authentication), and a tighter one for failed
  * authentications and wrong 2FA codes per IP, which once passed refuses even valid credentials from that IP until
  * the window ends. Answers carry the IETF draft `RateLimit` and `RateLimit-Policy` headers; a refusal answers 429
@@ -7,15 +8,25 @@
  */
 import { RateLimitedError } from '../errors.js';
 import type { Store } from '../store/types.js';
+import { ReconcilingQuotaCounter, StoreQuotaCounter, type QuotaCounter } from './quota-counter.js';
 
 export type RateLimitConfig = { perCredential: number; perIp: number; authFailuresPerIp: number; windowSeconds: number };
 export type Quota = { limited: boolean; headers: Record<string, string>; retryAfterSeconds: number };
 
 export class RateLimiter {
+  private readonly counter: QuotaCounter;
+
   constructor(
-    private readonly store: Store,
+    store: Store,
     private readonly config: RateLimitConfig,
-  ) {}
+  ) {
+    this.counter = store.quotaCountsCostARoundTrip ? new ReconcilingQuotaCounter(store) : new StoreQuotaCounter(store);
+  }
+
+  /** Writes pending counts to the store (the server calls it before closing the store). */
+  flush(): Promise<void> {
+    return this.counter.flush();
+  }
 
   private window(now: Date) {
     const size = this.config.windowSeconds * 1000;
@@ -38,7 +49,7 @@ export class RateLimiter {
   /** Counts a request against a quota; throws RateLimitedError past it. */
   async consume(policy: 'per-ip' | 'per-credential', key: string, now: Date): Promise<Quota> {
     const limit = policy === 'per-ip' ? this.config.perIp : this.config.perCredential;
-    const count = await this.store.hitRateLimit(`${policy}:${key}`, this.window(now).start, 1);
+    const count = await this.counter.count(`${policy}:${key}`, this.window(now).start, 1);
     const quota = this.quota(policy, limit, count, now);
     if (quota.limited) throw new RateLimitedError(quota);
     return quota;
@@ -46,11 +57,11 @@ export class RateLimiter {
 
   /** Refuses an IP that already failed authentication too often in this window. */
   async assertAuthFailuresBelowLimit(ip: string, now: Date): Promise<void> {
-    const count = await this.store.hitRateLimit(`auth-failures:${ip}`, this.window(now).start, 0);
+    const count = await this.counter.count(`auth-failures:${ip}`, this.window(now).start, 0);
     if (count >= this.config.authFailuresPerIp) throw new RateLimitedError(this.quota('auth-failures', this.config.authFailuresPerIp, count + 1, now));
   }
 
   async recordAuthFailure(ip: string, now: Date): Promise<void> {
-    await this.store.hitRateLimit(`auth-failures:${ip}`, this.window(now).start, 1);
+    await this.counter.count(`auth-failures:${ip}`, this.window(now).start, 1);
   }
 }

@@ -123,6 +123,8 @@ export type RealmUsage = { projects: number; containers: number; servers: number
 export type TokenConflict = 'DUPLICATE_ALIAS' | 'PUBLIC_KEY_IN_USE';
 
 export interface Store {
+  /** True when each quota count is a round trip (PostgreSQL): the rate limiter then counts in the process and reconciles. */
+  readonly quotaCountsCostARoundTrip?: boolean;
   /** A user by id, or undefined. */
   getUser(id: string): Promise<UserRecord | undefined>;
   /**

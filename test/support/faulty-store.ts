@@ -5,7 +5,7 @@
  */
 import type { Store } from '../../src/store/types.js';
 
-type Method = { [K in keyof Store]: Store[K] extends (...args: any[]) => any ? K : never }[keyof Store];
+type Method = { [K in keyof Store]-?: Store[K] extends (...args: any[]) => any ? K : never }[keyof Store];
 
 export function withFaults<S extends Store>(inner: S) {
   const faults = new Map<Method, (...args: any[]) => any>();

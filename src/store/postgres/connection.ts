@@ -57,7 +57,13 @@ export class PgConnection {
      * corrupt them); every other write stays fully durable.
      */
     readonly activityPool: pg.Pool,
+    private readonly counter: { statements: number },
   ) {}
+
+  /** Statements sent to the database since the pools opened (the bench and the round-trip test read it). */
+  get statements(): number {
+    return this.counter.statements;
+  }
 
   /** Connects, checks the database answers, and applies pending migrations; fails fast when it cannot. */
   static async open(options: PostgresStoreOptions): Promise<PgConnection> {
@@ -74,6 +80,17 @@ export class PgConnection {
     // An idle connection that the server drops emits here; the pool replaces it on next use.
     pool.on('error', () => {});
     activityPool.on('error', () => {});
+    // Every statement of every connection is counted, so round trips per request can be measured (not timed).
+    const counter = { statements: 0 };
+    for (const each of [pool, activityPool]) {
+      each.on('connect', (client) => {
+        const query = client.query.bind(client) as (...args: unknown[]) => unknown;
+        client.query = ((...args: unknown[]) => {
+          counter.statements += 1;
+          return query(...args);
+        }) as typeof client.query;
+      });
+    }
     try {
       // Two processes starting together can race past IF NOT EXISTS; the loser's unique violation means "it exists".
       if (options.schema) {
@@ -86,7 +103,7 @@ export class PgConnection {
       await Promise.all([pool.end(), activityPool.end()]).catch(() => {});
       throw new Error(`cannot use the PostgreSQL database at ${redact(options.connectionString)}: ${(failure as Error).message}`);
     }
-    return new PgConnection(pool, activityPool);
+    return new PgConnection(pool, activityPool, counter);
   }
 
   /**
