@@ -33,6 +33,8 @@ export type Config = {
   dev: boolean;
   /** Dev server only: milliseconds every answer is delayed (a request's `Dev-Latency` header overrides it). */
   devLatencyMs: number;
+  /** Server processes sharing the port (node:cluster); more than one needs the PostgreSQL store. */
+  workers: number;
 };
 
 /**
@@ -57,6 +59,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, argv: string[] 
     .map((origin) => origin.trim())
     .filter(Boolean);
   if (production && corsOrigins.includes('*')) throw new Error('CORS_ORIGINS=* is refused with NODE_ENV=production: list the origins');
+  const workers = positive(env.WORKERS, 1, 'WORKERS');
+  if (workers > 1 && store !== 'postgres') throw new Error('WORKERS above 1 needs STORE=postgres: each worker would have a memory store of its own');
   return {
     port: Number(env.PORT ?? 3000),
     host: env.HOST ?? '127.0.0.1',
@@ -81,6 +85,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, argv: string[] 
     corsOrigins: dev ? [...DEV_ORIGINS, ...corsOrigins] : corsOrigins,
     dev,
     devLatencyMs: dev ? nonNegative(env.DEV_LATENCY_MS, 'DEV_LATENCY_MS') : 0,
+    workers,
   };
 }
 

@@ -18,10 +18,12 @@ import { startRetentionJob } from './domain/activity-retention.js';
 import { readPolicy } from './spec/policy.js';
 import { resettableMemoryStore } from './dev/resettable-store.js';
 import { seedDevData } from './dev/dev-data.js';
+import { isClusterPrimary, isFirstProcess, runPrimary } from './cluster.js';
 
 async function main() {
   const config = loadConfig();
   const logger = createLogger(config.logLevel);
+  if (isClusterPrimary(config.workers)) return runPrimary(config.workers, logger);
   if (config.jwtSecretGenerated) logger.warn('JWT_SECRET is not set: using a random secret for this process; session JWTs will not survive a restart');
 
   const spec = loadSpec();
@@ -38,7 +40,7 @@ async function main() {
   const server = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, (info) => {
     const url = `http://${info.address.includes(':') ? `[${info.address}]` : info.address}:${info.port}`;
     logger.info('listening', { url, store: config.store, pid: process.pid });
-    if (config.seedDemo || config.dev) void printDemoCredentials(url, config.jwtSecret, config.dev);
+    if ((config.seedDemo || config.dev) && isFirstProcess()) void printDemoCredentials(url, config.jwtSecret, config.dev);
   });
 
   answerClientErrorsInEnvelope(server as Server, logger);

@@ -17,7 +17,7 @@ const LAYERS: Array<[layer: string, prefixes: string[]]> = [
   ['handlers', ['src/handlers/']],
   ['pipeline', ['src/pipeline/']],
   ['http', ['src/http/']],
-  ['entry', ['src/main.ts', 'src/config.ts', 'src/dev/']],
+  ['entry', ['src/main.ts', 'src/config.ts', 'src/cluster.ts', 'src/dev/']],
 ];
 const SDK = 'packages/sdk/src/';
 

@@ -66,8 +66,10 @@ describe('rate limits', () => {
 
   it.skipIf(!DATABASE_URL)('on PostgreSQL, two servers on one database share the quota (each sees the other within one reconcile interval)', async () => {
     const schema = freshSchema();
-    const first = await startTestServer({ store: await makePostgresStore({ schema }), rateLimits: { perCredential: 4 } });
-    const second = await startTestServer({ store: await makePostgresStore({ schema }), seed: false, rateLimits: { perCredential: 4 } });
+    // A day-long window, so that the six requests never straddle two windows.
+    const rateLimits = { perCredential: 4, windowSeconds: 86_400 };
+    const first = await startTestServer({ store: await makePostgresStore({ schema }), rateLimits });
+    const second = await startTestServer({ store: await makePostgresStore({ schema }), seed: false, rateLimits });
     const statuses: number[] = [];
     for (let i = 0; i < 6; i += 1) {
       statuses.push((await (await (i % 2 ? second : first).as('john_doe')).users.get({ id: john })).response.status);
