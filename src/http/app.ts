@@ -143,7 +143,13 @@ export async function createApp(deps: AppDeps): Promise<Hono> {
   };
   // Validators compile lazily; the rest compile in the background a moment after start (src/http/spec-validator.ts),
   // so that the first requests do not queue behind them.
-  setTimeout(() => void pipeline.validator.warmUp(), WARM_UP_DELAY_MS).unref();
+  setTimeout(() => {
+    const started = Date.now();
+    pipeline.validator.warmUp().then(
+      () => deps.logger.info('validators compiled', { ms: Date.now() - started }),
+      (failure: unknown) => deps.logger.error('validator warm-up failed', { error: String(failure) }),
+    );
+  }, WARM_UP_DELAY_MS).unref();
   const app = new Hono();
   // Security headers on every answer, set by each route rather than by a wrapping middleware: one that touches
   // the response after `next()` makes @hono/node-server build a full Response, which halved throughput here.

@@ -5,7 +5,13 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { ROOT } from './cli.js';
 
-export type ServerProcess = { child: ChildProcess; url: string; output: () => string; stop: () => Promise<number | null> };
+export type ServerProcess = {
+  child: ChildProcess;
+  url: string;
+  output: () => string;
+  stop: () => Promise<number | null>;
+  validatorsCompiled: () => Promise<void>;
+};
 
 export function spawnServer(env: Record<string, string | undefined>, args: string[] = []): { child: ChildProcess; output: () => string } {
   const child = spawn(process.execPath, ['--enable-source-maps', `${ROOT}dist/server/main.mjs`, ...args], {
@@ -38,5 +44,13 @@ export async function startServerProcess(env: Record<string, string | undefined>
     child.kill('SIGTERM');
     return exited;
   };
-  return { child, url, output, stop };
+  /** Waits (bounded) until the validators' background compilation is done, for tests that measure memory. */
+  const validatorsCompiled = async () => {
+    const until = Date.now() + 60_000;
+    while (!/"msg":"validators compiled"/.test(output())) {
+      if (Date.now() > until) throw new Error(`validators were not compiled: ${output().slice(-2000)}`);
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+  };
+  return { child, url, output, stop, validatorsCompiled };
 }
