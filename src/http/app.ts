@@ -68,9 +68,6 @@ const SECURITY_HEADERS: Record<string, string> = {
   'X-XSS-Protection': '0',
 };
 
-/** How long after start the validators' background compilation begins. */
-const WARM_UP_DELAY_MS = 1_000;
-
 /** Minutes between two log lines about the use of one deprecated operation. */
 const DEPRECATION_LOG_INTERVAL_MS = 60_000;
 
@@ -141,15 +138,6 @@ export async function createApp(deps: AppDeps): Promise<Hono> {
   const withSecurityHeaders = (c: Context) => {
     for (const name in baseHeaders) c.header(name, baseHeaders[name]);
   };
-  // Validators compile lazily; the rest compile in the background a moment after start (src/http/spec-validator.ts),
-  // so that the first requests do not queue behind them.
-  setTimeout(() => {
-    const started = Date.now();
-    pipeline.validator.warmUp().then(
-      () => deps.logger.info('validators compiled', { ms: Date.now() - started }),
-      (failure: unknown) => deps.logger.error('validator warm-up failed', { error: String(failure) }),
-    );
-  }, WARM_UP_DELAY_MS).unref();
   const app = new Hono();
   // Security headers on every answer, set by each route rather than by a wrapping middleware: one that touches
   // the response after `next()` makes @hono/node-server build a full Response, which halved throughput here.

@@ -33,8 +33,8 @@ export interface SpecValidator {
   ): { valid: true; params: Record<string, unknown>; query: Record<string, unknown> } | { valid: false; issues: ValidationIssue[] };
   validateResponse(operationId: string, status: number, body: unknown): ValidationIssue[];
   /**
-   * Compiles every operation's validators now, one operation per turn of the event loop, so that requests are
-   * served meanwhile; validators not yet compiled are compiled on first use anyway.
+   * Compiles every operation's validators, one operation per turn of the event loop (they are otherwise compiled
+   * on first use).
    */
   warmUp(): Promise<void>;
 }

@@ -10,7 +10,6 @@ export type ServerProcess = {
   url: string;
   output: () => string;
   stop: () => Promise<number | null>;
-  validatorsCompiled: () => Promise<void>;
 };
 
 export function spawnServer(env: Record<string, string | undefined>, args: string[] = []): { child: ChildProcess; output: () => string } {
@@ -44,13 +43,5 @@ export async function startServerProcess(env: Record<string, string | undefined>
     child.kill('SIGTERM');
     return exited;
   };
-  /** Waits (bounded) until the validators' background compilation is done, for tests that measure memory. */
-  const validatorsCompiled = async () => {
-    const until = Date.now() + 60_000;
-    while (!/"msg":"validators compiled"/.test(output())) {
-      if (Date.now() > until) throw new Error(`validators were not compiled: ${output().slice(-2000)}`);
-      await new Promise((resolve) => setTimeout(resolve, 50));
-    }
-  };
-  return { child, url, output, stop, validatorsCompiled };
+  return { child, url, output, stop };
 }

@@ -23,7 +23,9 @@ const INSERT = `INSERT INTO activity (${COLUMNS.join(', ')}) SELECT * FROM unnes
 export class ActivityBatcher {
   private queue: ActivityRecord[] = [];
   private timer: NodeJS.Timeout | undefined;
-  private writing: Promise<void> = Promise.resolve();
+  private inFlight: Promise<void> | undefined;
+  private inFlightBatch: ActivityRecord[] = [];
+  private followUp: Promise<void> | undefined;
   /** Records dropped because the database refused writes for too long. */
   dropped = 0;
 
@@ -35,21 +37,37 @@ export class ActivityBatcher {
     else this.timer ??= setTimeout(() => void this.flush().catch(() => {}), FLUSH_INTERVAL_MS);
   }
 
-  /** Writes everything queued so far; resolves once it is in the database (rejects if the write failed). */
+  /** Whether records of this user wait to be written (a read of their log flushes only then). */
+  hasQueuedFor(userId: string): boolean {
+    return this.queue.some((record) => record.user_id === userId) || this.inFlightBatch.some((record) => record.user_id === userId);
+  }
+
+  /**
+   * Writes everything queued so far; resolves once it is in the database (rejects if the write failed). Callers
+   * share writes: while one is in flight, every flush asked meanwhile waits for one follow-up write that takes all
+   * that was queued by then, so concurrent readers never line up one write each.
+   */
   flush(): Promise<void> {
     clearTimeout(this.timer);
     this.timer = undefined;
+    if (this.followUp) return this.followUp;
+    if (this.inFlight) {
+      this.followUp = this.inFlight
+        .catch(() => {})
+        .then(() => {
+          this.followUp = undefined;
+          return this.flush();
+        });
+      return this.followUp;
+    }
+    if (this.queue.length === 0) return Promise.resolve();
     const batch = this.queue.splice(0, this.queue.length);
-    if (batch.length === 0) return this.writing;
-    // Batches are written one after another, in order, so `seq` (the tie-break of equal times) follows arrival.
-    this.writing = this.writing
-      .catch(() => {})
-      .then(() =>
-        this.write(
-          INSERT,
-          COLUMNS.map((column) => batch.map((record) => record[column])),
-        ),
-      )
+    this.inFlightBatch = batch;
+    // One write at a time, in order, so `seq` (the tie-break of equal times) follows arrival.
+    this.inFlight = this.write(
+      INSERT,
+      COLUMNS.map((column) => batch.map((record) => record[column])),
+    )
       .then(
         () => undefined,
         (failure: unknown) => {
@@ -59,7 +77,11 @@ export class ActivityBatcher {
           this.timer ??= setTimeout(() => void this.flush().catch(() => {}), FLUSH_INTERVAL_MS * 20);
           throw failure;
         },
-      );
-    return this.writing;
+      )
+      .finally(() => {
+        this.inFlight = undefined;
+        this.inFlightBatch = [];
+      });
+    return this.inFlight;
   }
 }

@@ -190,7 +190,7 @@ export class PostgresStore implements Store {
   }
 
   async listActivity(userId: string, filter: ActivityFilter, page: number, limit: number): Promise<Page<ActivityRecord>> {
-    await this.activity.flush();
+    if (this.activity.hasQueuedFor(userId)) await this.activity.flush();
     const { where, values } = this.activityWhere(userId, filter);
     const paging = [...values, limit, (page - 1) * limit];
     const [items, count] = await Promise.all([
@@ -201,7 +201,7 @@ export class PostgresStore implements Store {
   }
 
   async activityStats(userId: string, since: string) {
-    await this.activity.flush();
+    if (this.activity.hasQueuedFor(userId)) await this.activity.flush();
     const { rows } = await this.query(
       `SELECT count(*) AS records, coalesce(sum(octet_length(json_build_object('id', id, 'user_id', user_id, 'realm_id', realm_id, 'method', method, 'path', path,
          'status_code', status_code, 'ip_address', ip_address, 'user_agent', user_agent, 'created_at', created_at)::text)), 0) AS bytes,
