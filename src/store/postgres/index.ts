@@ -25,7 +25,7 @@ import type {
   VaultRecord,
 } from '../types.js';
 import { PgConnection, type PostgresStoreOptions } from './connection.js';
-import { ActivityBatcher } from './activity-batcher.js';
+import { GroupCommit } from './group-commit.js';
 import { PerKeyLimit } from './per-key-limit.js';
 import { toActivity, toContainer, toProject, toServer, toToken, toUser, toVault } from './rows.js';
 
@@ -81,6 +81,11 @@ async function insertResources(client: pg.PoolClient, resources: Pick<SeedData, 
     ]);
   }
 }
+
+const ACTIVITY_COLUMNS = ['id', 'user_id', 'realm_id', 'method', 'path', 'status_code', 'ip_address', 'user_agent', 'created_at'] as const;
+const ACTIVITY_TYPES = ['text', 'text', 'text', 'text', 'text', 'int', 'text', 'text', 'timestamptz'];
+/** One multi-row INSERT per batch: each column as an array. */
+const ACTIVITY_INSERT = `INSERT INTO activity (${ACTIVITY_COLUMNS.join(', ')}) SELECT * FROM unnest(${ACTIVITY_TYPES.map((type, i) => `$${i + 1}::${type}[]`).join(', ')})`;
 
 export class PostgresStore implements Store {
   readonly quotaCountsCostARoundTrip = true;
@@ -165,8 +170,32 @@ export class PostgresStore implements Store {
     });
   }
 
-  /** Group commit: see activity-batcher.ts for what it keeps and what a crash can lose. */
-  private readonly activity = new ActivityBatcher((text, values) => this.query(text, values, this.db.activityPool));
+  /** Group commit (group-commit.ts says what it keeps and what a crash can lose), through the non-waiting connections. */
+  private readonly activity = new GroupCommit<ActivityRecord>((batch) =>
+    this.query(
+      ACTIVITY_INSERT,
+      ACTIVITY_COLUMNS.map((column) => batch.map((record) => record[column])),
+      this.db.activityPool,
+    ),
+  );
+
+  /** A token's last use: only the latest per token is written, and never over a later one. */
+  private readonly tokenUses = new GroupCommit<{ id: string; at: string; ip: string }>((batch) => {
+    const latest = new Map(batch.map((use) => [use.id, use]));
+    const uses = [...latest.values()];
+    return this.query(
+      `UPDATE auth_tokens AS t SET last_used_at = u.at, last_used_ip = u.ip
+       FROM unnest($1::text[], $2::timestamptz[], $3::text[]) AS u(id, at, ip)
+       WHERE t.id = u.id AND (t.last_used_at IS NULL OR t.last_used_at <= u.at)`,
+      [uses.map((use) => use.id), uses.map((use) => use.at), uses.map((use) => use.ip)],
+      this.db.activityPool,
+    );
+  });
+
+  /** Before a read that answers `last_used_*`: the uses of that token (or of any) this process has queued. */
+  private async tokenUsesWritten(id?: string) {
+    if (this.tokenUses.hasQueued((use) => id === undefined || use.id === id)) await this.tokenUses.flush();
+  }
 
   async appendActivity(e: ActivityRecord) {
     this.activity.add(e);
@@ -190,7 +219,7 @@ export class PostgresStore implements Store {
   }
 
   async listActivity(userId: string, filter: ActivityFilter, page: number, limit: number): Promise<Page<ActivityRecord>> {
-    if (this.activity.hasQueuedFor(userId)) await this.activity.flush();
+    if (this.activity.hasQueued((record) => record.user_id === userId)) await this.activity.flush();
     const { where, values } = this.activityWhere(userId, filter);
     const paging = [...values, limit, (page - 1) * limit];
     const [items, count] = await Promise.all([
@@ -201,7 +230,7 @@ export class PostgresStore implements Store {
   }
 
   async activityStats(userId: string, since: string) {
-    if (this.activity.hasQueuedFor(userId)) await this.activity.flush();
+    if (this.activity.hasQueued((record) => record.user_id === userId)) await this.activity.flush();
     const { rows } = await this.query(
       `SELECT count(*) AS records, coalesce(sum(octet_length(json_build_object('id', id, 'user_id', user_id, 'realm_id', realm_id, 'method', method, 'path', path,
          'status_code', status_code, 'ip_address', ip_address, 'user_agent', user_agent, 'created_at', created_at)::text)), 0) AS bytes,
@@ -304,6 +333,7 @@ export class PostgresStore implements Store {
   }
 
   async listTokens(userId: string, page: number, limit: number) {
+    await this.tokenUsesWritten();
     const [items, count] = await Promise.all([
       this.query(`SELECT ${TOKEN_COLUMNS} FROM auth_tokens WHERE user_id = $1 ORDER BY seq DESC LIMIT $2 OFFSET $3`, [userId, limit, (page - 1) * limit]),
       this.query<{ total: string }>('SELECT count(*) AS total FROM auth_tokens WHERE user_id = $1', [userId]),
@@ -312,6 +342,7 @@ export class PostgresStore implements Store {
   }
 
   async getToken(userId: string, id: string) {
+    await this.tokenUsesWritten(id);
     const { rows } = await this.query(`SELECT ${TOKEN_COLUMNS} FROM auth_tokens WHERE id = $1 AND user_id = $2`, [id, userId]);
     return rows[0] && toToken(rows[0]);
   }
@@ -368,6 +399,7 @@ export class PostgresStore implements Store {
   }
 
   async updateToken(userId: string, id: string, changes: TokenChanges, now: string) {
+    await this.tokenUsesWritten(id);
     const columns = Object.keys(changes) as (keyof TokenChanges)[];
     const values = columns.map((column) => {
       const value = changes[column];
@@ -396,6 +428,7 @@ export class PostgresStore implements Store {
 
   /** One UPDATE changes the list only when it needs to; its WHERE is re-checked after the row lock. */
   private async changeRealms(userId: string, id: string, change: string, condition: string, realmId: string, now: string) {
+    await this.tokenUsesWritten(id);
     const { rows } = await this.query(
       `UPDATE auth_tokens SET realm_ids = ${change}, updated_at = $4 WHERE id = $1 AND user_id = $2 AND ${condition} RETURNING ${TOKEN_COLUMNS}`,
       [id, userId, realmId, now],
@@ -415,9 +448,9 @@ export class PostgresStore implements Store {
     return token;
   }
 
-  /** Usage telemetry like the activity log, so it takes the same non-waiting connections. */
+  /** Usage telemetry like the activity log: group-committed through the same non-waiting connections. */
   async recordTokenUse(id: string, at: string, ip: string) {
-    await this.query('UPDATE auth_tokens SET last_used_at = $2, last_used_ip = $3 WHERE id = $1', [id, at, ip], this.db.activityPool);
+    this.tokenUses.add({ id, at, ip });
   }
 
   /** Counters go through the non-waiting connections: a lost increment after a crash only loosens a quota. */
@@ -473,7 +506,7 @@ export class PostgresStore implements Store {
 
   async close() {
     // What was accepted is written before the pool goes (a drained shutdown loses nothing).
-    await this.activity.flush().catch(() => {});
+    await Promise.all([this.activity.flush().catch(() => {}), this.tokenUses.flush().catch(() => {})]);
     await this.db.close();
   }
 }

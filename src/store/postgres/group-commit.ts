@@ -1,0 +1,78 @@
+/**
+ * Group commit for what every request writes as a side effect (the activity log; a token's `last_used_*`): `add`
+ * queues and returns; the queue is written in one statement every FLUSH_INTERVAL_MS, or as soon as it holds
+ * MAX_BATCH items. A request no longer waits for a round trip of its own to record itself, and the database takes
+ * one statement per batch instead of one per request.
+ *
+ * What is kept: a read that must see these writes flushes first (`hasQueued` says whether it needs to), and sees
+ * everything this process accepted; `close()` flushes, and the server closes the store only after its in-flight
+ * requests finish, so a drained shutdown (SIGTERM) loses nothing. What a crash can lose: the last flush interval (at
+ * most 50 ms). Another process sees a write at most one interval late. A failed write keeps its batch for the next
+ * flush (up to MAX_QUEUED items, past which the oldest are dropped and counted).
+ */
+export const FLUSH_INTERVAL_MS = 50;
+const MAX_BATCH = 500;
+const MAX_QUEUED = 50_000;
+
+export class GroupCommit<Item> {
+  private queue: Item[] = [];
+  private inFlightBatch: Item[] = [];
+  private timer: NodeJS.Timeout | undefined;
+  private inFlight: Promise<void> | undefined;
+  private followUp: Promise<void> | undefined;
+  /** Items dropped because the database refused writes for too long. */
+  dropped = 0;
+
+  constructor(private readonly write: (batch: Item[]) => Promise<unknown>) {}
+
+  add(item: Item): void {
+    this.queue.push(item);
+    if (this.queue.length >= MAX_BATCH) void this.flush().catch(() => {});
+    else this.timer ??= setTimeout(() => void this.flush().catch(() => {}), FLUSH_INTERVAL_MS);
+  }
+
+  /** Whether an item matching `test` is queued or being written (a read that must see it flushes only then). */
+  hasQueued(test: (item: Item) => boolean): boolean {
+    return this.queue.some(test) || this.inFlightBatch.some(test);
+  }
+
+  /**
+   * Writes everything queued so far; resolves once it is in the database (rejects if the write failed). Callers
+   * share writes: while one is in flight, every flush asked meanwhile waits for one follow-up write that takes all
+   * that was queued by then, so concurrent readers never line up one write each.
+   */
+  flush(): Promise<void> {
+    clearTimeout(this.timer);
+    this.timer = undefined;
+    if (this.followUp) return this.followUp;
+    if (this.inFlight) {
+      this.followUp = this.inFlight
+        .catch(() => {})
+        .then(() => {
+          this.followUp = undefined;
+          return this.flush();
+        });
+      return this.followUp;
+    }
+    if (this.queue.length === 0) return Promise.resolve();
+    const batch = this.queue.splice(0, this.queue.length);
+    this.inFlightBatch = batch;
+    // One write at a time, in order (the activity log's `seq` follows arrival; a later last use wins).
+    this.inFlight = this.write(batch)
+      .then(
+        () => undefined,
+        (failure: unknown) => {
+          this.queue.unshift(...batch);
+          const excess = this.queue.length - MAX_QUEUED;
+          if (excess > 0) this.dropped += this.queue.splice(0, excess).length;
+          this.timer ??= setTimeout(() => void this.flush().catch(() => {}), FLUSH_INTERVAL_MS * 20);
+          throw failure;
+        },
+      )
+      .finally(() => {
+        this.inFlight = undefined;
+        this.inFlightBatch = [];
+      });
+    return this.inFlight;
+  }
+}
