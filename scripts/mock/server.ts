@@ -68,7 +68,7 @@ export async function startMock(options: MockOptions = {}): Promise<RunningMock>
     handle(request, response, upstream, log, nextSeed).catch((failure: unknown) => {
       log(`mock: ${String(failure)}`);
       if (!response.headersSent)
-        answerJson(response, request, 500, { statusCode: 500, error: 'Internal Server Error', code: 'INTERNAL_ERROR', message: 'The mock failed' });
+        answerJson(response, 500, { statusCode: 500, error: 'Internal Server Error', code: 'INTERNAL_ERROR', message: 'The mock failed' });
     });
   });
   await new Promise<void>((resolve) => front.listen(options.port ?? 0, options.host ?? '127.0.0.1', resolve));
@@ -83,12 +83,11 @@ export async function startMock(options: MockOptions = {}): Promise<RunningMock>
   };
 }
 
-function corsHeaders(_request: IncomingMessage): Record<string, string> {
-  return { 'access-control-allow-origin': '*', 'access-control-expose-headers': EXPOSED, vary: 'Origin' };
-}
+/** Every answer of the mock may be read by any origin, with the rate-limit headers exposed. */
+const CORS_HEADERS: Record<string, string> = { 'access-control-allow-origin': '*', 'access-control-expose-headers': EXPOSED, vary: 'Origin' };
 
-function answerJson(response: ServerResponse, request: IncomingMessage, status: number, body: unknown) {
-  response.writeHead(status, { ...corsHeaders(request), 'content-type': 'application/json' }).end(JSON.stringify(body));
+function answerJson(response: ServerResponse, status: number, body: unknown) {
+  response.writeHead(status, { ...CORS_HEADERS, 'content-type': 'application/json' }).end(JSON.stringify(body));
 }
 
 async function readBody(request: IncomingMessage): Promise<Buffer | undefined> {
@@ -108,7 +107,7 @@ async function handle(request: IncomingMessage, response: ServerResponse, upstre
     // Any origin, any method of the API, any header the app sends (tracing, X-Request-Id, Prefer).
     response
       .writeHead(204, {
-        ...corsHeaders(request),
+        ...CORS_HEADERS,
         'access-control-allow-methods': 'GET, POST, PUT, PATCH, DELETE, OPTIONS',
         'access-control-allow-headers': request.headers['access-control-request-headers'] ?? '*',
         'access-control-max-age': '600',
@@ -130,7 +129,7 @@ async function handle(request: IncomingMessage, response: ServerResponse, upstre
     const selection = selectAnswer(operationId, operation, prefer);
     if (selection.refusal) {
       log(`mock: ${method} ${url.pathname}: ${selection.refusal.message}`);
-      return answerJson(response, request, 400, selection.refusal);
+      return answerJson(response, 400, selection.refusal);
     }
     // Prism needs the status with the example name; an answer of the `default` response is asked for by its status.
     headers.set('prefer', `code=${selection.answer.status}, example=${selection.answer.name}`);
@@ -140,7 +139,7 @@ async function handle(request: IncomingMessage, response: ServerResponse, upstre
   if (method !== 'GET' && method !== 'HEAD') {
     body = await readBody(request);
     if (!body)
-      return answerJson(response, request, 413, {
+      return answerJson(response, 413, {
         statusCode: 413,
         error: 'Payload Too Large',
         code: 'PAYLOAD_TOO_LARGE',
@@ -158,7 +157,7 @@ async function handle(request: IncomingMessage, response: ServerResponse, upstre
   let payload = Buffer.from(await answer.arrayBuffer());
   if (matched && answer.ok && seed !== undefined)
     payload = Buffer.from(JSON.stringify(consistentPage(JSON.parse(payload.toString()), url.searchParams, matched[1])));
-  response.writeHead(answer.status, { ...out, ...corsHeaders(request), 'content-length': String(payload.length) }).end(payload);
+  response.writeHead(answer.status, { ...out, ...CORS_HEADERS, 'content-length': String(payload.length) }).end(payload);
 }
 
 /**

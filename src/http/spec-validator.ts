@@ -7,7 +7,7 @@
  * proportion to the number of operations, before the first request could be answered. An operation's validators
  * are compiled on its first request (tens of milliseconds, once). A background warm-up of all of them was measured
  * and dropped: at 16x the operations it took the event loop for about 18 s after start, and users.get fell from
- * 9k to 0.7k req/s meanwhile; `warmUp()` remains for whoever wants every validator compiled before serving.
+ * 9k to 0.7k req/s meanwhile.
  *
  * Per request, only openapi-backend's compiled validators run, fed with what the HTTP router already parsed (the
  * matched operation, its path parameters, the query). Its `validateRequest` would also run its own router's
@@ -52,7 +52,6 @@ export async function createSpecValidator(spec: OpenApiDocument): Promise<SpecVa
       requestValidators.set(operationId, (validators = (backend.validator.getRequestValidatorsForOperation(operationId) ?? []) as ValidateFunction[]));
     return validators;
   };
-  let warming: Promise<void> | undefined;
 
   // Ajv with allErrors visits every item of a hostile array (1 MiB of bad realm ids: ~1.5M errors, ~0.7 s) before
   // anyone can cap the list. A large body is first checked by a validator that stops at its first error, compiled
@@ -94,16 +93,6 @@ export async function createSpecValidator(spec: OpenApiDocument): Promise<SpecVa
     validateResponse(operationId, status, body) {
       const result = backend.validateResponse(body, operations.get(operationId)!, status);
       return (result.errors ?? []) as ValidationIssue[];
-    },
-    warmUp() {
-      warming ??= (async () => {
-        for (const operationId of operations.keys()) {
-          await new Promise((resolve) => setImmediate(resolve));
-          requestValidatorsOf(operationId);
-          backend.validator.getStatusBasedResponseValidatorForOperation(operationId);
-        }
-      })();
-      return warming;
     },
   };
 }

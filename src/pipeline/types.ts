@@ -32,9 +32,4 @@ export interface SpecValidator {
     request: { params: Record<string, string>; rawQuery: string; headers: Record<string, string | undefined>; body: unknown; bodyBytes: number },
   ): { valid: true; params: Record<string, unknown>; query: Record<string, unknown> } | { valid: false; issues: ValidationIssue[] };
   validateResponse(operationId: string, status: number, body: unknown): ValidationIssue[];
-  /**
-   * Compiles every operation's validators, one operation per turn of the event loop (they are otherwise compiled
-   * on first use).
-   */
-  warmUp(): Promise<void>;
 }

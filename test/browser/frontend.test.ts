@@ -5,24 +5,23 @@
  * Authorization included) with the outcome the backend gives without a browser.
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mockSpec } from '@hoody/sdk/msw';
 import { startMock } from '../../scripts/mock/server.js';
 import { ROOT } from '../support/cli.js';
+import { hasChromium, launchChromium, MISSING_CHROMIUM } from '../support/chromium.js';
 import { startServerProcess } from '../support/process.js';
 import { answeredApi } from '../support/answered.js';
 import { callOperation, operationIds, sampleParams } from '../support/sample-calls.js';
 import type { Outcome } from './app-entry.js';
 
-const CHROMIUM = '/usr/bin/chromium';
-const hasChromium = existsSync(CHROMIUM);
-if (!hasChromium) console.warn(`${CHROMIUM} is missing: the frontend browser test is skipped (install it with: apt-get install -y chromium)`);
+if (!hasChromium) console.warn(`the frontend browser test is skipped: ${MISSING_CHROMIUM}`);
 
 const calls = operationIds.map((operationId) => ({ operationId, params: sampleParams(operationId) }));
 const successOf = (operationId: string) => mockSpec.operations[operationId]!.answers.find((answer) => answer.status < 300)!.status;
@@ -63,11 +62,7 @@ beforeAll(async () => {
   });
   await new Promise<void>((resolve) => appServer.listen(0, '127.0.0.1', resolve));
   appOrigin = `http://localhost:${(appServer.address() as AddressInfo).port}`;
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    headless: true,
-    args: ['--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking'],
-  });
+  browser = await launchChromium();
   page = await browser.newPage();
   await page.goto(appOrigin, { waitUntil: 'load' });
   await page.waitForFunction(() => 'runCalls' in globalThis);
@@ -129,4 +124,4 @@ describe.skipIf(!hasChromium)('a frontend on another origin, in Chromium', () =>
     }
   });
 });
-if (!hasChromium) it.skip('a frontend on another origin, in Chromium (chromium missing: apt-get install -y chromium)', () => {});
+if (!hasChromium) it.skip(`a frontend on another origin, in Chromium (${MISSING_CHROMIUM})`, () => {});

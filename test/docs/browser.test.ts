@@ -4,25 +4,19 @@
  * in test-results/. `.ci/run` installs chromium, so CI always runs this; elsewhere it is skipped, saying how to
  * install it.
  */
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
-import { chromium } from 'playwright-core';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { listOperations, loadSpec } from '../../src/spec/operations.js';
 import { ROOT } from '../support/cli.js';
 import { startServerProcess } from '../support/process.js';
+import { hasChromium, launchChromium, MISSING_CHROMIUM } from '../support/chromium.js';
 
-const CHROMIUM = '/usr/bin/chromium';
-const hasChromium = existsSync(CHROMIUM);
-if (!hasChromium) console.warn(`${CHROMIUM} is missing: the docs browser test is skipped (install it with: apt-get install -y chromium)`);
+if (!hasChromium) console.warn(`the docs browser test is skipped: ${MISSING_CHROMIUM}`);
 
 describe.skipIf(!hasChromium)('the HTML reference at /docs', () => {
   it('shows all 23 operations, with no console error and no request outside localhost', async () => {
     const server = await startServerProcess();
-    const browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      headless: true,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    });
+    const browser = await launchChromium();
     try {
       const page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
       const consoleErrors: string[] = [];
@@ -108,4 +102,4 @@ describe.skipIf(!hasChromium)('the HTML reference at /docs', () => {
   });
 });
 
-if (!hasChromium) it.skip('the HTML reference at /docs (chromium missing: apt-get install -y chromium)', () => {});
+if (!hasChromium) it.skip(`the HTML reference at /docs (${MISSING_CHROMIUM})`, () => {});

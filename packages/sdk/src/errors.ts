@@ -64,6 +64,11 @@ export function transportFailure(thrown: unknown): HoodyTransportError {
   return new HoodyTransportError('NETWORK_ERROR', `No answer from the API (network failure or refused by CORS): ${detail}`, undefined, thrown);
 }
 
+/** The caller's own signal ended the call (whatever reason it aborted with). */
+export function abortedBy(signal: AbortSignal): HoodyTransportError {
+  return new HoodyTransportError('ABORTED', 'The request was aborted', undefined, signal.reason);
+}
+
 /** A non-2xx answer whose body is not the envelope. */
 export function unexpectedResponse(status: number, body: unknown): HoodyTransportError {
   return new HoodyTransportError('UNEXPECTED_RESPONSE', `The API answered ${status} without the error envelope`, status, body);

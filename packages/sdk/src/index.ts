@@ -13,7 +13,7 @@
 import { createClient, createConfig, type Client, type Config } from '../../../generated/client/client/index.js';
 import { HoodyApi as GeneratedSdk } from '../../../generated/client/sdk.gen.js';
 import { operations } from '../../../generated/operations.gen.js';
-import { HoodyApiError, HoodyTransportError, isErrorEnvelope, transportFailure, unexpectedResponse } from './errors.js';
+import { abortedBy, HoodyApiError, HoodyTransportError, isErrorEnvelope, transportFailure, unexpectedResponse } from './errors.js';
 import { ListIterator, type PageResult } from './list-iterator.js';
 import { callSignal } from './signals.js';
 import type { CallOptions, HoodyApi } from './types.js';
@@ -136,8 +136,4 @@ export function createHoodyClient<ThrowOnError extends boolean = false>(options:
     }
   }
   return { api: api as unknown as HoodyApi<ThrowOnError>, client };
-}
-
-function abortedBy(signal: AbortSignal): HoodyTransportError {
-  return new HoodyTransportError('ABORTED', 'The request was aborted', undefined, signal.reason);
 }
