@@ -25,6 +25,7 @@ import type {
   VaultRecord,
 } from '../types.js';
 import { PgConnection, type PostgresStoreOptions } from './connection.js';
+import { activityPageStatement, activityStatsStatement } from './activity-sql.js';
 import { GroupCommit } from './group-commit.js';
 import { PerKeyLimit } from './per-key-limit.js';
 import { toActivity, toContainer, toProject, toServer, toToken, toUser, toVault } from './rows.js';
@@ -201,43 +202,18 @@ export class PostgresStore implements Store {
     this.activity.add(e);
   }
 
-  private activityWhere(userId: string, filter: ActivityFilter): { where: string; values: unknown[] } {
-    const values: unknown[] = [userId, filter.since];
-    const clauses = ['user_id = $1', 'created_at >= $2'];
-    const add = (sql: string, value: unknown) => {
-      if (value === undefined) return;
-      values.push(value);
-      clauses.push(sql.replace('?', `$${values.length}`));
-    };
-    add('created_at >= ?', filter.startDate);
-    add('created_at <= ?', filter.endDate);
-    add('status_code >= ?', filter.minStatus);
-    add('status_code <= ?', filter.maxStatus);
-    add('method = ?', filter.method);
-    add('realm_id = ?', filter.realmId);
-    return { where: clauses.join(' AND '), values };
-  }
-
+  /** One statement: the page, and its exact total from the hourly rollups (activity-sql.ts). */
   async listActivity(userId: string, filter: ActivityFilter, page: number, limit: number): Promise<Page<ActivityRecord>> {
-    if (this.activity.hasQueued((record) => record.user_id === userId)) await this.activity.flush();
-    const { where, values } = this.activityWhere(userId, filter);
-    const paging = [...values, limit, (page - 1) * limit];
-    const [items, count] = await Promise.all([
-      this.query(`SELECT * FROM activity WHERE ${where} ORDER BY created_at DESC, seq DESC LIMIT $${values.length + 1} OFFSET $${values.length + 2}`, paging),
-      this.query<{ total: string }>(`SELECT count(*) AS total FROM activity WHERE ${where}`, values),
-    ]);
-    return { items: items.rows.map(toActivity), total: Number(count.rows[0].total) };
+    await this.activityWritten(userId);
+    const { text, values } = activityPageStatement(userId, filter, page, limit);
+    const { rows } = await this.query(text, values);
+    return { items: rows.filter((row) => row.id !== null).map(toActivity), total: Number(rows[0].total) };
   }
 
   async activityStats(userId: string, since: string) {
-    if (this.activity.hasQueued((record) => record.user_id === userId)) await this.activity.flush();
-    const { rows } = await this.query(
-      `SELECT count(*) AS records, coalesce(sum(octet_length(json_build_object('id', id, 'user_id', user_id, 'realm_id', realm_id, 'method', method, 'path', path,
-         'status_code', status_code, 'ip_address', ip_address, 'user_agent', user_agent, 'created_at', created_at)::text)), 0) AS bytes,
-         min(created_at) AS oldest, max(created_at) AS newest
-       FROM activity WHERE user_id = $1 AND created_at >= $2`,
-      [userId, since],
-    );
+    await this.activityWritten(userId);
+    const { text, values } = activityStatsStatement(userId, since);
+    const { rows } = await this.query(text, values);
     const row = rows[0];
     return {
       totalRecords: Number(row.records),
@@ -245,6 +221,11 @@ export class PostgresStore implements Store {
       oldest: row.oldest?.toISOString() ?? null,
       newest: row.newest?.toISOString() ?? null,
     };
+  }
+
+  /** Before a read of a user's log: that user's records this process has queued (concurrent reads share one write). */
+  private async activityWritten(userId: string) {
+    if (this.activity.hasQueued((record) => record.user_id === userId)) await this.activity.flush();
   }
 
   async purgeActivity(before: string, batchSize: number) {

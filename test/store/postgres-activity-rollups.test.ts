@@ -1,0 +1,179 @@
+/**
+ * The hourly activity rollups (migration 004) against the rows they count. activity.list's total and page and
+ * activity.getStats on PostgreSQL must equal the in-memory store's answers for the same records, for random ranges
+ * (edges inside hours and on hour boundaries) and filters; after the retention purge; and after concurrent batches
+ * from two processes, the rollup table must equal a fresh aggregate of the rows.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { MemoryStore } from '../../src/store/memory/index.js';
+import type { PostgresStore } from '../../src/store/postgres/index.js';
+import type { ActivityFilter, ActivityRecord } from '../../src/store/types.js';
+import { DATABASE_URL, freshSchema, makePostgresStore } from '../support/postgres.js';
+
+const HOUR = 3_600_000;
+const START = Date.UTC(2026, 10, 1, 0, 0, 0);
+const SPAN = 3 * 24 * HOUR;
+const METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'] as const;
+const STATUSES = [200, 201, 204, 400, 404, 429, 500];
+const REALMS = ['', 'alpha', 'beta'];
+
+/** A small deterministic generator, so a failure replays. */
+function random(seed: number) {
+  let state = seed;
+  const next = () => {
+    state = (state * 1_103_515_245 + 12_345) % 2 ** 31;
+    return state / 2 ** 31;
+  };
+  return { next, pick: <T>(items: readonly T[]) => items[Math.floor(next() * items.length)], int: (n: number) => Math.floor(next() * n) };
+}
+
+let counter = 0;
+function record(userId: string, at: number, rng: ReturnType<typeof random>): ActivityRecord {
+  counter += 1;
+  return {
+    id: `${userId}-${String(counter).padStart(8, '0')}`,
+    user_id: userId,
+    realm_id: rng.pick(REALMS),
+    method: rng.pick(METHODS),
+    path: `/api/v1/things/${rng.int(1000)}`,
+    status_code: rng.pick(STATUSES),
+    ip_address: '203.0.113.7',
+    user_agent: 'rollup-test',
+    created_at: new Date(at).toISOString(),
+  };
+}
+
+const ids = (items: ActivityRecord[]) => items.map((item) => item.id);
+
+describe.skipIf(!DATABASE_URL)('PostgreSQL activity rollups', () => {
+  const schema = freshSchema();
+  let postgres: PostgresStore;
+  let other: PostgresStore;
+  const memory = new MemoryStore();
+  const rng = random(20_261_201);
+
+  beforeAll(async () => {
+    postgres = await makePostgresStore({ schema });
+    other = await makePostgresStore({ schema });
+    // 4,000 records for one user over three days, in time order as the server writes them, plus a neighbour's, and
+    // some exactly on hour boundaries.
+    const times = Array.from({ length: 4000 }, () => START + rng.int(SPAN)).concat(Array.from({ length: 40 }, () => START + rng.int(72) * HOUR));
+    times.sort((a, b) => a - b);
+    for (const at of times) {
+      const entry = record('u1', at, rng);
+      await postgres.appendActivity(entry);
+      await memory.appendActivity(entry);
+    }
+    for (let i = 0; i < 300; i += 1) {
+      const entry = record('u2', START + i * 600_000, rng);
+      await postgres.appendActivity(entry);
+      await memory.appendActivity(entry);
+    }
+    // A read of a user's log writes what this process queued for that user.
+    for (const user of ['u1', 'u2']) await postgres.listActivity(user, { since: new Date(START).toISOString() }, 1, 1);
+  });
+  afterAll(async () => {
+    await other?.close();
+    await postgres?.close();
+  });
+
+  /** A random instant in the data's span: inside an hour, or exactly on an hour boundary. */
+  const instant = () => (rng.next() < 0.3 ? START + rng.int(72) * HOUR : START + rng.int(SPAN));
+
+  function randomFilter(): ActivityFilter {
+    const since = new Date(START + rng.int(SPAN / 2)).toISOString();
+    const [a, b] = [instant(), instant()].sort((x, y) => x - y);
+    const filter: ActivityFilter = { since };
+    if (rng.next() < 0.5) filter.startDate = new Date(a).toISOString();
+    if (rng.next() < 0.5) filter.endDate = new Date(rng.next() < 0.2 ? a + rng.int(HOUR / 2) : b).toISOString();
+    if (filter.startDate && filter.endDate && filter.startDate > filter.endDate) delete filter.endDate;
+    if (rng.next() < 0.3) filter.minStatus = rng.pick([200, 400, 404, 500]);
+    if (rng.next() < 0.2) filter.maxStatus = rng.pick([204, 499, 599]);
+    if (rng.next() < 0.3) filter.method = rng.pick(METHODS);
+    if (rng.next() < 0.3) filter.realmId = rng.pick(REALMS);
+    return filter;
+  }
+
+  async function expectSameAnswers(trials: number) {
+    for (let trial = 0; trial < trials; trial += 1) {
+      const filter = randomFilter();
+      // Mostly the first pages; one in five deep, where whole hours are skipped by their counts.
+      const page = rng.next() < 0.2 ? 1 + rng.int(80) : 1 + rng.int(3);
+      const limit = 1 + rng.int(60);
+      const [expected, actual] = await Promise.all([memory.listActivity('u1', filter, page, limit), postgres.listActivity('u1', filter, page, limit)]);
+      expect({ filter, page, limit, total: actual.total, ids: ids(actual.items) }).toEqual({
+        filter,
+        page,
+        limit,
+        total: expected.total,
+        ids: ids(expected.items),
+      });
+      const since = filter.since;
+      const [memoryStats, postgresStats] = await Promise.all([memory.activityStats('u1', since), postgres.activityStats('u1', since)]);
+      expect({ since, records: postgresStats.totalRecords, oldest: postgresStats.oldest, newest: postgresStats.newest }).toEqual({
+        since,
+        records: memoryStats.totalRecords,
+        oldest: memoryStats.oldest,
+        newest: memoryStats.newest,
+      });
+      const raw = await postgres.pool.query('SELECT coalesce(sum(activity_size(a)), 0) AS bytes FROM activity a WHERE user_id = $1 AND created_at >= $2', [
+        'u1',
+        since,
+      ]);
+      expect(postgresStats.totalSizeBytes).toBe(Number(raw.rows[0].bytes));
+    }
+  }
+
+  /** The rollup table, and a fresh aggregate of the rows: they must be equal. */
+  async function expectRollupsMatchRows() {
+    const order = 'ORDER BY user_id, hour, realm_id, method, status_code';
+    const [kept, fresh] = await Promise.all([
+      postgres.pool.query(`SELECT user_id, hour::text, realm_id, method, status_code, records::text, bytes::text FROM activity_rollup ${order}`),
+      postgres.pool.query(
+        `SELECT user_id, activity_hour(created_at)::text AS hour, realm_id, method, status_code, count(*)::text AS records, sum(activity_size(a))::text AS bytes
+         FROM activity a GROUP BY 1, 2, 3, 4, 5 ${order}`,
+      ),
+    ]);
+    expect(kept.rows.length).toBeGreaterThan(0);
+    expect(kept.rows).toEqual(fresh.rows);
+  }
+
+  it('activity.list totals and pages, and activity.getStats, equal the row-by-row answers for 150 random ranges and filters', async () => {
+    await expectRollupsMatchRows();
+    await expectSameAnswers(150);
+  });
+
+  it('after the retention purge (in batches) the rollups still equal the rows, and the answers agree', async () => {
+    const before = new Date(START + SPAN / 3 + 1234).toISOString();
+    while ((await postgres.purgeActivity(before, 250)) === 250);
+    while ((await memory.purgeActivity(before, 250)) === 250);
+    await expectRollupsMatchRows();
+    await expectSameAnswers(60);
+  });
+
+  it('concurrent batches from two processes into the same hours leave exact rollups', async () => {
+    const at = START + SPAN - HOUR / 2;
+    for (let i = 0; i < 1000; i += 1) {
+      await postgres.appendActivity(record('u3', at + i, rng));
+      await other.appendActivity(record('u3', at + i, rng));
+    }
+    await Promise.all([
+      postgres.listActivity('u3', { since: new Date(START).toISOString() }, 1, 1),
+      other.listActivity('u3', { since: new Date(START).toISOString() }, 1, 1),
+    ]);
+    await expectRollupsMatchRows();
+    expect((await postgres.listActivity('u3', { since: new Date(START).toISOString() }, 1, 1)).total).toBe(2000);
+  });
+
+  it('a bulk INSERT outside the store, and an attempt to update a row, keep the rollups exact', async () => {
+    await postgres.pool.query(
+      `INSERT INTO activity (id, user_id, realm_id, method, path, status_code, ip_address, user_agent, created_at)
+       SELECT 'bulk-' || i, 'u4', '', 'GET', '/p', 200, '127.0.0.1', 'b', $1::timestamptz + (i || ' seconds')::interval FROM generate_series(1, 5000) AS i`,
+      [new Date(START).toISOString()],
+    );
+    await expect(postgres.pool.query("UPDATE activity SET status_code = 500 WHERE user_id = 'u4'")).rejects.toThrow(/not updated/);
+    await expectRollupsMatchRows();
+    const since = new Date(START + 1500).toISOString();
+    expect((await postgres.listActivity('u4', { since }, 1, 10)).total).toBe(5000 - 1);
+  });
+});
