@@ -58,6 +58,8 @@ export class PgConnection {
      */
     readonly activityPool: pg.Pool,
     private readonly counter: { statements: number },
+    /** What a dedicated (non-pooled) connection needs: the change listener's. */
+    readonly clientConfig: pg.ClientConfig,
   ) {}
 
   /** Statements sent to the database since the pools opened (the bench and the round-trip test read it). */
@@ -103,7 +105,8 @@ export class PgConnection {
       await Promise.all([pool.end(), activityPool.end()]).catch(() => {});
       throw new Error(`cannot use the PostgreSQL database at ${redact(options.connectionString)}: ${(failure as Error).message}`);
     }
-    return new PgConnection(pool, activityPool, counter);
+    const { max: _max, idleTimeoutMillis: _idle, ...clientConfig } = settings('', 1);
+    return new PgConnection(pool, activityPool, counter, clientConfig);
   }
 
   /**

@@ -22,12 +22,15 @@ import type {
   TokenConflict,
   TokenRecord,
   UserChanges,
+  UserRecord,
   VaultRecord,
 } from '../types.js';
 import { PgConnection, type PostgresStoreOptions } from './connection.js';
 import { activityPageStatement, activityStatsStatement } from './activity-sql.js';
+import { ChangeListener } from './change-listener.js';
 import { GroupCommit } from './group-commit.js';
 import { PerKeyLimit } from './per-key-limit.js';
+import { PrincipalCache } from './principal-cache.js';
 import { toActivity, toContainer, toProject, toServer, toToken, toUser, toVault } from './rows.js';
 
 export type { PostgresStoreOptions };
@@ -91,11 +94,27 @@ const ACTIVITY_INSERT = `INSERT INTO activity (${ACTIVITY_COLUMNS.join(', ')}) S
 export class PostgresStore implements Store {
   readonly quotaCountsCostARoundTrip = true;
 
-  private constructor(private readonly db: PgConnection) {}
+  /** Users by id and API tokens by digest, for authentication (principal-cache.ts says how fresh they are). */
+  private readonly users = new PrincipalCache<UserRecord>();
+  private readonly tokens = new PrincipalCache<TokenRecord>();
+  private readonly changes: ChangeListener;
+
+  private constructor(private readonly db: PgConnection) {
+    this.changes = new ChangeListener(db.clientConfig, {
+      up: () => [this.users, this.tokens].forEach((cache) => cache.setLive(true)),
+      down: () => [this.users, this.tokens].forEach((cache) => cache.setLive(false)),
+      message: (payload) => {
+        if (payload.startsWith('user:')) this.users.forget(payload.slice(5));
+        else if (payload.startsWith('token:')) this.tokens.forget(payload.slice(6));
+      },
+    });
+  }
 
   /** Connects, checks the database answers, and applies pending migrations; fails fast when it cannot. */
   static async open(options: PostgresStoreOptions): Promise<PostgresStore> {
-    return new PostgresStore(await PgConnection.open(options));
+    const store = new PostgresStore(await PgConnection.open(options));
+    await store.changes.start();
+    return store;
   }
 
   /** Statements sent so far (round trips): read by the bench and the round-trip test. */
@@ -120,11 +139,21 @@ export class PostgresStore implements Store {
   private readonly vaultWrites = new PerKeyLimit(2, 1_000);
 
   async getUser(id: string) {
-    const { rows } = await this.query('SELECT * FROM users WHERE id = $1', [id]);
-    return rows[0] && toUser(rows[0]);
+    return this.users.read(id, async () => {
+      const { rows } = await this.query('SELECT * FROM users WHERE id = $1', [id]);
+      return rows[0] && toUser(rows[0]);
+    });
   }
 
   async updateUser(id: string, changes: UserChanges, now: string, guard: { expectedPasswordHash?: string } = {}) {
+    try {
+      return await this.updateUserRow(id, changes, now, guard);
+    } finally {
+      this.users.forget(id);
+    }
+  }
+
+  private async updateUserRow(id: string, changes: UserChanges, now: string, guard: { expectedPasswordHash?: string }) {
     const columns = Object.keys(changes) as (keyof UserChanges)[];
     const sets = columns.map((column, i) => `${column} = $${i + 4}`);
     const values = columns.map((column) => (column === 'metadata' ? JSON.stringify(changes[column]) : changes[column]));
@@ -329,8 +358,16 @@ export class PostgresStore implements Store {
   }
 
   async findTokenByDigest(digest: string) {
-    const { rows } = await this.query(`SELECT ${TOKEN_COLUMNS} FROM auth_tokens WHERE token_digest = $1`, [digest]);
-    return rows[0] && toToken(rows[0]);
+    return this.tokens.read(digest, async () => {
+      const { rows } = await this.query(`SELECT ${TOKEN_COLUMNS} FROM auth_tokens WHERE token_digest = $1`, [digest]);
+      return rows[0] && toToken(rows[0]);
+    });
+  }
+
+  /** After a write to a token: this process forgets it at once (other processes hear the trigger's notification). */
+  private written<T>(result: T): T {
+    if (result && typeof result === 'object' && 'token_digest' in result) this.tokens.forget(String(result.token_digest));
+    return result;
   }
 
   async findTokenByPublicKey(publicKey: string, now: string) {
@@ -394,7 +431,7 @@ export class PostgresStore implements Store {
         now,
         ...values,
       ]);
-      return rows[0] ? toToken(rows[0]) : undefined;
+      return this.written(rows[0] ? toToken(rows[0]) : undefined);
     } catch (failure) {
       const conflict = conflictOf(failure);
       if (conflict) return conflict;
@@ -403,8 +440,9 @@ export class PostgresStore implements Store {
   }
 
   async deleteToken(userId: string, id: string) {
-    const { rowCount } = await this.query('DELETE FROM auth_tokens WHERE id = $1 AND user_id = $2', [id, userId]);
-    return rowCount === 1;
+    const { rows } = await this.query<{ token_digest: string }>('DELETE FROM auth_tokens WHERE id = $1 AND user_id = $2 RETURNING token_digest', [id, userId]);
+    this.written(rows[0]);
+    return rows.length === 1;
   }
 
   /** One UPDATE changes the list only when it needs to; its WHERE is re-checked after the row lock. */
@@ -414,7 +452,7 @@ export class PostgresStore implements Store {
       `UPDATE auth_tokens SET realm_ids = ${change}, updated_at = $4 WHERE id = $1 AND user_id = $2 AND ${condition} RETURNING ${TOKEN_COLUMNS}`,
       [id, userId, realmId, now],
     );
-    return rows[0] ? toToken(rows[0]) : this.getToken(userId, id);
+    return rows[0] ? this.written(toToken(rows[0])) : this.getToken(userId, id);
   }
 
   async addTokenRealm(userId: string, id: string, realmId: string, now: string) {
@@ -488,6 +526,6 @@ export class PostgresStore implements Store {
   async close() {
     // What was accepted is written before the pool goes (a drained shutdown loses nothing).
     await Promise.all([this.activity.flush().catch(() => {}), this.tokenUses.flush().catch(() => {})]);
-    await this.db.close();
+    await Promise.all([this.changes.close(), this.db.close()]);
   }
 }
