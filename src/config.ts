@@ -2,6 +2,7 @@
 import { randomBytes } from 'node:crypto';
 import type { LogLevel } from './log.js';
 import type { RateLimitConfig } from './pipeline/rate-limits.js';
+import { RECONCILE_INTERVAL_MS } from './pipeline/quota-counter.js';
 
 export type Config = {
   port: number;
@@ -80,6 +81,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, argv: string[] 
       // The dev server relaxes the lockout: a stale token retried by an app must not lock its developer out.
       authFailuresPerIp: positive(env.RATE_LIMIT_AUTH_FAILURES, dev ? 1_000_000 : 20, 'RATE_LIMIT_AUTH_FAILURES'),
       windowSeconds: positive(env.RATE_LIMIT_WINDOW_SECONDS, 60, 'RATE_LIMIT_WINDOW_SECONDS'),
+      syncIntervalMs: positive(env.RATE_LIMIT_SYNC_MS, RECONCILE_INTERVAL_MS, 'RATE_LIMIT_SYNC_MS'),
     },
     maxInflightBodyBytes: positive(env.MAX_INFLIGHT_BODY_BYTES, 256 * 1024 * 1024, 'MAX_INFLIGHT_BODY_BYTES'),
     corsOrigins: dev ? [...DEV_ORIGINS, ...corsOrigins] : corsOrigins,

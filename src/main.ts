@@ -49,8 +49,10 @@ async function main() {
   const stop = (signal: string) => {
     logger.info('stopping', { signal });
     stopRetention();
-    // Stop accepting connections; in-flight requests finish, then the store closes and the process exits 0.
+    // Stop accepting connections; in-flight requests finish, then the quota counts still pending in this process are
+    // written, the store closes (writing its queued activity) and the process exits 0.
     server.close(async () => {
+      await app.flushPending().catch((failure) => logger.error('pending quota counts not written', { error: String(failure) }));
       await store.close();
       logger.info('stopped');
       process.exit(0);

@@ -116,7 +116,10 @@ function rawPathOf(url: string, queryStart: number): string {
 
 const NO_BODY = async () => undefined;
 
-export async function createApp(deps: AppDeps): Promise<Hono> {
+/** The app, and what it holds for the store in memory (pending quota counts), to write before the store closes. */
+export type ServerApp = Hono & { flushPending(): Promise<void> };
+
+export async function createApp(deps: AppDeps): Promise<ServerApp> {
   const policy = readPolicy(deps.spec);
   const bodyBudget = new BodyBudget(deps.config.maxInflightBodyBytes);
   const missing = [...policy.operations.keys()].filter((operationId) => typeof (deps.handlers as Record<string, unknown>)[operationId] !== 'function');
@@ -232,5 +235,5 @@ export async function createApp(deps: AppDeps): Promise<Hono> {
     deps.logger.error('unexpected failure', { path: new URL(c.req.url).pathname, error: failure.stack ?? String(failure) });
     return c.json(apiError('INTERNAL_ERROR').toEnvelope(), 500);
   });
-  return app;
+  return Object.assign(app, { flushPending: () => pipeline.rateLimiter.flush() });
 }

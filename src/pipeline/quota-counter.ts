@@ -3,7 +3,7 @@
  * (`StoreQuotaCounter`). On PostgreSQL that is a round trip per quota per request (three per request), so
  * `ReconcilingQuotaCounter` counts in the process and reconciles with the database in batches:
  *
- * - a request whose key was not synced with the database in the last RECONCILE_INTERVAL_MS (the first of a window,
+ * - a request whose key was not synced with the database in the last RECONCILE_INTERVAL_MS (`RATE_LIMIT_SYNC_MS`) (the first of a window,
  *   or the first after a quiet spell) asks the database, counting itself; concurrent requests wait for that call;
  * - other requests add to a local pending count and are judged on `database count at last sync + pending`;
  * - RECONCILE_INTERVAL_MS after a request, each key's pending count is added to the database in one statement per
@@ -41,7 +41,10 @@ export class ReconcilingQuotaCounter implements QuotaCounter {
   private timer: NodeJS.Timeout | undefined;
   private reconciling: Promise<void> = Promise.resolve();
 
-  constructor(private readonly store: Store) {}
+  constructor(
+    private readonly store: Store,
+    private readonly intervalMs = RECONCILE_INTERVAL_MS,
+  ) {}
 
   async count(key: string, windowStart: number, increment: number): Promise<number> {
     let entry = this.entries.get(key);
@@ -51,12 +54,12 @@ export class ReconcilingQuotaCounter implements QuotaCounter {
       this.entries.set(key, entry);
     }
     while (entry.ready) await entry.ready;
-    if (Date.now() - entry.syncedAt > RECONCILE_INTERVAL_MS) {
+    if (Date.now() - entry.syncedAt > this.intervalMs) {
       await this.sync(key, entry, increment);
       return entry.known + entry.pending;
     }
     entry.pending += increment;
-    if (increment > 0) this.timer ??= setTimeout(() => void this.flush().catch(() => {}), RECONCILE_INTERVAL_MS);
+    if (increment > 0) this.timer ??= setTimeout(() => void this.flush().catch(() => {}), this.intervalMs);
     return entry.known + entry.pending;
   }
 

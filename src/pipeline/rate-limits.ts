@@ -10,7 +10,14 @@ import { RateLimitedError } from '../errors.js';
 import type { Store } from '../store/types.js';
 import { ReconcilingQuotaCounter, StoreQuotaCounter, type QuotaCounter } from './quota-counter.js';
 
-export type RateLimitConfig = { perCredential: number; perIp: number; authFailuresPerIp: number; windowSeconds: number };
+export type RateLimitConfig = {
+  perCredential: number;
+  perIp: number;
+  authFailuresPerIp: number;
+  windowSeconds: number;
+  /** PostgreSQL: how often counts are reconciled, and so how far processes may lag each other (quota-counter.ts). */
+  syncIntervalMs?: number;
+};
 export type Quota = { limited: boolean; headers: Record<string, string>; retryAfterSeconds: number };
 
 export class RateLimiter {
@@ -20,7 +27,7 @@ export class RateLimiter {
     store: Store,
     private readonly config: RateLimitConfig,
   ) {
-    this.counter = store.quotaCountsCostARoundTrip ? new ReconcilingQuotaCounter(store) : new StoreQuotaCounter(store);
+    this.counter = store.quotaCountsCostARoundTrip ? new ReconcilingQuotaCounter(store, config.syncIntervalMs) : new StoreQuotaCounter(store);
   }
 
   /** Writes pending counts to the store (the server calls it before closing the store). */

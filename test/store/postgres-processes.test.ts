@@ -2,6 +2,7 @@
  * Two server processes on one PostgreSQL database stay consistent: concurrent writes through both hit the same
  * atomic statements. Real processes, real ports on 127.0.0.1; each prints its figures.
  */
+import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { answeredApi, type AnsweredApi as HoodyApi } from '../support/answered.js';
 import { sessionKey, signSessionJwt } from '../../src/auth/session-jwt.js';
@@ -73,6 +74,40 @@ describe.skipIf(!DATABASE_URL)('two server processes on one database', () => {
     const restarted = answeredApi({ baseUrl: await startProcess(schema), token });
     expect((await restarted.vault.get({ key: 'shared' })).data?.data.value).toBe('from process A');
     expect((await restarted.authTokens.list()).data?.metadata.total).toBe(2);
+  });
+});
+
+describe.skipIf(!DATABASE_URL)('a drained stop on PostgreSQL', () => {
+  it('writes every quota count and activity record the process still held when SIGTERM came', async () => {
+    const schema = freshSchema();
+    const server = await startServerProcess({
+      STORE: 'postgres',
+      DATABASE_URL,
+      DATABASE_SCHEMA: schema,
+      SEED: 'demo',
+      JWT_SECRET,
+      RATE_LIMIT_WINDOW_SECONDS: '86400',
+      // Ten minutes between reconciles: only the stop itself can write the counts.
+      RATE_LIMIT_SYNC_MS: '600000',
+    });
+    const api = answeredApi({ baseUrl: server.url, token: await signSessionJwt(sessionKey(JWT_SECRET), DEMO_USERS.jane_roe.id) });
+    const requests = 40;
+    // The first request syncs its keys; the other 39 are counted in the process and queued, and SIGTERM follows at once.
+    expect((await api.users.get({ id: DEMO_USERS.jane_roe.id })).response.status).toBe(200);
+    const statuses = await Promise.all(Array.from({ length: requests - 1 }, () => api.users.get({ id: DEMO_USERS.jane_roe.id })));
+    expect(statuses.every((result) => result.response.status === 200)).toBe(true);
+    expect(await server.stop()).toBe(0);
+    const db = new pg.Client({ connectionString: DATABASE_URL, options: `-c search_path=${schema}` });
+    await db.connect();
+    try {
+      const quota = await db.query("SELECT key, count FROM rate_limit_windows WHERE key LIKE 'per-%' ORDER BY key");
+      const activity = await db.query('SELECT count(*)::int AS n FROM activity WHERE user_id = $1', [DEMO_USERS.jane_roe.id]);
+      console.log(`drained stop: quota counts ${JSON.stringify(quota.rows)}, activity ${activity.rows[0].n} of ${requests}`);
+      expect(quota.rows.map((row) => row.count)).toEqual([requests, requests]);
+      expect(activity.rows[0].n).toBe(requests);
+    } finally {
+      await db.end();
+    }
   });
 });
 
