@@ -9,6 +9,7 @@ import autocannon from 'autocannon';
 import { execFileSync, execSync, spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { sessionKey, signSessionJwt } from '../src/auth/session-jwt.js';
 import { PostgresStore } from '../src/store/postgres/index.js';
 
 const root = resolve(import.meta.dirname, '..');
@@ -26,20 +27,46 @@ const canPin = (() => {
   }
 })();
 
-type Target = { url: string; jwt: string; token: string; child: ChildProcess; spawnToFirstAnswerMs: number };
-type Row = { target: string; operation: string; requestsPerSecond: number; p50Ms: number; p99Ms: number; peakRssMb: number; ratioToCeiling?: number };
-type Request = { method: 'GET' | 'PATCH'; path: string; auth: 'jwt' | 'token' | 'none'; body?: unknown };
+type Target = { url: string; jwt: string; heavyJwt?: string; token: string; child: ChildProcess; spawnToFirstAnswerMs: number; output: () => string };
+type Row = {
+  target: string;
+  operation: string;
+  requestsPerSecond: number;
+  p50Ms: number;
+  p99Ms: number;
+  peakRssMb: number;
+  ratioToCeiling?: number;
+  /** PostgreSQL statements sent per request over the row, the batches (activity, quota, last use) included. */
+  statementsPerRequest?: number;
+};
+type Request = { method: 'GET' | 'PATCH'; path: string; auth: 'jwt' | 'token' | 'heavy' | 'none'; body?: unknown };
 
 const OPERATIONS: Record<string, Request> = {
   'users.get (JWT)': { method: 'GET', path: `/api/v1/users/${JOHN}`, auth: 'jwt' },
   'users.get (API token)': { method: 'GET', path: `/api/v1/users/${JOHN}`, auth: 'token' },
   'users.update': { method: 'PATCH', path: `/api/v1/users/${JOHN}`, auth: 'jwt', body: { alias: 'Bench Mark', metadata: { team: 'perf' } } },
   'vault.set (1 KB)': { method: 'PATCH', path: '/api/v1/vault/keys/bench-key', auth: 'jwt', body: { value: 'v'.repeat(1024) } },
+  'vault.get (1 KB)': { method: 'GET', path: '/api/v1/vault/keys/bench-key', auth: 'jwt' },
   'activity.list (50 of 100k)': { method: 'GET', path: '/api/v1/users/auth/activity?limit=50', auth: 'jwt' },
 };
 
-function spawnPinned(command: string, args: string[], env: Record<string, string | undefined>): ChildProcess {
-  const [file, argv] = canPin ? ['taskset', ['-c', '0', command, ...args]] : [command, args];
+/** PostgreSQL only: jane_roe has 1,000,000 activity rows of her own (29 days of them). */
+const HEAVY_ROWS = 1_000_000;
+const WEEK_AGO = new Date(Date.now() - 7 * 86_400_000).toISOString();
+const HEAVY_OPERATIONS: Record<string, Request> = {
+  'activity.list (50 of 1M)': { method: 'GET', path: '/api/v1/users/auth/activity?limit=50', auth: 'heavy' },
+  'activity.list errors_only (1M)': { method: 'GET', path: '/api/v1/users/auth/activity?limit=50&errors_only=true', auth: 'heavy' },
+  'activity.list POST, last 7 days (1M)': {
+    method: 'GET',
+    path: `/api/v1/users/auth/activity?limit=50&method=POST&start_date=${encodeURIComponent(WEEK_AGO)}`,
+    auth: 'heavy',
+  },
+  'activity.list page 400 (1M)': { method: 'GET', path: '/api/v1/users/auth/activity?limit=50&page=400', auth: 'heavy' },
+  'activity.getStats (1M)': { method: 'GET', path: '/api/v1/users/auth/activity/stats', auth: 'heavy' },
+};
+
+function spawnPinned(command: string, args: string[], env: Record<string, string | undefined>, pin = true): ChildProcess {
+  const [file, argv] = canPin && pin ? ['taskset', ['-c', '0', command, ...args]] : [command, args];
   return spawn(file, argv, { cwd: root, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
 }
 
@@ -53,9 +80,10 @@ async function start(
   env: Record<string, string | undefined>,
   probe: (t: Omit<Target, 'spawnToFirstAnswerMs'>) => Promise<boolean>,
   knownUrl?: string,
+  pin = true,
 ): Promise<Target> {
   const spawned = Date.now();
-  const child = spawnPinned(command, args, env);
+  const child = spawnPinned(command, args, env, pin);
   let output = '';
   child.stdout!.on('data', (chunk) => (output += chunk));
   child.stderr!.on('data', (chunk) => (output += chunk));
@@ -66,7 +94,7 @@ async function start(
     await new Promise((r) => setTimeout(r, 5));
   }
   const line = output.split('\n').find((l) => l.startsWith('{"url"'));
-  const target = { ...(line ? JSON.parse(line) : { url: knownUrl, jwt: 'mock', token: 'mock' }), child };
+  const target = { ...(line ? JSON.parse(line) : { url: knownUrl, jwt: 'mock', token: 'mock' }), child, output: () => output };
   while (!(await probe(target).catch(() => false))) {
     if (Date.now() > deadline || child.exitCode !== null) throw failed('never answered');
     await new Promise((r) => setTimeout(r, 5));
@@ -78,6 +106,7 @@ function headersFor(target: Target, request: Request): Record<string, string> {
   const headers: Record<string, string> = { 'content-type': 'application/json' };
   if (request.auth === 'jwt') headers.authorization = `Bearer ${target.jwt}`;
   if (request.auth === 'token') headers.authorization = `Bearer ${target.token}`;
+  if (request.auth === 'heavy') headers.authorization = `Bearer ${target.heavyJwt}`;
   return headers;
 }
 
@@ -101,12 +130,30 @@ function peakRssMb(pid: number | undefined): number {
   }
 }
 
-async function measure(name: string, target: Target, operations: string[]): Promise<Row[]> {
+/**
+ * The bench server's statement counter: SIGUSR2 makes it print `{"statements":N}`, read from its output. Read after
+ * a pause, so that the batches the row's requests queued (50 ms group commit, 100 ms quota sync) are counted too.
+ */
+async function statementsSent(target: Target): Promise<number> {
+  await new Promise((resolve) => setTimeout(resolve, 300));
+  const seen = target.output().match(/\{"statements":\d+\}/g)?.length ?? 0;
+  target.child.kill('SIGUSR2');
+  for (let waited = 0; waited < 5000; waited += 5) {
+    const lines = target.output().match(/\{"statements":(\d+)\}/g) ?? [];
+    if (lines.length > seen) return JSON.parse(lines.at(-1)!).statements;
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
+  throw new Error('the bench server did not report its statements');
+}
+
+async function measure(name: string, target: Target, operations: string[], options: { countStatements?: boolean } = {}): Promise<Row[]> {
   const rows: Row[] = [];
   for (const operation of operations) {
-    const request = OPERATIONS[operation] ?? CEILING_OPERATIONS[operation];
+    const request = OPERATIONS[operation] ?? HEAVY_OPERATIONS[operation] ?? CEILING_OPERATIONS[operation];
     await load(target, request, WARMUP_S);
+    const before = options.countStatements ? await statementsSent(target) : 0;
     const result = await load(target, request, DURATION_S);
+    const after = options.countStatements ? await statementsSent(target) : 0;
     const non2xx = result.non2xx;
     rows.push({
       target: name,
@@ -115,9 +162,13 @@ async function measure(name: string, target: Target, operations: string[]): Prom
       p50Ms: result.latency.p50,
       p99Ms: result.latency.p99,
       peakRssMb: peakRssMb(target.child.pid),
+      ...(options.countStatements ? { statementsPerRequest: Number(((after - before) / result.requests.total).toFixed(2)) } : {}),
     });
     if (non2xx > 0) console.warn(`  ${name} ${operation}: ${non2xx} non-2xx answers`);
-    console.log(`  ${name.padEnd(22)} ${operation.padEnd(28)} ${rows.at(-1)!.requestsPerSecond} req/s`);
+    const statements = rows.at(-1)!.statementsPerRequest;
+    console.log(
+      `  ${name.padEnd(22)} ${operation.padEnd(36)} ${rows.at(-1)!.requestsPerSecond} req/s${statements === undefined ? '' : `, ${statements} statements/request`}`,
+    );
   }
   return rows;
 }
@@ -180,6 +231,50 @@ async function activityQueryAtOneMillion(): Promise<Record<string, { p50Ms: numb
     await store.pool.query(`DROP SCHEMA "${schema}" CASCADE`);
     await store.close();
   }
+}
+
+/**
+ * `npm start`'s bundle on PostgreSQL with WORKERS=1 and WORKERS=2, unpinned (both cores for the workers, PostgreSQL
+ * and the load generator alike: on this 2-core machine the second worker competes with the database for a core).
+ */
+async function workerRows(): Promise<Row[]> {
+  const rows: Row[] = [];
+  const secret = 'bench-workers-secret-bench-workers-secret';
+  const jwt = await signSessionJwt(sessionKey(secret), JOHN);
+  for (const workers of [1, 2]) {
+    const schema = `bench_workers_${Date.now()}`;
+    const port = 4700 + (process.pid % 100);
+    const url = `http://127.0.0.1:${port}`;
+    const target = await start(
+      node,
+      ['--enable-source-maps', 'dist/server/main.mjs'],
+      {
+        STORE: 'postgres',
+        DATABASE_SCHEMA: schema,
+        SEED: 'demo',
+        WORKERS: String(workers),
+        JWT_SECRET: secret,
+        PORT: String(port),
+        LOG_LEVEL: 'warn',
+        VALIDATE_RESPONSES: 'false',
+        RATE_LIMIT_PER_CREDENTIAL: '1000000000',
+        RATE_LIMIT_PER_IP: '1000000000',
+      },
+      async () => (await fetch(`${url}/api/v1/users/${JOHN}`, { headers: { authorization: `Bearer ${jwt}` } })).status === 200,
+      url,
+      false,
+    );
+    const withJwt = { ...target, jwt };
+    await fetch(`${url}/api/v1/vault/keys/bench-key`, {
+      method: 'PATCH',
+      headers: { authorization: `Bearer ${jwt}`, 'content-type': 'application/json' },
+      body: JSON.stringify(OPERATIONS['vault.set (1 KB)'].body),
+    });
+    rows.push(...(await measure(`npm start, postgres, ${workers} worker${workers > 1 ? 's' : ''}`, withJwt, ['users.get (JWT)', 'vault.get (1 KB)'])));
+    await stop(target);
+    execFileSync('psql', [DATABASE_URL!, '-qc', `DROP SCHEMA IF EXISTS "${schema}" CASCADE`], { stdio: 'ignore' });
+  }
+  return rows;
 }
 
 /** The slowest refusal of a worst-case body at the 1 MiB limit, next to a normal request (best of 3 each). */
@@ -269,11 +364,21 @@ async function main() {
   let activityAtOneMillion: Record<string, { p50Ms: number; p99Ms: number }> | string = 'DATABASE_URL not set';
   if (DATABASE_URL) {
     const schema = `bench_server_${Date.now()}`;
-    const pgTarget = await start(node, serverArgs, { BENCH_STORE: 'postgres', DATABASE_SCHEMA: schema, BENCH_ACTIVITY_ROWS: '100000' }, probeUser);
-    startup['server (postgres)'] = pgTarget.spawnToFirstAnswerMs;
-    rows.push(...(await measure('server, postgres', pgTarget, Object.keys(OPERATIONS))));
+    const pgTarget = await start(
+      node,
+      serverArgs,
+      { BENCH_STORE: 'postgres', DATABASE_SCHEMA: schema, BENCH_ACTIVITY_ROWS: '100000', BENCH_HEAVY_ROWS: String(HEAVY_ROWS) },
+      probeUser,
+    );
+    rows.push(...(await measure('server, postgres', pgTarget, [...Object.keys(OPERATIONS), ...Object.keys(HEAVY_OPERATIONS)], { countStatements: true })));
     await stop(pgTarget);
     execFileSync('psql', [DATABASE_URL, '-qc', `DROP SCHEMA IF EXISTS "${schema}" CASCADE`], { stdio: 'ignore' });
+    // Spawn to first answer on PostgreSQL without the million-row load in the way.
+    const pgStart = await start(node, serverArgs, { BENCH_STORE: 'postgres', DATABASE_SCHEMA: `${schema}_start` }, probeUser);
+    startup['server (postgres)'] = pgStart.spawnToFirstAnswerMs;
+    await stop(pgStart);
+    execFileSync('psql', [DATABASE_URL, '-qc', `DROP SCHEMA IF EXISTS "${schema}_start" CASCADE`], { stdio: 'ignore' });
+    rows.push(...(await workerRows()));
     activityAtOneMillion = await activityQueryAtOneMillion();
   }
 
@@ -299,6 +404,7 @@ async function main() {
 
   const rps = (target: string, operation: string) => rows.find((r) => r.target === target && r.operation === operation)?.requestsPerSecond ?? NaN;
   const pct = (a: number, b: number) => `${Math.round((a / b) * 100)}%`;
+  const p99 = (target: string, operation: string) => rows.find((r) => r.target === target && r.operation === operation)?.p99Ms ?? NaN;
   const goals = {
     'users.get at >= 70% of ceiling': pct(rps('server, memory', 'users.get (JWT)'), rps('bare Hono (ceiling)', 'GET user (bare)')),
     'users.update at >= 55% of ceiling': pct(rps('server, memory', 'users.update'), rps('bare Hono (ceiling)', 'PATCH user (bare)')),
@@ -307,21 +413,49 @@ async function main() {
     'postgres users.get >= 40% of memory': DATABASE_URL ? pct(rps('server, postgres', 'users.get (JWT)'), rps('server, memory', 'users.get (JWT)')) : 'n/a',
     'first answer <= 1 s after spawn (npm start)': `${startup['npm start (memory, demo data)']} ms`,
     'first answer <= 2 s after spawn at 16x spec': `${startup['server (16x spec)']} ms`,
-    'postgres activity.list >= 50% of postgres users.get': DATABASE_URL
+    'postgres activity.list (user with 100k rows) >= 50% of postgres users.get': DATABASE_URL
       ? pct(rps('server, postgres', 'activity.list (50 of 100k)'), rps('server, postgres', 'users.get (JWT)'))
+      : 'n/a',
+    'postgres activity.list (user with 1M rows) >= 50% of postgres users.get, p99 <= 50 ms': DATABASE_URL
+      ? Object.keys(HEAVY_OPERATIONS)
+          .map(
+            (operation) =>
+              `${operation}: ${pct(rps('server, postgres', operation), rps('server, postgres', 'users.get (JWT)'))}, p99 ${p99('server, postgres', operation)} ms`,
+          )
+          .join('; ')
       : 'n/a',
     'postgres vault.set >= 50% of postgres users.get': DATABASE_URL
       ? pct(rps('server, postgres', 'vault.set (1 KB)'), rps('server, postgres', 'users.get (JWT)'))
+      : 'n/a',
+    'postgres reads: <= 1 statement per request; writes: <= 2': DATABASE_URL
+      ? rows
+          .filter((row) => row.target === 'server, postgres')
+          .map((row) => `${row.operation} ${row.statementsPerRequest}`)
+          .join('; ')
+      : 'n/a',
+    '2 workers vs 1 on postgres (users.get, vault.get)': DATABASE_URL
+      ? ['users.get (JWT)', 'vault.get (1 KB)']
+          .map((operation) => `${operation} ${pct(rps('npm start, postgres, 2 workers', operation), rps('npm start, postgres, 1 worker', operation))}`)
+          .join('; ')
       : 'n/a',
     'users.get at >= 35% of ceiling (this wave)': pct(rps('server, memory', 'users.get (JWT)'), rps('bare Hono (ceiling)', 'GET user (bare)')),
     'activity.list at 1M rows p99 <= 20 ms':
       typeof activityAtOneMillion === 'string' ? 'n/a' : `${activityAtOneMillion['user with 9,000 of 1M rows, page of 50'].p99Ms} ms`,
   };
 
-  const header = ['target', 'operation', 'req/s', 'p50 ms', 'p99 ms', 'peak RSS MB', 'x ceiling'];
+  const header = ['target', 'operation', 'req/s', 'p50 ms', 'p99 ms', 'peak RSS MB', 'x ceiling', 'SQL/request'];
   const table = [
     header,
-    ...rows.map((r) => [r.target, r.operation, String(r.requestsPerSecond), String(r.p50Ms), String(r.p99Ms), String(r.peakRssMb), String(r.ratioToCeiling)]),
+    ...rows.map((r) => [
+      r.target,
+      r.operation,
+      String(r.requestsPerSecond),
+      String(r.p50Ms),
+      String(r.p99Ms),
+      String(r.peakRssMb),
+      String(r.ratioToCeiling),
+      r.statementsPerRequest === undefined ? '' : String(r.statementsPerRequest),
+    ]),
   ];
   const widths = header.map((_, i) => Math.max(...table.map((line) => line[i].length)));
   const printed = table.map((line) => `| ${line.map((cell, i) => cell.padEnd(widths[i])).join(' | ')} |`);

@@ -1,9 +1,12 @@
 /**
  * A server for the benchmark: the real app (createApp) as production runs it (response validation off), on the
- * memory or PostgreSQL store, with the demo data, optional activity rows for john_doe, and optionally a spec with
- * several times the operations. Prints one JSON line `{ url, jwt, token }` when it listens.
+ * memory or PostgreSQL store, with the demo data, optional activity rows for john_doe (and, on PostgreSQL, for
+ * jane_roe: the heavy user), and optionally a spec with several times the operations. Prints one JSON line
+ * `{ url, jwt, heavyJwt, token }` when it listens, and `{ statements }` (PostgreSQL statements sent so far) on
+ * SIGUSR2, which costs the requests nothing.
  *
- * env: BENCH_STORE=memory|postgres, BENCH_SPEC_TIMES=1|4|16, BENCH_ACTIVITY_ROWS=100000, DATABASE_URL, DATABASE_SCHEMA
+ * env: BENCH_STORE=memory|postgres, BENCH_SPEC_TIMES=1|4|16, BENCH_ACTIVITY_ROWS=100000, BENCH_HEAVY_ROWS=1000000,
+ * DATABASE_URL, DATABASE_SCHEMA
  */
 import { serve } from '@hono/node-server';
 import { digestApiToken, generateApiToken } from '../src/auth/api-tokens.js';
@@ -22,16 +25,18 @@ import { handlers } from '../src/handlers/index.js';
 const JWT_SECRET = 'benchmark-secret-benchmark-secret-0000';
 const john = DEMO_USERS.john_doe.id;
 
-async function seedActivity(store: Store, rows: number) {
+async function seedActivity(store: Store, rows: number, userId: string = john, idOffset = 0) {
   const now = Date.now();
   if (store instanceof PostgresStore) {
-    // generate_series writes 100k rows in well under a second; the memory store takes them one by one.
+    // generate_series writes 100k rows in about a second (the rollup trigger included); the memory store takes them
+    // one by one. Every 10th is a 404, every 7th a POST; 10 ms apart for 100k rows, spread over 29 days for more.
+    const spacingMs = Math.min(10, Math.floor((29 * 86_400_000) / Math.max(rows, 1)));
     await store.pool.query(
       `INSERT INTO activity (id, user_id, realm_id, method, path, status_code, ip_address, user_agent, created_at)
-       SELECT lpad(to_hex(i), 24, '0'), $1, '', 'GET', '/api/v1/users/' || $1, CASE WHEN i % 10 = 0 THEN 404 ELSE 200 END, '127.0.0.1', 'bench',
-              to_timestamp(($2::bigint - i * 10) / 1000.0)
+       SELECT lpad(to_hex(i + $5), 24, '0'), $1, '', CASE WHEN i % 7 = 0 THEN 'POST' ELSE 'GET' END, '/api/v1/users/' || $1,
+              CASE WHEN i % 10 = 0 THEN 404 ELSE 200 END, '127.0.0.1', 'bench', to_timestamp(($2::bigint - i * $4) / 1000.0)
        FROM generate_series(1, $3) AS i`,
-      [john, now, rows],
+      [userId, now, rows, Math.max(spacingMs, 1), idOffset],
     );
     return;
   }
@@ -54,6 +59,11 @@ const storeKind = (process.env.BENCH_STORE ?? 'memory') as 'memory' | 'postgres'
 const store = await createStore({ store: storeKind, databaseUrl: process.env.DATABASE_URL, databaseSchema: process.env.DATABASE_SCHEMA });
 await store.seed(demoData());
 await seedActivity(store, Number(process.env.BENCH_ACTIVITY_ROWS ?? 0));
+const heavyRows = Number(process.env.BENCH_HEAVY_ROWS ?? 0);
+if (heavyRows > 0 && store instanceof PostgresStore) {
+  await seedActivity(store, heavyRows, DEMO_USERS.jane_roe.id, 1 << 30);
+  await store.pool.query('ANALYZE activity; ANALYZE activity_by_day; ANALYZE activity_by_hour; ANALYZE activity_by_minute');
+}
 const plain = generateApiToken();
 const at = new Date().toISOString();
 await store.createToken(
@@ -95,8 +105,12 @@ const app = await createApp({
   logger: createLogger('error'),
 });
 const jwt = await signSessionJwt(sessionKey(JWT_SECRET), john);
+const heavyJwt = await signSessionJwt(sessionKey(JWT_SECRET), DEMO_USERS.jane_roe.id);
 serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' }, (info) => {
-  process.stdout.write(JSON.stringify({ url: `http://127.0.0.1:${info.port}`, jwt, token: plain }) + '\n');
+  process.stdout.write(JSON.stringify({ url: `http://127.0.0.1:${info.port}`, jwt, heavyJwt, token: plain }) + '\n');
+});
+process.on('SIGUSR2', () => {
+  process.stdout.write(JSON.stringify({ statements: store instanceof PostgresStore ? store.statements : 0 }) + '\n');
 });
 // Exit normally on a signal, so that `node --cpu-prof` can write its profile.
 for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => process.exit(0));

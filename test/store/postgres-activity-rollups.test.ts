@@ -1,5 +1,5 @@
 /**
- * The hourly activity rollups (migration 004) against the rows they count. activity.list's total and page and
+ * The activity rollups by day, hour and minute (migration 004) against the rows they count. activity.list's total and page and
  * activity.getStats on PostgreSQL must equal the in-memory store's answers for the same records, for random ranges
  * (edges inside hours and on hour boundaries) and filters; after the retention purge; and after concurrent batches
  * from two processes, the rollup table must equal a fresh aggregate of the rows.
@@ -56,8 +56,10 @@ describe.skipIf(!DATABASE_URL)('PostgreSQL activity rollups', () => {
     postgres = await makePostgresStore({ schema });
     other = await makePostgresStore({ schema });
     // 4,000 records for one user over three days, in time order as the server writes them, plus a neighbour's, and
-    // some exactly on hour boundaries.
-    const times = Array.from({ length: 4000 }, () => START + rng.int(SPAN)).concat(Array.from({ length: 40 }, () => START + rng.int(72) * HOUR));
+    // some exactly on hour and minute boundaries.
+    const times = Array.from({ length: 4000 }, () => START + rng.int(SPAN))
+      .concat(Array.from({ length: 40 }, () => START + rng.int(72) * HOUR))
+      .concat(Array.from({ length: 40 }, () => START + rng.int(72 * 60) * 60_000));
     times.sort((a, b) => a - b);
     for (const at of times) {
       const entry = record('u1', at, rng);
@@ -77,15 +79,23 @@ describe.skipIf(!DATABASE_URL)('PostgreSQL activity rollups', () => {
     await postgres?.close();
   });
 
-  /** A random instant in the data's span: inside an hour, or exactly on an hour boundary. */
-  const instant = () => (rng.next() < 0.3 ? START + rng.int(72) * HOUR : START + rng.int(SPAN));
+  /** A random instant in the data's span: inside a minute, or exactly on an hour or minute boundary. */
+  const instant = () => {
+    const draw = rng.next();
+    if (draw < 0.1) return START + rng.int(3) * 24 * HOUR;
+    if (draw < 0.2) return START + rng.int(72) * HOUR;
+    if (draw < 0.4) return START + rng.int(72 * 60) * 60_000;
+    return START + rng.int(SPAN);
+  };
 
   function randomFilter(): ActivityFilter {
     const since = new Date(START + rng.int(SPAN / 2)).toISOString();
     const [a, b] = [instant(), instant()].sort((x, y) => x - y);
     const filter: ActivityFilter = { since };
     if (rng.next() < 0.5) filter.startDate = new Date(a).toISOString();
-    if (rng.next() < 0.5) filter.endDate = new Date(rng.next() < 0.2 ? a + rng.int(HOUR / 2) : b).toISOString();
+    // Some ranges lie within one hour or one minute.
+    const short = rng.next();
+    if (rng.next() < 0.5) filter.endDate = new Date(short < 0.15 ? a + rng.int(HOUR / 2) : short < 0.3 ? a + rng.int(60_000) : b).toISOString();
     if (filter.startDate && filter.endDate && filter.startDate > filter.endDate) delete filter.endDate;
     if (rng.next() < 0.3) filter.minStatus = rng.pick([200, 400, 404, 500]);
     if (rng.next() < 0.2) filter.maxStatus = rng.pick([204, 499, 599]);
@@ -124,18 +134,26 @@ describe.skipIf(!DATABASE_URL)('PostgreSQL activity rollups', () => {
     }
   }
 
-  /** The rollup table, and a fresh aggregate of the rows: they must be equal. */
+  /** Each rollup table, and a fresh aggregate of the rows: they must be equal. */
   async function expectRollupsMatchRows() {
-    const order = 'ORDER BY user_id, hour, realm_id, method, status_code';
-    const [kept, fresh] = await Promise.all([
-      postgres.pool.query(`SELECT user_id, hour::text, realm_id, method, status_code, records::text, bytes::text FROM activity_rollup ${order}`),
-      postgres.pool.query(
-        `SELECT user_id, activity_hour(created_at)::text AS hour, realm_id, method, status_code, count(*)::text AS records, sum(activity_size(a))::text AS bytes
-         FROM activity a GROUP BY 1, 2, 3, 4, 5 ${order}`,
-      ),
-    ]);
-    expect(kept.rows.length).toBeGreaterThan(0);
-    expect(kept.rows).toEqual(fresh.rows);
+    const order = 'ORDER BY user_id, bucket, realm_id, method, status_code';
+    for (const [table, seconds] of [
+      ['activity_by_day', 86_400],
+      ['activity_by_hour', 3600],
+      ['activity_by_minute', 60],
+    ] as const) {
+      const [kept, fresh] = await Promise.all([
+        postgres.pool.query(`SELECT user_id, bucket::text, realm_id, method, status_code, records::text, bytes::text FROM ${table} ${order}`),
+        postgres.pool.query(
+          `SELECT user_id, activity_bucket(created_at, $1)::text AS bucket, realm_id, method, status_code, count(*)::text AS records,
+                  sum(activity_size(a))::text AS bytes
+           FROM activity a GROUP BY 1, 2, 3, 4, 5 ${order}`,
+          [seconds],
+        ),
+      ]);
+      expect(kept.rows.length).toBeGreaterThan(0);
+      expect(kept.rows).toEqual(fresh.rows);
+    }
   }
 
   it('activity.list totals and pages, and activity.getStats, equal the row-by-row answers for 150 random ranges and filters', async () => {

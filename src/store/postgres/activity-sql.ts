@@ -1,12 +1,11 @@
 /**
- * The activity reads as single statements over the hourly rollups (migration 004). A range [lower, upper] is cut
- * into its whole hours, summed from `activity_rollup`, and the hour at each edge, counted from the rows through
- * the user's time index. So a count costs (hours in the range) + (rows in two hours), whatever the user's history;
- * a page costs the hours in the range plus the rows of the hours it spans (`activity_page` in the migration).
+ * The activity reads as single statements over the rollups (migration 004). A count over a range [lower, upper] sums
+ * the whole days inside it from `activity_by_day`, the whole hours of the two edge days, the whole minutes of the
+ * two edge hours, and counts the rows of the two edge minutes through the user's time index. So it costs
+ * (days in the range) + (hours in two days) + (minutes in two hours) + (rows in two minutes), whatever the user's
+ * history; a page costs the buckets it walks plus the rows of the minutes it returns (`activity_page`).
  */
 import type { ActivityFilter } from '../types.js';
-
-const HOUR_MS = 3_600_000;
 
 /** Positional parameters, numbered as they are added. */
 class Parameters {
@@ -17,34 +16,67 @@ class Parameters {
   }
 }
 
-type Range = { lower: number; upper?: number };
+/** `lower` inclusive; `upper` inclusive, or exclusive when `upperExclusive`, or none. In milliseconds. */
+type Range = { lower: number; upper?: number; upperExclusive?: boolean };
 
-/** The edges: the first and last hour of the range, and the whole hours between them. */
-function hoursOf({ lower, upper }: Range) {
-  const firstHour = Math.floor(lower / HOUR_MS);
-  const lastHour = upper === undefined ? undefined : Math.floor(upper / HOUR_MS);
-  return { firstHour, lastHour, firstHourEnd: (firstHour + 1) * HOUR_MS };
-}
+const LEVELS = [
+  { table: 'activity_by_day', ms: 86_400_000 },
+  { table: 'activity_by_hour', ms: 3_600_000 },
+  { table: 'activity_by_minute', ms: 60_000 },
+];
+
+const iso = (ms: number) => new Date(ms).toISOString();
 
 /**
- * `SELECT sum(<rollup column>)` plus `<raw aggregate>` over the edges, for the rows matching `dimensions`. When the
- * range lies inside one hour, all of it is an edge and no rollup row is read.
+ * SQL summing `rollupColumn` over the buckets wholly inside the range, coarsest first, and `rawAggregate` over the
+ * rows left at the edges, for the rows matching `dimensions`.
  */
+function sumOverRange(
+  p: Parameters,
+  user: string,
+  range: Range,
+  dimensions: string,
+  rollupColumn: 'records' | 'bytes',
+  rawAggregate: string,
+  level = 0,
+): string[] {
+  const bucket = LEVELS[level];
+  if (!bucket) {
+    const upper = range.upper === undefined ? '' : ` AND created_at ${range.upperExclusive ? '<' : '<='} ${p.add(iso(range.upper))}`;
+    return [`(SELECT ${rawAggregate} FROM activity a WHERE user_id = ${user} AND created_at >= ${p.add(iso(range.lower))}${upper}${dimensions})`];
+  }
+  // Buckets [first, end) lie wholly inside: each starts at or after `lower` and ends at or before `upper`.
+  const first = Math.ceil(range.lower / bucket.ms);
+  const end = range.upper === undefined ? undefined : Math.floor(range.upper / bucket.ms);
+  if (end !== undefined && first >= end) return sumOverRange(p, user, range, dimensions, rollupColumn, rawAggregate, level + 1);
+  const whole = `(SELECT coalesce(sum(${rollupColumn}), 0) FROM ${bucket.table} a WHERE user_id = ${user} AND bucket >= ${p.add(first)}${
+    end === undefined ? '' : ` AND bucket < ${p.add(end)}`
+  }${dimensions})`;
+  const parts = [whole];
+  if (range.lower < first * bucket.ms) {
+    parts.push(
+      ...sumOverRange(p, user, { lower: range.lower, upper: first * bucket.ms, upperExclusive: true }, dimensions, rollupColumn, rawAggregate, level + 1),
+    );
+  }
+  const rightEdge = end === undefined ? 0 : range.upper! - end * bucket.ms;
+  if (end !== undefined && (rightEdge > 0 || (rightEdge === 0 && !range.upperExclusive))) {
+    parts.push(
+      ...sumOverRange(
+        p,
+        user,
+        { lower: end * bucket.ms, upper: range.upper, upperExclusive: range.upperExclusive },
+        dimensions,
+        rollupColumn,
+        rawAggregate,
+        level + 1,
+      ),
+    );
+  }
+  return parts;
+}
+
 function countOverRange(p: Parameters, userId: string, range: Range, dimensions: string, rollupColumn: 'records' | 'bytes', rawAggregate: string) {
-  const { firstHour, lastHour, firstHourEnd } = hoursOf(range);
-  const user = p.add(userId);
-  const rollups = `SELECT coalesce(sum(${rollupColumn}), 0) FROM activity_rollup a WHERE user_id = ${user} AND hour > ${p.add(firstHour)}${
-    lastHour === undefined ? '' : ` AND hour < ${p.add(lastHour)}`
-  }${dimensions}`;
-  const upper = range.upper === undefined ? '' : ` AND created_at <= ${p.add(new Date(range.upper).toISOString())}`;
-  const firstEdge = `SELECT ${rawAggregate} FROM activity a WHERE user_id = ${user} AND created_at >= ${p.add(new Date(range.lower).toISOString())} AND created_at < ${p.add(
-    new Date(firstHourEnd).toISOString(),
-  )}${upper}${dimensions}`;
-  const lastEdge =
-    lastHour !== undefined && lastHour > firstHour
-      ? ` + (SELECT ${rawAggregate} FROM activity a WHERE user_id = ${user} AND created_at >= ${p.add(new Date(lastHour * HOUR_MS).toISOString())}${upper}${dimensions})`
-      : '';
-  return `(${rollups}) + (${firstEdge})${lastEdge}`;
+  return sumOverRange(p, p.add(userId), range, dimensions, rollupColumn, rawAggregate).join(' + ');
 }
 
 /** The filter's dimensions (status, method, realm), which both the rows and the rollups carry. */
@@ -64,14 +96,14 @@ function rangeOf(filter: ActivityFilter): Range {
 
 /**
  * One page and the exact total in one statement. The page is `activity_page` (migration 004), which reads only the
- * hours the page needs; the total comes from the rollups and the edges. Answers one row per item, each carrying
+ * minutes the page needs; the total comes from the rollups and the edges. Answers one row per item, each carrying
  * `total`, or one row with a null `id` when the page is empty.
  */
 export function activityPageStatement(userId: string, filter: ActivityFilter, page: number, limit: number) {
   const p = new Parameters();
   const range = rangeOf(filter);
   const dimensions = dimensionsOf(p, filter);
-  // A range that ends before it starts counts nothing: no whole hour and an empty edge.
+  // A range that ends before it starts counts nothing: no whole bucket, and no row at its edges.
   const total = countOverRange(p, userId, range, dimensions, 'records', 'count(*)');
   const pageArguments = [
     userId,

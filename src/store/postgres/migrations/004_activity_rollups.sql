@@ -1,23 +1,31 @@
--- Per-user hourly rollups of the activity log, so that counting a user's activity (activity.list's metadata.total,
--- activity.getStats) costs the hours in the range, not the rows: a bot at 10 req/s writes 864,000 rows a day, and
--- 30 days of them are 720 hours. Raw rows are counted only in the hour at each edge of a range.
+-- Per-user rollups of the activity log by day, hour and minute, so that counting a user's activity (activity.list's
+-- metadata.total, activity.getStats) and finding a page cost buckets, not rows: a bot at 10 req/s writes 864,000
+-- rows a day. A range is cut into whole days, then whole hours at its two edges, then whole minutes, then raw rows
+-- in the two edge minutes (activity-sql.ts).
 --
--- One row per (user, hour, realm, method, status): the dimensions activity.list filters on. `hour` is whole hours
--- since the Unix epoch (no time zone enters it). `bytes` is the size that activity.getStats reports.
+-- One row per (user, bucket, realm, method, status): the dimensions activity.list filters on. `bucket` is whole
+-- days, hours or minutes since the Unix epoch (no time zone enters it). `bytes` is the size activity.getStats reports.
 --
 -- Statement-level triggers keep the rollups in the same transaction as the rows, whoever writes them: the group
 -- commit, the retention job, a bulk load. So they cannot drift from the rows they count.
 
-CREATE TABLE activity_rollup (
+CREATE TABLE activity_by_day (
   user_id     text    NOT NULL,
-  hour        bigint  NOT NULL,
+  bucket      bigint  NOT NULL,
   realm_id    text    NOT NULL,
   method      text    NOT NULL,
   status_code integer NOT NULL,
   records     bigint  NOT NULL,
   bytes       bigint  NOT NULL,
-  PRIMARY KEY (user_id, hour, realm_id, method, status_code)
+  PRIMARY KEY (user_id, bucket, realm_id, method, status_code)
 );
+CREATE TABLE activity_by_hour (LIKE activity_by_day INCLUDING ALL);
+CREATE TABLE activity_by_minute (LIKE activity_by_day INCLUDING ALL);
+
+-- The rollup tables and their bucket sizes, for the triggers to walk.
+CREATE FUNCTION activity_rollup_levels() RETURNS TABLE (rollup text, seconds integer) LANGUAGE sql IMMUTABLE AS $$
+  VALUES ('activity_by_day', 86400), ('activity_by_hour', 3600), ('activity_by_minute', 60)
+$$;
 
 -- The stored size of one entry as activity.getStats defines it: its JSON form, in bytes.
 CREATE FUNCTION activity_size(a activity) RETURNS bigint LANGUAGE sql STABLE AS $$
@@ -26,102 +34,165 @@ CREATE FUNCTION activity_size(a activity) RETURNS bigint LANGUAGE sql STABLE AS 
     'created_at', a.created_at)::text)::bigint
 $$;
 
-CREATE FUNCTION activity_hour(at timestamptz) RETURNS bigint LANGUAGE sql IMMUTABLE AS $$
-  SELECT floor(extract(epoch FROM at) / 3600)::bigint
+CREATE FUNCTION activity_bucket(at timestamptz, seconds integer) RETURNS bigint LANGUAGE sql IMMUTABLE AS $$
+  SELECT floor(extract(epoch FROM at) / seconds)::bigint
 $$;
 
--- Rows are upserted in key order, so two batches that touch the same hours lock them in the same order.
-CREATE FUNCTION activity_rollup_add() RETURNS trigger LANGUAGE plpgsql AS $$
+-- Rows are upserted in key order, so two batches that touch the same buckets lock them in the same order.
+CREATE FUNCTION activity_rollups_add() RETURNS trigger LANGUAGE plpgsql AS $$
+DECLARE
+  level record;
 BEGIN
-  INSERT INTO activity_rollup AS r (user_id, hour, realm_id, method, status_code, records, bytes)
-  SELECT n.user_id, activity_hour(n.created_at), n.realm_id, n.method, n.status_code, count(*), sum(activity_size(n))
-  FROM added n GROUP BY 1, 2, 3, 4, 5 ORDER BY 1, 2, 3, 4, 5
-  ON CONFLICT (user_id, hour, realm_id, method, status_code)
-  DO UPDATE SET records = r.records + EXCLUDED.records, bytes = r.bytes + EXCLUDED.bytes;
+  FOR level IN SELECT * FROM activity_rollup_levels() LOOP
+    EXECUTE format(
+      'INSERT INTO %I AS r (user_id, bucket, realm_id, method, status_code, records, bytes)
+       SELECT n.user_id, activity_bucket(n.created_at, %s), n.realm_id, n.method, n.status_code, count(*), sum(activity_size(n))
+       FROM added n GROUP BY 1, 2, 3, 4, 5 ORDER BY 1, 2, 3, 4, 5
+       ON CONFLICT (user_id, bucket, realm_id, method, status_code)
+       DO UPDATE SET records = r.records + EXCLUDED.records, bytes = r.bytes + EXCLUDED.bytes', level.rollup, level.seconds);
+  END LOOP;
   RETURN NULL;
 END $$;
 
-CREATE FUNCTION activity_rollup_remove() RETURNS trigger LANGUAGE plpgsql AS $$
+CREATE FUNCTION activity_rollups_remove() RETURNS trigger LANGUAGE plpgsql AS $$
+DECLARE
+  level record;
 BEGIN
-  UPDATE activity_rollup r SET records = r.records - g.records, bytes = r.bytes - g.bytes
-  FROM (SELECT o.user_id, activity_hour(o.created_at) AS hour, o.realm_id, o.method, o.status_code, count(*) AS records,
-               sum(activity_size(o)) AS bytes
-        FROM removed o GROUP BY 1, 2, 3, 4, 5) g
-  WHERE r.user_id = g.user_id AND r.hour = g.hour AND r.realm_id = g.realm_id AND r.method = g.method AND r.status_code = g.status_code;
-  DELETE FROM activity_rollup WHERE records <= 0 AND (user_id, hour) IN (SELECT DISTINCT o.user_id, activity_hour(o.created_at) FROM removed o);
+  FOR level IN SELECT * FROM activity_rollup_levels() LOOP
+    EXECUTE format(
+      'UPDATE %I r SET records = r.records - g.records, bytes = r.bytes - g.bytes
+       FROM (SELECT o.user_id, activity_bucket(o.created_at, %s) AS bucket, o.realm_id, o.method, o.status_code, count(*) AS records,
+                    sum(activity_size(o)) AS bytes
+             FROM removed o GROUP BY 1, 2, 3, 4, 5) g
+       WHERE (r.user_id, r.bucket, r.realm_id, r.method, r.status_code) = (g.user_id, g.bucket, g.realm_id, g.method, g.status_code)',
+      level.rollup, level.seconds);
+    EXECUTE format(
+      'DELETE FROM %I WHERE records <= 0 AND (user_id, bucket) IN (SELECT DISTINCT o.user_id, activity_bucket(o.created_at, %s) FROM removed o)',
+      level.rollup, level.seconds);
+  END LOOP;
   RETURN NULL;
 END $$;
 
-CREATE FUNCTION activity_rollup_clear() RETURNS trigger LANGUAGE plpgsql AS $$
+CREATE FUNCTION activity_rollups_clear() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-  TRUNCATE activity_rollup;
+  TRUNCATE activity_by_day, activity_by_hour, activity_by_minute;
   RETURN NULL;
 END $$;
 
-CREATE TRIGGER activity_rollup_on_insert AFTER INSERT ON activity
-  REFERENCING NEW TABLE AS added FOR EACH STATEMENT EXECUTE FUNCTION activity_rollup_add();
-CREATE TRIGGER activity_rollup_on_delete AFTER DELETE ON activity
-  REFERENCING OLD TABLE AS removed FOR EACH STATEMENT EXECUTE FUNCTION activity_rollup_remove();
-CREATE TRIGGER activity_rollup_on_truncate AFTER TRUNCATE ON activity
-  FOR EACH STATEMENT EXECUTE FUNCTION activity_rollup_clear();
+CREATE TRIGGER activity_rollups_on_insert AFTER INSERT ON activity
+  REFERENCING NEW TABLE AS added FOR EACH STATEMENT EXECUTE FUNCTION activity_rollups_add();
+CREATE TRIGGER activity_rollups_on_delete AFTER DELETE ON activity
+  REFERENCING OLD TABLE AS removed FOR EACH STATEMENT EXECUTE FUNCTION activity_rollups_remove();
+CREATE TRIGGER activity_rollups_on_truncate AFTER TRUNCATE ON activity
+  FOR EACH STATEMENT EXECUTE FUNCTION activity_rollups_clear();
 -- Activity rows are never updated; a change to the columns the rollups count would make them wrong.
 CREATE FUNCTION activity_is_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-  RAISE EXCEPTION 'activity rows are not updated (the hourly rollups count them)';
+  RAISE EXCEPTION 'activity rows are not updated (the rollups count them)';
 END $$;
 CREATE TRIGGER activity_no_update BEFORE UPDATE ON activity FOR EACH STATEMENT EXECUTE FUNCTION activity_is_append_only();
 
--- One page of a user's activity, newest first, in time bounded by the page and not by the history: the rollups say
--- which hours hold matching rows, hours wholly before the page are skipped by their counts, and only the hours
--- the page needs are read, each through the user's time index. An hour at an edge of the range is counted from its
--- rows (its rollup also counts rows outside the range). Null filter arguments mean "any".
+-- One page of a user's activity, newest first, in time bounded by the page and not by the history. The rollups are
+-- walked newest first, days, then the hours of a day, then the minutes of an hour: a whole bucket before the page is
+-- skipped by its count, a bucket with no matching row is never visited, and only the minutes the page needs are
+-- read, in one statement, each through the user's time index. A bucket at an edge of the range also counts rows
+-- outside it, so it is never skipped whole, and an edge minute is counted from its rows. Null filter arguments mean
+-- "any".
 CREATE FUNCTION activity_page(p_user text, p_lower timestamptz, p_upper timestamptz, p_min_status integer, p_max_status integer,
                               p_method text, p_realm text, p_limit bigint, p_offset bigint)
 RETURNS SETOF activity LANGUAGE plpgsql STABLE AS $$
 DECLARE
-  first_hour constant bigint := activity_hour(p_lower);
-  last_hour constant bigint := activity_hour(p_upper);
+  first_day constant bigint := activity_bucket(p_lower, 86400);
+  last_day constant bigint := activity_bucket(p_upper, 86400);
+  first_hour constant bigint := activity_bucket(p_lower, 3600);
+  last_hour constant bigint := activity_bucket(p_upper, 3600);
+  first_minute constant bigint := activity_bucket(p_lower, 60);
+  last_minute constant bigint := activity_bucket(p_upper, 60);
+  d record;
   h record;
+  m record;
   skip bigint := p_offset;
-  wanted bigint := p_limit;
-  in_hour bigint;
-  got bigint;
+  minutes bigint[] := '{}';
+  collected bigint := 0;
+  in_minute bigint;
 BEGIN
-  FOR h IN
-    SELECT r.hour, sum(r.records) AS records FROM activity_rollup r
-    WHERE r.user_id = p_user AND r.hour >= first_hour AND (last_hour IS NULL OR r.hour <= last_hour)
+  <<days>>
+  FOR d IN
+    SELECT r.bucket, sum(r.records) AS records FROM activity_by_day r
+    WHERE r.user_id = p_user AND r.bucket >= first_day AND (last_day IS NULL OR r.bucket <= last_day)
       AND (p_min_status IS NULL OR r.status_code >= p_min_status) AND (p_max_status IS NULL OR r.status_code <= p_max_status)
       AND (p_method IS NULL OR r.method = p_method) AND (p_realm IS NULL OR r.realm_id = p_realm)
-    GROUP BY r.hour ORDER BY r.hour DESC
+    GROUP BY r.bucket ORDER BY r.bucket DESC
   LOOP
-    IF skip > 0 THEN
-      IF h.hour > first_hour AND (last_hour IS NULL OR h.hour < last_hour) THEN
-        in_hour := h.records;
-      ELSE
-        SELECT count(*) INTO in_hour FROM activity a
-        WHERE a.user_id = p_user AND a.created_at >= greatest(p_lower, to_timestamp(h.hour * 3600)) AND a.created_at < to_timestamp((h.hour + 1) * 3600)
-          AND (p_upper IS NULL OR a.created_at <= p_upper)
-          AND (p_min_status IS NULL OR a.status_code >= p_min_status) AND (p_max_status IS NULL OR a.status_code <= p_max_status)
-          AND (p_method IS NULL OR a.method = p_method) AND (p_realm IS NULL OR a.realm_id = p_realm);
-      END IF;
-      IF in_hour <= skip THEN
-        skip := skip - in_hour;
+    IF cardinality(minutes) = 0 AND d.records <= skip AND d.bucket > first_day AND (last_day IS NULL OR d.bucket < last_day) THEN
+      skip := skip - d.records;
+      CONTINUE;
+    END IF;
+    FOR h IN
+      SELECT r.bucket, sum(r.records) AS records FROM activity_by_hour r
+      WHERE r.user_id = p_user AND r.bucket >= greatest(d.bucket * 24, first_hour) AND r.bucket < (d.bucket + 1) * 24
+        AND (last_hour IS NULL OR r.bucket <= last_hour)
+        AND (p_min_status IS NULL OR r.status_code >= p_min_status) AND (p_max_status IS NULL OR r.status_code <= p_max_status)
+        AND (p_method IS NULL OR r.method = p_method) AND (p_realm IS NULL OR r.realm_id = p_realm)
+      GROUP BY r.bucket ORDER BY r.bucket DESC
+    LOOP
+      IF cardinality(minutes) = 0 AND h.records <= skip AND h.bucket > first_hour AND (last_hour IS NULL OR h.bucket < last_hour) THEN
+        skip := skip - h.records;
         CONTINUE;
       END IF;
-    END IF;
-    RETURN QUERY SELECT a.* FROM activity a
-      WHERE a.user_id = p_user AND a.created_at >= greatest(p_lower, to_timestamp(h.hour * 3600)) AND a.created_at < to_timestamp((h.hour + 1) * 3600)
+      FOR m IN
+        SELECT r.bucket, sum(r.records) AS records FROM activity_by_minute r
+        WHERE r.user_id = p_user AND r.bucket >= greatest(h.bucket * 60, first_minute) AND r.bucket < (h.bucket + 1) * 60
+          AND (last_minute IS NULL OR r.bucket <= last_minute)
+          AND (p_min_status IS NULL OR r.status_code >= p_min_status) AND (p_max_status IS NULL OR r.status_code <= p_max_status)
+          AND (p_method IS NULL OR r.method = p_method) AND (p_realm IS NULL OR r.realm_id = p_realm)
+        GROUP BY r.bucket ORDER BY r.bucket DESC
+      LOOP
+        -- The minute's matching rows in the range: its rollup count when the minute lies wholly inside the range,
+        -- else counted from its rows (at most the two edge minutes).
+        IF m.bucket > first_minute AND (last_minute IS NULL OR m.bucket < last_minute) THEN
+          in_minute := m.records;
+        ELSE
+          SELECT count(*) INTO in_minute FROM activity a
+          WHERE a.user_id = p_user AND a.created_at >= greatest(p_lower, to_timestamp(m.bucket * 60)) AND a.created_at < to_timestamp((m.bucket + 1) * 60)
+            AND (p_upper IS NULL OR a.created_at <= p_upper)
+            AND (p_min_status IS NULL OR a.status_code >= p_min_status) AND (p_max_status IS NULL OR a.status_code <= p_max_status)
+            AND (p_method IS NULL OR a.method = p_method) AND (p_realm IS NULL OR a.realm_id = p_realm);
+        END IF;
+        IF cardinality(minutes) = 0 AND in_minute <= skip THEN
+          skip := skip - in_minute;
+          CONTINUE;
+        END IF;
+        IF in_minute > 0 THEN
+          minutes := minutes || m.bucket;
+          collected := collected + in_minute;
+        END IF;
+        EXIT days WHEN collected >= skip + p_limit;
+      END LOOP;
+    END LOOP;
+  END LOOP;
+  -- The rows of the chosen minutes, read in one statement, each minute through the time index and no further than
+  -- the page needs.
+  RETURN QUERY SELECT a.* FROM unnest(minutes) WITH ORDINALITY AS chosen(bucket, position)
+    CROSS JOIN LATERAL (
+      SELECT * FROM activity a
+      WHERE a.user_id = p_user AND a.created_at >= greatest(p_lower, to_timestamp(chosen.bucket * 60)) AND a.created_at < to_timestamp((chosen.bucket + 1) * 60)
         AND (p_upper IS NULL OR a.created_at <= p_upper)
         AND (p_min_status IS NULL OR a.status_code >= p_min_status) AND (p_max_status IS NULL OR a.status_code <= p_max_status)
         AND (p_method IS NULL OR a.method = p_method) AND (p_realm IS NULL OR a.realm_id = p_realm)
-      ORDER BY a.created_at DESC, a.seq DESC OFFSET skip LIMIT wanted;
-    GET DIAGNOSTICS got = ROW_COUNT;
-    skip := 0;
-    wanted := wanted - got;
-    EXIT WHEN wanted <= 0;
-  END LOOP;
+      ORDER BY a.created_at DESC, a.seq DESC LIMIT skip + p_limit) a
+    ORDER BY chosen.position, a.created_at DESC, a.seq DESC OFFSET skip LIMIT p_limit;
 END $$;
 
-INSERT INTO activity_rollup (user_id, hour, realm_id, method, status_code, records, bytes)
-SELECT a.user_id, activity_hour(a.created_at), a.realm_id, a.method, a.status_code, count(*), sum(activity_size(a))
-FROM activity a GROUP BY 1, 2, 3, 4, 5;
+-- What the log already holds.
+DO $$
+DECLARE
+  level record;
+BEGIN
+  FOR level IN SELECT * FROM activity_rollup_levels() LOOP
+    EXECUTE format(
+      'INSERT INTO %I (user_id, bucket, realm_id, method, status_code, records, bytes)
+       SELECT a.user_id, activity_bucket(a.created_at, %s), a.realm_id, a.method, a.status_code, count(*), sum(activity_size(a))
+       FROM activity a GROUP BY 1, 2, 3, 4, 5', level.rollup, level.seconds);
+  END LOOP;
+END $$;
