@@ -47,13 +47,14 @@ export class SessionVerifier {
   }
 
   async verify(jwt: string, nowMs = Date.now()): Promise<SessionVerdict> {
-    if (!isCanonical(jwt)) return { ok: false, reason: 'invalid' };
+    // Only canonical JWTs are remembered, so a remembered one needs no second look.
     const known = this.verified.get(jwt);
     if (known) {
       if (known.expiresAtMs > nowMs) return { ok: true, userId: known.userId };
       this.verified.delete(jwt);
       return { ok: false, reason: 'expired' };
     }
+    if (!isCanonical(jwt)) return { ok: false, reason: 'invalid' };
     try {
       const { payload } = await jwtVerify(jwt, await this.key, { algorithms: ['HS256'], requiredClaims: ['sub', 'iat', 'exp'], currentDate: new Date(nowMs) });
       if (typeof payload.sub !== 'string') return { ok: false, reason: 'invalid' };

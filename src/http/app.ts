@@ -166,7 +166,7 @@ export async function createApp(deps: AppDeps): Promise<ServerApp> {
     const operationPolicy = policy.operations.get(op.operationId)!;
     // A deprecated operation answers `Deprecation: true` (RFC 9745) and its use is logged, at most once a minute.
     const deprecated = op.operation.deprecated === true;
-    const routeHeaders = deprecated ? { ...baseHeaders, Deprecation: 'true' } : baseHeaders;
+    const routeHeaders = { ...baseHeaders, 'Content-Type': 'application/json', ...(deprecated ? { Deprecation: 'true' } : {}) };
     let deprecationLoggedAt = 0;
     const route = async (c: Context) => {
       if (deprecated && Date.now() - deprecationLoggedAt > DEPRECATION_LOG_INTERVAL_MS) {
@@ -197,12 +197,14 @@ export async function createApp(deps: AppDeps): Promise<ServerApp> {
       } finally {
         body?.release();
       }
-      let answerHeaders = answer.headers ? { ...routeHeaders, ...answer.headers } : routeHeaders;
-      if (answer.status === 503) answerHeaders = { ...answerHeaders, 'Retry-After': '1' };
+      const answerHeaders: Record<string, string> = Object.assign({}, routeHeaders, answer.headers);
+      if (answer.status === 503) answerHeaders['Retry-After'] = '1';
       // A body left unread (the request was refused first) is discarded by @hono/node-server, which drains at most
       // 64 MB for at most 500 ms and then closes the connection: nothing of it is buffered.
-      // One headers record for c.json: setting headers one by one costs a Headers object operation each.
-      return c.json(answer.body, answer.status as never, answerHeaders);
+      // A Response with a plain headers record: @hono/node-server writes it with one writeHead. Through c.json, Hono
+      // would copy more than one header into a Fetch Headers object, which the adapter then copies back out (about a
+      // tenth of a users.get in the profile).
+      return new Response(JSON.stringify(answer.body), { status: answer.status, headers: answerHeaders });
     };
     app.on(op.method, toHonoPath(op.path), route);
   }

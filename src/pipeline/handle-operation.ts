@@ -61,8 +61,10 @@ const internalError = () => apiError('INTERNAL_ERROR').toEnvelope();
 /** The active realm: `realm_id` where the operation takes it, else the Host's first label when it is a realm id. */
 function activeRealm(policy: OperationPolicy, query: Record<string, unknown>, host: string | undefined): string {
   if (policy.realmQuery && typeof query.realm_id === 'string') return query.realm_id.toLowerCase();
-  const label = (host ?? '').split(':')[0].split('.')[0];
-  return REALM_LABEL.test(label) && (host ?? '').includes('.') ? label.toLowerCase() : '';
+  // A realm label is 24 characters followed by a dot: most hosts (an IP address, a bare name) are not looked at further.
+  if (host === undefined || host.charCodeAt(24) !== 46 /* . */) return '';
+  const label = host.slice(0, 24);
+  return REALM_LABEL.test(label) ? label.toLowerCase() : '';
 }
 
 async function readJsonBody(request: PlainRequest): Promise<{ body: unknown; bytes: number }> {

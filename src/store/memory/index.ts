@@ -97,16 +97,25 @@ export class MemoryStore implements Store {
   }
 
   async appendActivity(entry: ActivityRecord) {
-    const entries = this.activity.get(entry.user_id) ?? [];
-    this.activity.set(entry.user_id, entries);
+    let entries = this.activity.get(entry.user_id);
+    if (!entries) this.activity.set(entry.user_id, (entries = []));
     // Kept sorted by time (ties in arrival order): entries nearly always arrive in order, so this is an append.
     const at = entries.length && entries[entries.length - 1].created_at > entry.created_at ? firstFrom(entries, entry.created_at, true) : entries.length;
-    entries.splice(at, 0, Object.freeze({ ...entry }));
-    const totals = this.activityBytes.get(entry.user_id) ?? [0];
-    this.activityBytes.set(entry.user_id, totals);
-    const bytes = Buffer.byteLength(JSON.stringify(entry));
-    if (at === entries.length - 1) totals.push(totals[totals.length - 1] + bytes);
-    else this.activityBytes.set(entry.user_id, runningTotals(entries));
+    const record = Object.freeze({ ...entry });
+    if (at === entries.length) entries.push(record);
+    else entries.splice(at, 0, record);
+    // The running byte totals are extended when activity.getStats asks (not on the request path); an entry placed
+    // before others invalidates the totals from there on.
+    const totals = this.activityBytes.get(entry.user_id);
+    if (totals && totals.length > at + 1) totals.length = at + 1;
+  }
+
+  /** Running totals of the entries' sizes: totals[k] is the size of the first k entries, extended as needed. */
+  private activityTotals(userId: string, entries: ActivityRecord[]): number[] {
+    let totals = this.activityBytes.get(userId);
+    if (!totals) this.activityBytes.set(userId, (totals = [0]));
+    for (let k = totals.length - 1; k < entries.length; k += 1) totals.push(totals[k] + Buffer.byteLength(JSON.stringify(entries[k])));
+    return totals;
   }
 
   async listActivity(userId: string, filter: ActivityFilter, page: number, limit: number) {
@@ -136,10 +145,10 @@ export class MemoryStore implements Store {
     return { items, total };
   }
 
-  /** O(log n): the entries are time-sorted and their sizes kept as running totals. */
+  /** O(log n), plus the entries appended since the last call: the entries are time-sorted, their sizes running totals. */
   async activityStats(userId: string, since: string) {
     const entries = this.activity.get(userId) ?? [];
-    const totals = this.activityBytes.get(userId) ?? [0];
+    const totals = this.activityTotals(userId, entries);
     const from = firstFrom(entries, since);
     return {
       totalRecords: entries.length - from,
@@ -161,7 +170,7 @@ export class MemoryStore implements Store {
         return true;
       });
       this.activity.set(userId, kept);
-      this.activityBytes.set(userId, runningTotals(kept));
+      this.activityBytes.delete(userId);
     }
     return removed;
   }
@@ -336,11 +345,6 @@ export class MemoryStore implements Store {
 }
 
 /** [0, bytes of entry 0, bytes of entries 0-1, ...]: each entry's serialized size, summed. */
-function runningTotals(entries: ActivityRecord[]): number[] {
-  const totals = [0];
-  for (const entry of entries) totals.push(totals[totals.length - 1] + Buffer.byteLength(JSON.stringify(entry)));
-  return totals;
-}
 
 /**
  * Binary search of a time-sorted list: the index of the first entry at or after `time`, or with `strictlyAfter` the
