@@ -314,9 +314,10 @@ export class PostgresStore implements Store {
   }
 
   async vaultUsage(userId: string, realmId: string) {
+    // Constant time: the realm's counters (migration 006) and the user's total, each one row.
     const { rows } = await this.query(
-      `SELECT (SELECT count(*) FROM vault_entries WHERE user_id = $1 AND realm_id = $2) AS keys,
-              (SELECT coalesce(sum(size_bytes), 0) FROM vault_entries WHERE user_id = $1 AND realm_id = $2) AS bytes,
+      `SELECT (SELECT coalesce(max(keys), 0) FROM vault_realm_usage WHERE user_id = $1 AND realm_id = $2) AS keys,
+              (SELECT coalesce(max(bytes), 0) FROM vault_realm_usage WHERE user_id = $1 AND realm_id = $2) AS bytes,
               (SELECT coalesce(max(total_bytes), 0) FROM vault_usage WHERE user_id = $1) AS total`,
       [userId, realmId],
     );
