@@ -6,6 +6,8 @@
 -- One row per (user, bucket, realm, method, status): the dimensions activity.list filters on. `bucket` is whole
 -- days, hours or minutes since the Unix epoch (no time zone enters it). `bytes` is the size activity.getStats reports.
 --
+-- Buckets are counted from the epoch and positive, so a minute bucket's hour is bucket / 60 and its day bucket / 1440.
+--
 -- Statement-level triggers keep the rollups in the same transaction as the rows, whoever writes them: the group
 -- commit, the retention job, a bulk load. So they cannot drift from the rows they count.
 
@@ -22,11 +24,6 @@ CREATE TABLE activity_by_day (
 CREATE TABLE activity_by_hour (LIKE activity_by_day INCLUDING ALL);
 CREATE TABLE activity_by_minute (LIKE activity_by_day INCLUDING ALL);
 
--- The rollup tables and their bucket sizes, for the triggers to walk.
-CREATE FUNCTION activity_rollup_levels() RETURNS TABLE (rollup text, seconds integer) LANGUAGE sql IMMUTABLE AS $$
-  VALUES ('activity_by_day', 86400), ('activity_by_hour', 3600), ('activity_by_minute', 60)
-$$;
-
 -- The stored size of one entry as activity.getStats defines it: its JSON form, in bytes.
 CREATE FUNCTION activity_size(a activity) RETURNS bigint LANGUAGE sql STABLE AS $$
   SELECT octet_length(json_build_object('id', a.id, 'user_id', a.user_id, 'realm_id', a.realm_id, 'method', a.method,
@@ -38,38 +35,53 @@ CREATE FUNCTION activity_bucket(at timestamptz, seconds integer) RETURNS bigint 
   SELECT floor(extract(epoch FROM at) / seconds)::bigint
 $$;
 
--- Rows are upserted in key order, so two batches that touch the same buckets lock them in the same order.
+-- One statement per batch: the batch is aggregated by minute once (each entry's size computed once), and the hour
+-- and day rows are summed from the minutes. Rows are upserted in key order, so two batches that touch the same
+-- buckets take their locks in the same order (a deadlock all the same is retried whole by the store).
 CREATE FUNCTION activity_rollups_add() RETURNS trigger LANGUAGE plpgsql AS $$
-DECLARE
-  level record;
 BEGIN
-  FOR level IN SELECT * FROM activity_rollup_levels() LOOP
-    EXECUTE format(
-      'INSERT INTO %I AS r (user_id, bucket, realm_id, method, status_code, records, bytes)
-       SELECT n.user_id, activity_bucket(n.created_at, %s), n.realm_id, n.method, n.status_code, count(*), sum(activity_size(n))
-       FROM added n GROUP BY 1, 2, 3, 4, 5 ORDER BY 1, 2, 3, 4, 5
-       ON CONFLICT (user_id, bucket, realm_id, method, status_code)
-       DO UPDATE SET records = r.records + EXCLUDED.records, bytes = r.bytes + EXCLUDED.bytes', level.rollup, level.seconds);
-  END LOOP;
+  WITH by_minute AS (
+    SELECT n.user_id, activity_bucket(n.created_at, 60) AS bucket, n.realm_id, n.method, n.status_code, count(*) AS records,
+           sum(activity_size(n)) AS bytes
+    FROM added n GROUP BY 1, 2, 3, 4, 5
+  ), days AS (
+    INSERT INTO activity_by_day AS r (user_id, bucket, realm_id, method, status_code, records, bytes)
+    SELECT user_id, bucket / 1440, realm_id, method, status_code, sum(records), sum(bytes) FROM by_minute GROUP BY 1, 2, 3, 4, 5 ORDER BY 1, 2, 3, 4, 5
+    ON CONFLICT (user_id, bucket, realm_id, method, status_code)
+    DO UPDATE SET records = r.records + EXCLUDED.records, bytes = r.bytes + EXCLUDED.bytes
+  ), hours AS (
+    INSERT INTO activity_by_hour AS r (user_id, bucket, realm_id, method, status_code, records, bytes)
+    SELECT user_id, bucket / 60, realm_id, method, status_code, sum(records), sum(bytes) FROM by_minute GROUP BY 1, 2, 3, 4, 5 ORDER BY 1, 2, 3, 4, 5
+    ON CONFLICT (user_id, bucket, realm_id, method, status_code)
+    DO UPDATE SET records = r.records + EXCLUDED.records, bytes = r.bytes + EXCLUDED.bytes
+  )
+  INSERT INTO activity_by_minute AS r (user_id, bucket, realm_id, method, status_code, records, bytes)
+  SELECT * FROM by_minute ORDER BY 1, 2, 3, 4, 5
+  ON CONFLICT (user_id, bucket, realm_id, method, status_code)
+  DO UPDATE SET records = r.records + EXCLUDED.records, bytes = r.bytes + EXCLUDED.bytes;
   RETURN NULL;
 END $$;
 
 CREATE FUNCTION activity_rollups_remove() RETURNS trigger LANGUAGE plpgsql AS $$
-DECLARE
-  level record;
 BEGIN
-  FOR level IN SELECT * FROM activity_rollup_levels() LOOP
-    EXECUTE format(
-      'UPDATE %I r SET records = r.records - g.records, bytes = r.bytes - g.bytes
-       FROM (SELECT o.user_id, activity_bucket(o.created_at, %s) AS bucket, o.realm_id, o.method, o.status_code, count(*) AS records,
-                    sum(activity_size(o)) AS bytes
-             FROM removed o GROUP BY 1, 2, 3, 4, 5) g
-       WHERE (r.user_id, r.bucket, r.realm_id, r.method, r.status_code) = (g.user_id, g.bucket, g.realm_id, g.method, g.status_code)',
-      level.rollup, level.seconds);
-    EXECUTE format(
-      'DELETE FROM %I WHERE records <= 0 AND (user_id, bucket) IN (SELECT DISTINCT o.user_id, activity_bucket(o.created_at, %s) FROM removed o)',
-      level.rollup, level.seconds);
-  END LOOP;
+  UPDATE activity_by_day r SET records = r.records - g.records, bytes = r.bytes - g.bytes
+  FROM (SELECT o.user_id, activity_bucket(o.created_at, 86400) AS bucket, o.realm_id, o.method, o.status_code, count(*) AS records,
+               sum(activity_size(o)) AS bytes
+        FROM removed o GROUP BY 1, 2, 3, 4, 5) g
+  WHERE (r.user_id, r.bucket, r.realm_id, r.method, r.status_code) = (g.user_id, g.bucket, g.realm_id, g.method, g.status_code);
+  DELETE FROM activity_by_day WHERE records <= 0 AND (user_id, bucket) IN (SELECT DISTINCT o.user_id, activity_bucket(o.created_at, 86400) FROM removed o);
+  UPDATE activity_by_hour r SET records = r.records - g.records, bytes = r.bytes - g.bytes
+  FROM (SELECT o.user_id, activity_bucket(o.created_at, 3600) AS bucket, o.realm_id, o.method, o.status_code, count(*) AS records,
+               sum(activity_size(o)) AS bytes
+        FROM removed o GROUP BY 1, 2, 3, 4, 5) g
+  WHERE (r.user_id, r.bucket, r.realm_id, r.method, r.status_code) = (g.user_id, g.bucket, g.realm_id, g.method, g.status_code);
+  DELETE FROM activity_by_hour WHERE records <= 0 AND (user_id, bucket) IN (SELECT DISTINCT o.user_id, activity_bucket(o.created_at, 3600) FROM removed o);
+  UPDATE activity_by_minute r SET records = r.records - g.records, bytes = r.bytes - g.bytes
+  FROM (SELECT o.user_id, activity_bucket(o.created_at, 60) AS bucket, o.realm_id, o.method, o.status_code, count(*) AS records,
+               sum(activity_size(o)) AS bytes
+        FROM removed o GROUP BY 1, 2, 3, 4, 5) g
+  WHERE (r.user_id, r.bucket, r.realm_id, r.method, r.status_code) = (g.user_id, g.bucket, g.realm_id, g.method, g.status_code);
+  DELETE FROM activity_by_minute WHERE records <= 0 AND (user_id, bucket) IN (SELECT DISTINCT o.user_id, activity_bucket(o.created_at, 60) FROM removed o);
   RETURN NULL;
 END $$;
 
@@ -185,14 +197,12 @@ BEGIN
 END $$;
 
 -- What the log already holds.
-DO $$
-DECLARE
-  level record;
-BEGIN
-  FOR level IN SELECT * FROM activity_rollup_levels() LOOP
-    EXECUTE format(
-      'INSERT INTO %I (user_id, bucket, realm_id, method, status_code, records, bytes)
-       SELECT a.user_id, activity_bucket(a.created_at, %s), a.realm_id, a.method, a.status_code, count(*), sum(activity_size(a))
-       FROM activity a GROUP BY 1, 2, 3, 4, 5', level.rollup, level.seconds);
-  END LOOP;
-END $$;
+INSERT INTO activity_by_day (user_id, bucket, realm_id, method, status_code, records, bytes)
+SELECT a.user_id, activity_bucket(a.created_at, 86400), a.realm_id, a.method, a.status_code, count(*), sum(activity_size(a))
+FROM activity a GROUP BY 1, 2, 3, 4, 5;
+INSERT INTO activity_by_hour (user_id, bucket, realm_id, method, status_code, records, bytes)
+SELECT a.user_id, activity_bucket(a.created_at, 3600), a.realm_id, a.method, a.status_code, count(*), sum(activity_size(a))
+FROM activity a GROUP BY 1, 2, 3, 4, 5;
+INSERT INTO activity_by_minute (user_id, bucket, realm_id, method, status_code, records, bytes)
+SELECT a.user_id, activity_bucket(a.created_at, 60), a.realm_id, a.method, a.status_code, count(*), sum(activity_size(a))
+FROM activity a GROUP BY 1, 2, 3, 4, 5;
