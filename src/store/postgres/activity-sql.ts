@@ -95,8 +95,9 @@ function rangeOf(filter: ActivityFilter): Range {
 }
 
 /**
- * One page and the exact total in one statement. The page is `activity_page` (migration 004), which reads only the
- * minutes the page needs; the total comes from the rollups and the edges. Answers one row per item, each carrying
+ * One page and the exact total in one statement. The total comes from the rollups and the edges; the page from the
+ * time index directly near the top of an unfiltered log, else from `activity_page` (migration 004), which reads only
+ * the minutes the page needs. Answers one row per item, each carrying
  * `total`, or one row with a null `id` when the page is empty.
  */
 export function activityPageStatement(userId: string, filter: ActivityFilter, page: number, limit: number) {
@@ -105,22 +106,35 @@ export function activityPageStatement(userId: string, filter: ActivityFilter, pa
   const dimensions = dimensionsOf(p, filter);
   // A range that ends before it starts counts nothing: no whole bucket, and no row at its edges.
   const total = countOverRange(p, userId, range, dimensions, 'records', 'count(*)');
-  const pageArguments = [
-    userId,
-    new Date(range.lower).toISOString(),
-    range.upper === undefined ? null : new Date(range.upper).toISOString(),
-    filter.minStatus ?? null,
-    filter.maxStatus ?? null,
-    filter.method ?? null,
-    filter.realmId ?? null,
-    limit,
-    (page - 1) * limit,
-  ].map((value) => p.add(value));
-  const types = ['text', 'timestamptz', 'timestamptz', 'integer', 'integer', 'text', 'text', 'bigint', 'bigint'];
   const text = `SELECT page.*, counted.total FROM (SELECT ${total} AS total) counted
-    LEFT JOIN activity_page(${pageArguments.map((parameter, i) => `${parameter}::${types[i]}`).join(', ')}) page ON true
+    LEFT JOIN ${pageRows(p, userId, range, filter, dimensions, page, limit)} page ON true
     ORDER BY page.created_at DESC, page.seq DESC`;
   return { text, values: p.values };
+}
+
+/** Rows of the user's time index, enough for a page near the top (`DIRECT_PAGE_ROWS`), read with no rollup walk. */
+const DIRECT_PAGE_ROWS = 1000;
+
+function pageRows(p: Parameters, userId: string, range: Range, filter: ActivityFilter, dimensions: string, page: number, limit: number): string {
+  // Without filters every row matches, so a page near the top is the first offset + limit rows of the user's time
+  // index. Deeper pages and filtered ones walk the rollups (activity_page), which bounds what they read.
+  if (dimensions === '' && page * limit <= DIRECT_PAGE_ROWS) {
+    const upper = range.upper === undefined ? '' : ` AND created_at <= ${p.add(iso(range.upper))}`;
+    return `(SELECT * FROM activity a WHERE user_id = ${p.add(userId)} AND created_at >= ${p.add(iso(range.lower))}${upper}
+      ORDER BY created_at DESC, seq DESC LIMIT ${p.add(limit)} OFFSET ${p.add((page - 1) * limit)})`;
+  }
+  const typed: [unknown, string][] = [
+    [userId, 'text'],
+    [iso(range.lower), 'timestamptz'],
+    [range.upper === undefined ? null : iso(range.upper), 'timestamptz'],
+    [filter.minStatus ?? null, 'integer'],
+    [filter.maxStatus ?? null, 'integer'],
+    [filter.method ?? null, 'text'],
+    [filter.realmId ?? null, 'text'],
+    [limit, 'bigint'],
+    [(page - 1) * limit, 'bigint'],
+  ];
+  return `activity_page(${typed.map(([value, type]) => `${p.add(value)}::${type}`).join(', ')})`;
 }
 
 /** activity.getStats in one statement: counts and bytes from the rollups and edges, oldest and newest from the index. */
