@@ -4,7 +4,9 @@
  * (edges inside hours and on hour boundaries) and filters; after the retention purge; and after concurrent batches
  * from two processes, the rollup table must equal a fresh aggregate of the rows.
  */
+import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { MIGRATIONS_DIR } from '../../src/paths.js';
 import { MemoryStore } from '../../src/store/memory/index.js';
 import type { PostgresStore } from '../../src/store/postgres/index.js';
 import type { ActivityFilter, ActivityRecord } from '../../src/store/types.js';
@@ -181,6 +183,14 @@ describe.skipIf(!DATABASE_URL)('PostgreSQL activity rollups', () => {
     ]);
     await expectRollupsMatchRows();
     expect((await postgres.listActivity('u3', { since: new Date(START).toISOString() }, 1, 1)).total).toBe(2000);
+  });
+
+  it("the migration's backfill, run over the rows already here, builds the same rollups", async () => {
+    const migration = readFileSync(`${MIGRATIONS_DIR}004_activity_rollups.sql`, 'utf8');
+    const backfill = migration.slice(migration.indexOf('-- What the log already holds'));
+    await postgres.pool.query('TRUNCATE activity_by_day, activity_by_hour, activity_by_minute');
+    await postgres.pool.query(backfill);
+    await expectRollupsMatchRows();
   });
 
   it('a bulk INSERT outside the store, and an attempt to update a row, keep the rollups exact', async () => {
