@@ -259,7 +259,15 @@ export class PostgresStore implements Store {
 
   async purgeActivity(before: string, batchSize: number) {
     await this.activity.flush();
-    const { rowCount } = await this.query('DELETE FROM activity WHERE id IN (SELECT id FROM activity WHERE created_at < $1 LIMIT $2)', [before, batchSize]);
+    // The users with expired rows come from the day rollups; each user's rows are then found through its time index.
+    const { rowCount } = await this.query(
+      `DELETE FROM activity WHERE id IN (
+         SELECT a.id FROM activity a
+         WHERE a.user_id IN (SELECT DISTINCT user_id FROM activity_by_day WHERE bucket <= activity_bucket($1::timestamptz, 86400))
+           AND a.created_at < $1
+         LIMIT $2)`,
+      [before, batchSize],
+    );
     return rowCount ?? 0;
   }
 

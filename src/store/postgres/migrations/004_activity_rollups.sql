@@ -11,6 +11,12 @@
 -- Statement-level triggers keep the rollups in the same transaction as the rows, whoever writes them: the group
 -- commit, the retention job, a bulk load. So they cannot drift from the rows they count.
 
+-- The time-only index goes: the planner, not knowing how one user's rows cluster in time, chose it for a user's
+-- minute and then filtered out every other user's rows of that minute (measured: 4,756 rows read per minute for
+-- one page). Every activity query now names its user, retention included (it finds the users with expired rows in
+-- activity_by_day), so the user's time index serves them all, and each insert maintains one index fewer.
+DROP INDEX activity_by_time;
+
 CREATE TABLE activity_by_day (
   user_id     text    NOT NULL,
   bucket      bigint  NOT NULL,
