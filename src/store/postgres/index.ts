@@ -8,6 +8,9 @@
  * - provisioning: a primary key on the user's provisioning row;
  * - OTP replay: one conditional UPDATE of the last accepted step.
  * A lost connection surfaces as StoreUnavailableError (503); the failed statement or transaction changed nothing.
+ * Authentication lookups (users by id, tokens by digest) are served from a cache kept fresh by NOTIFY
+ * (principal-cache.ts); activity and a token's last use are group-committed (group-commit.ts); activity counts come
+ * from rollups kept by triggers (migration 004, activity-sql.ts).
  */
 import type pg from 'pg';
 import type {
@@ -231,7 +234,7 @@ export class PostgresStore implements Store {
     this.activity.add(e);
   }
 
-  /** One statement: the page, and its exact total from the hourly rollups (activity-sql.ts). */
+  /** One statement: the page, and its exact total from the day, hour and minute rollups (activity-sql.ts). */
   async listActivity(userId: string, filter: ActivityFilter, page: number, limit: number): Promise<Page<ActivityRecord>> {
     await this.activityWritten(userId);
     const { text, values } = activityPageStatement(userId, filter, page, limit);
