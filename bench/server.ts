@@ -2,7 +2,7 @@
  * A server for the benchmark: the real app (createApp) as production runs it (response validation off), on the
  * memory or PostgreSQL store, with the demo data, optional activity rows for john_doe (and, on PostgreSQL, for
  * jane_roe: the heavy user), and optionally a spec with several times the operations. Prints one JSON line
- * `{ url, jwt, heavyJwt, token }` when it listens, and `{ statements }` (PostgreSQL statements sent so far) on
+ * `{ url, jwt, heavyJwt, jwts, token }` when it listens (`jwts`: four demo users who may write a vault), and `{ statements }` (PostgreSQL statements sent so far) on
  * SIGUSR2, which costs the requests nothing.
  *
  * env: BENCH_STORE=memory|postgres, BENCH_SPEC_TIMES=1|4|16, BENCH_ACTIVITY_ROWS=100000, BENCH_HEAVY_ROWS=1000000,
@@ -109,8 +109,11 @@ const app = await createApp({
 });
 const jwt = await signSessionJwt(sessionKey(JWT_SECRET), john);
 const heavyJwt = await signSessionJwt(sessionKey(JWT_SECRET), DEMO_USERS.jane_roe.id);
+// The demo users who may write a vault (not the banned one), for writes spread across users.
+const writers = [DEMO_USERS.admin, DEMO_USERS.john_doe, DEMO_USERS.jane_roe, DEMO_USERS.otp_olivia];
+const jwts = await Promise.all(writers.map((user) => signSessionJwt(sessionKey(JWT_SECRET), user.id)));
 serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' }, (info) => {
-  process.stdout.write(JSON.stringify({ url: `http://127.0.0.1:${info.port}`, jwt, heavyJwt, token: plain }) + '\n');
+  process.stdout.write(JSON.stringify({ url: `http://127.0.0.1:${info.port}`, jwt, heavyJwt, jwts, token: plain }) + '\n');
 });
 process.on('SIGUSR2', () => {
   process.stdout.write(JSON.stringify({ statements: store instanceof PostgresStore ? store.statements : 0 }) + '\n');
