@@ -110,6 +110,14 @@ BEGIN
 END $$;
 CREATE TRIGGER activity_no_update BEFORE UPDATE ON activity FOR EACH STATEMENT EXECUTE FUNCTION activity_is_append_only();
 
+-- The filter activity.list applies to rows and rollups alike; null arguments mean "any". A plain SQL expression,
+-- so the planner inlines it where it is used.
+CREATE FUNCTION activity_matches(status_code integer, method text, realm_id text, p_min_status integer, p_max_status integer,
+                                 p_method text, p_realm text) RETURNS boolean LANGUAGE sql IMMUTABLE AS $$
+  SELECT (p_min_status IS NULL OR status_code >= p_min_status) AND (p_max_status IS NULL OR status_code <= p_max_status)
+     AND (p_method IS NULL OR method = p_method) AND (p_realm IS NULL OR realm_id = p_realm)
+$$;
+
 -- One page of a user's activity, newest first, in time bounded by the page and not by the history. The rollups are
 -- walked newest first, days, then the hours of a day, then the minutes of an hour: a whole bucket before the page is
 -- skipped by its count, a bucket with no matching row is never visited, and only the minutes the page needs are
@@ -138,8 +146,7 @@ BEGIN
   FOR d IN
     SELECT r.bucket, sum(r.records) AS records FROM activity_by_day r
     WHERE r.user_id = p_user AND r.bucket >= first_day AND (last_day IS NULL OR r.bucket <= last_day)
-      AND (p_min_status IS NULL OR r.status_code >= p_min_status) AND (p_max_status IS NULL OR r.status_code <= p_max_status)
-      AND (p_method IS NULL OR r.method = p_method) AND (p_realm IS NULL OR r.realm_id = p_realm)
+      AND activity_matches(r.status_code, r.method, r.realm_id, p_min_status, p_max_status, p_method, p_realm)
     GROUP BY r.bucket ORDER BY r.bucket DESC
   LOOP
     IF cardinality(minutes) = 0 AND d.records <= skip AND d.bucket > first_day AND (last_day IS NULL OR d.bucket < last_day) THEN
@@ -150,8 +157,7 @@ BEGIN
       SELECT r.bucket, sum(r.records) AS records FROM activity_by_hour r
       WHERE r.user_id = p_user AND r.bucket >= greatest(d.bucket * 24, first_hour) AND r.bucket < (d.bucket + 1) * 24
         AND (last_hour IS NULL OR r.bucket <= last_hour)
-        AND (p_min_status IS NULL OR r.status_code >= p_min_status) AND (p_max_status IS NULL OR r.status_code <= p_max_status)
-        AND (p_method IS NULL OR r.method = p_method) AND (p_realm IS NULL OR r.realm_id = p_realm)
+        AND activity_matches(r.status_code, r.method, r.realm_id, p_min_status, p_max_status, p_method, p_realm)
       GROUP BY r.bucket ORDER BY r.bucket DESC
     LOOP
       IF cardinality(minutes) = 0 AND h.records <= skip AND h.bucket > first_hour AND (last_hour IS NULL OR h.bucket < last_hour) THEN
@@ -162,8 +168,7 @@ BEGIN
         SELECT r.bucket, sum(r.records) AS records FROM activity_by_minute r
         WHERE r.user_id = p_user AND r.bucket >= greatest(h.bucket * 60, first_minute) AND r.bucket < (h.bucket + 1) * 60
           AND (last_minute IS NULL OR r.bucket <= last_minute)
-          AND (p_min_status IS NULL OR r.status_code >= p_min_status) AND (p_max_status IS NULL OR r.status_code <= p_max_status)
-          AND (p_method IS NULL OR r.method = p_method) AND (p_realm IS NULL OR r.realm_id = p_realm)
+          AND activity_matches(r.status_code, r.method, r.realm_id, p_min_status, p_max_status, p_method, p_realm)
         GROUP BY r.bucket ORDER BY r.bucket DESC
       LOOP
         -- The minute's matching rows in the range: its rollup count when the minute lies wholly inside the range,
@@ -174,8 +179,7 @@ BEGIN
           SELECT count(*) INTO in_minute FROM activity a
           WHERE a.user_id = p_user AND a.created_at >= greatest(p_lower, to_timestamp(m.bucket * 60)) AND a.created_at < to_timestamp((m.bucket + 1) * 60)
             AND (p_upper IS NULL OR a.created_at <= p_upper)
-            AND (p_min_status IS NULL OR a.status_code >= p_min_status) AND (p_max_status IS NULL OR a.status_code <= p_max_status)
-            AND (p_method IS NULL OR a.method = p_method) AND (p_realm IS NULL OR a.realm_id = p_realm);
+            AND activity_matches(a.status_code, a.method, a.realm_id, p_min_status, p_max_status, p_method, p_realm);
         END IF;
         IF cardinality(minutes) = 0 AND in_minute <= skip THEN
           skip := skip - in_minute;
@@ -196,8 +200,7 @@ BEGIN
       SELECT * FROM activity a
       WHERE a.user_id = p_user AND a.created_at >= greatest(p_lower, to_timestamp(chosen.bucket * 60)) AND a.created_at < to_timestamp((chosen.bucket + 1) * 60)
         AND (p_upper IS NULL OR a.created_at <= p_upper)
-        AND (p_min_status IS NULL OR a.status_code >= p_min_status) AND (p_max_status IS NULL OR a.status_code <= p_max_status)
-        AND (p_method IS NULL OR a.method = p_method) AND (p_realm IS NULL OR a.realm_id = p_realm)
+        AND activity_matches(a.status_code, a.method, a.realm_id, p_min_status, p_max_status, p_method, p_realm)
       ORDER BY a.created_at DESC, a.seq DESC LIMIT skip + p_limit) a
     ORDER BY chosen.position, a.created_at DESC, a.seq DESC OFFSET skip LIMIT p_limit;
 END $$;
