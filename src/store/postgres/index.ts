@@ -2,8 +2,9 @@
  * The Store on PostgreSQL (node-postgres). Every operation the interface calls atomic is one SQL statement or one
  * transaction holding a row lock, never a read-modify-write across an await in JavaScript:
  * - realm add/remove: one UPDATE whose WHERE re-checks membership after the row lock;
- * - vault writes: one function call each (migration 003) that locks the user's vault_usage row first, then the
- *   entries, so every vault write takes its locks in the same order; at most two per user hold a connection;
+ * - vault writes: one function call (migrations 003, 007) that locks the user's vault_usage row first, then the
+ *   entries, so every vault write takes its locks in the same order; one user's writes queue in this process and
+ *   their sets go in batches (vault-write-queue.ts);
  * - alias and public-key uniqueness: unique constraints, mapped to the conflict codes;
  * - provisioning: a primary key on the user's provisioning row;
  * - OTP replay: one conditional UPDATE of the last accepted step.
@@ -32,11 +33,13 @@ import { PgConnection, type PostgresStoreOptions } from './connection.js';
 import { activityPageStatement, activityStatsStatement } from './activity-sql.js';
 import { ChangeListener } from './change-listener.js';
 import { GroupCommit } from './group-commit.js';
-import { PerKeyLimit } from './per-key-limit.js';
 import { PrincipalCache } from './principal-cache.js';
 import { toActivity, toContainer, toProject, toServer, toToken, toUser, toVault } from './rows.js';
+import { VaultWriteQueue } from './vault-write-queue.js';
 
 export type { PostgresStoreOptions };
+type VaultSet = { entry: VaultRecord; limitBytes: number };
+type VaultSetResult = { entry: VaultRecord; created: boolean } | 'VAULT_LIMIT_EXCEEDED';
 const TOKEN_COLUMNS =
   'id, user_id, alias, token_digest, public_key, public_storage, ip_whitelist, realm_ids, allow_no_realm, permissions, expires_at, is_enabled, vault_access, event_access, last_used_at, last_used_ip, created_at, updated_at';
 
@@ -138,8 +141,12 @@ export class PostgresStore implements Store {
     return this.db.transaction(work);
   }
 
-  /** At most two vault writes per user hold a connection at once (per-key-limit.ts says why). */
-  private readonly vaultWrites = new PerKeyLimit(2, 1_000);
+  /** One call per user at a time; sets that queue meanwhile go in one batch (vault-write-queue.ts says why). */
+  private readonly vaultWrites = new VaultWriteQueue<VaultSet, VaultSetResult>({
+    writeSets: (userId, sets) => this.writeVaultSets(userId, sets),
+    maxBatch: 64,
+    maxQueued: 1_000,
+  });
 
   async getUser(id: string) {
     return this.users.read(id, async () => {
@@ -292,34 +299,39 @@ export class PostgresStore implements Store {
     return rows[0] && toVault(rows[0]);
   }
 
-  /** One function call (migration 003) that locks the usage row, then the entry: see the lock order there. */
-  async setVault(entry: VaultRecord, limitBytes: number) {
-    return this.vaultWrites.run(entry.user_id, async () => {
-      const { rows } = await this.query('SELECT * FROM vault_set($1, $2, $3, $4, $5, $6, $7, $8, $9)', [
-        entry.user_id,
-        entry.realm_id,
-        entry.key,
-        entry.value,
-        entry.metadata === null ? null : JSON.stringify(entry.metadata),
-        entry.size_bytes,
-        entry.created_at,
-        entry.updated_at,
-        limitBytes,
-      ]);
-      if (rows[0].outcome === 'limit') return 'VAULT_LIMIT_EXCEEDED' as const;
-      return { entry: toVault(rows[0]), created: rows[0].outcome === 'created' };
-    });
+  setVault(entry: VaultRecord, limitBytes: number) {
+    return this.vaultWrites.set(entry.user_id, { entry, limitBytes });
+  }
+
+  /** One user's sets in order, in one statement and one commit (migration 007); one result per set. */
+  private async writeVaultSets(userId: string, sets: VaultSet[]): Promise<VaultSetResult[]> {
+    const column = <T>(pick: (entry: VaultRecord) => T) => sets.map(({ entry }) => pick(entry));
+    const { rows } = await this.query('SELECT * FROM vault_set_many($1, $2, $3, $4, $5, $6, $7, $8, $9)', [
+      userId,
+      column((entry) => entry.realm_id),
+      column((entry) => entry.key),
+      column((entry) => entry.value),
+      column((entry) => (entry.metadata === null ? null : JSON.stringify(entry.metadata))),
+      column((entry) => entry.size_bytes),
+      column((entry) => entry.created_at),
+      column((entry) => entry.updated_at),
+      sets.map((set) => set.limitBytes),
+    ]);
+    const results: VaultSetResult[] = new Array(sets.length);
+    for (const row of rows)
+      results[row.ordinal - 1] = row.outcome === 'limit' ? 'VAULT_LIMIT_EXCEEDED' : { entry: toVault(row), created: row.outcome === 'created' };
+    return results;
   }
 
   async deleteVault(userId: string, realmId: string, key: string) {
-    return this.vaultWrites.run(
+    return this.vaultWrites.alone(
       userId,
       async () => Number((await this.query('SELECT vault_delete($1, $2, $3) AS deleted', [userId, realmId, key])).rows[0].deleted) === 1,
     );
   }
 
   async clearVault(userId: string, realmId: string) {
-    return this.vaultWrites.run(userId, async () =>
+    return this.vaultWrites.alone(userId, async () =>
       Number((await this.query('SELECT vault_delete($1, $2, NULL) AS deleted', [userId, realmId])).rows[0].deleted),
     );
   }
