@@ -3,6 +3,7 @@
  * pools, opening and migrating, one statement with bounded retries, one transaction, and the mapping of a lost
  * connection to StoreUnavailableError (503). No query of the API lives here.
  */
+import { createHash } from 'node:crypto';
 import pg from 'pg';
 import { StoreUnavailableError } from '../../errors.js';
 import { migrate } from './migrate.js';
@@ -45,6 +46,10 @@ function isConnectionFailure(failure: unknown): boolean {
 const RETRYABLE = new Set(['40P01', '40001']);
 const isRetryable = (failure: unknown) => RETRYABLE.has((failure as { code?: string })?.code ?? '');
 const MAX_ATTEMPTS = 4;
+/** "cached plan must not change result type": a migration changed a table under a statement prepared before it. */
+const isStalePreparedPlan = (failure: unknown) => (failure as { code?: string })?.code === '0A000';
+/** Distinct statement shapes remembered by name; there are a few dozen, so this bound is never reached in practice. */
+const MAX_PREPARED_NAMES = 1_000;
 const pause = (attempt: number) => new Promise((resolve) => setTimeout(resolve, Math.random() * 10 * attempt));
 
 export class PgConnection {
@@ -112,17 +117,46 @@ export class PgConnection {
   /**
    * One statement. A deadlock or serialization failure rolled the statement back whole, so it is retried (a bounded
    * number of times, after a short random pause); a lost connection becomes StoreUnavailableError (503).
+   *
+   * `prepared`: sent as a named prepared statement, which PostgreSQL parses and plans once per connection instead of
+   * on every call. For the statements whose planning costs more than their execution: an activity page on a
+   * million-row log plans in about 0.25 ms and runs in 0.13 ms (pgbench, one client: 2,657 against 7,573 per second).
+   * The name comes from the text, so each shape of statement (which edges a range has, which filters) is its own.
    */
-  async query<R extends pg.QueryResultRow = any>(text: string, values: unknown[] = [], pool = this.pool): Promise<pg.QueryResult<R>> {
+  async query<R extends pg.QueryResultRow = any>(
+    text: string,
+    values: unknown[] = [],
+    pool = this.pool,
+    options: { prepared?: boolean } = {},
+  ): Promise<pg.QueryResult<R>> {
     for (let attempt = 1; ; attempt += 1) {
       try {
-        return await pool.query<R>(text, values);
+        return await (options.prepared ? pool.query<R>({ name: this.preparedName(text), text, values }) : pool.query<R>(text, values));
       } catch (failure) {
         if (isConnectionFailure(failure)) throw new StoreUnavailableError(failure);
+        if (options.prepared && isStalePreparedPlan(failure) && attempt < MAX_ATTEMPTS) {
+          // Prepare afresh under new names; the stale statements go when their connections close.
+          this.preparedNames.clear();
+          this.preparedGeneration += 1;
+          continue;
+        }
         if (!isRetryable(failure) || attempt >= MAX_ATTEMPTS) throw failure;
         await pause(attempt);
       }
     }
+  }
+
+  private readonly preparedNames = new Map<string, string>();
+  private preparedGeneration = 0;
+
+  private preparedName(text: string): string {
+    let name = this.preparedNames.get(text);
+    if (name === undefined) {
+      if (this.preparedNames.size >= MAX_PREPARED_NAMES) this.preparedNames.clear();
+      name = `hoody_${this.preparedGeneration}_${createHash('sha1').update(text).digest('hex').slice(0, 24)}`;
+      this.preparedNames.set(text, name);
+    }
+    return name;
   }
 
   async transaction<T>(work: (client: pg.PoolClient) => Promise<T>): Promise<T> {

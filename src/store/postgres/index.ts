@@ -133,8 +133,8 @@ export class PostgresStore implements Store {
     return this.db.pool;
   }
 
-  private query<R extends pg.QueryResultRow = any>(text: string, values: unknown[] = [], pool = this.db.pool) {
-    return this.db.query<R>(text, values, pool);
+  private query<R extends pg.QueryResultRow = any>(text: string, values: unknown[] = [], pool = this.db.pool, options: { prepared?: boolean } = {}) {
+    return this.db.query<R>(text, values, pool, options);
   }
 
   private transaction<T>(work: (client: pg.PoolClient) => Promise<T>) {
@@ -245,14 +245,14 @@ export class PostgresStore implements Store {
   async listActivity(userId: string, filter: ActivityFilter, page: number, limit: number): Promise<Page<ActivityRecord>> {
     await this.activityWritten(userId);
     const { text, values } = activityPageStatement(userId, filter, page, limit);
-    const { rows } = await this.query(text, values);
+    const { rows } = await this.query(text, values, this.db.pool, { prepared: true });
     return { items: rows.filter((row) => row.id !== null).map(toActivity), total: Number(rows[0].total) };
   }
 
   async activityStats(userId: string, since: string) {
     await this.activityWritten(userId);
     const { text, values } = activityStatsStatement(userId, since);
-    const { rows } = await this.query(text, values);
+    const { rows } = await this.query(text, values, this.db.pool, { prepared: true });
     const row = rows[0];
     return {
       totalRecords: Number(row.records),

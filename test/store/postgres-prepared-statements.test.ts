@@ -1,0 +1,62 @@
+/**
+ * Activity reads go out as named prepared statements (connection.ts): planned once per connection, not per call.
+ * A migration that changes the activity table under a statement prepared before it makes PostgreSQL refuse that
+ * statement ("cached plan must not change result type"); the store must prepare it afresh, not fail from then on.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { PostgresStore } from '../../src/store/postgres/index.js';
+import { DATABASE_URL, makePostgresStore, POSTGRES_SKIP_REASON } from '../support/postgres.js';
+
+const USER = 'prepared-user';
+const since = () => new Date(Date.now() - 86_400_000).toISOString();
+
+describe.skipIf(!DATABASE_URL)('PostgreSQL activity reads as prepared statements', () => {
+  let store: PostgresStore;
+  beforeAll(async () => {
+    store = await makePostgresStore();
+    for (let i = 0; i < 30; i += 1) {
+      await store.appendActivity({
+        id: `6690000000000000000000${String(i).padStart(2, '0')}`,
+        user_id: USER,
+        realm_id: '',
+        method: i % 3 ? 'GET' : 'POST',
+        path: '/api/v1/users/x',
+        status_code: i % 5 ? 200 : 404,
+        ip_address: '127.0.0.1',
+        user_agent: 'test',
+        created_at: new Date(Date.now() - i * 1000).toISOString(),
+      });
+    }
+  });
+  afterAll(async () => {
+    await store?.close();
+  });
+
+  const readEverything = () =>
+    Promise.all(
+      Array.from({ length: 6 }, (_, i) =>
+        i % 2
+          ? store.listActivity(USER, { since: since(), method: 'POST' }, 1, 5)
+          : store.activityStats(USER, since()).then((stats) => ({ total: stats.totalRecords })),
+      ),
+    );
+
+  it('are prepared on the pooled connections', async () => {
+    await readEverything();
+    // One probe per pooled connection (five, all checked out at once): the names this store prepared.
+    const probes = await Promise.all(
+      Array.from({ length: 5 }, () => store.pool.query("SELECT count(*)::int AS n FROM pg_prepared_statements WHERE name LIKE 'hoody\\_%'")),
+    );
+    expect(probes.reduce((sum, probe) => sum + probe.rows[0].n, 0)).toBeGreaterThan(0);
+  });
+
+  it('survive a change of the activity table under them', async () => {
+    const before = await readEverything();
+    await store.pool.query('ALTER TABLE activity ADD COLUMN added_by_a_later_migration text');
+    const after = await readEverything();
+    expect(after.map((answer) => answer.total)).toEqual(before.map((answer) => answer.total));
+    expect(before.map((answer) => answer.total)).toEqual([30, 10, 30, 10, 30, 10]);
+  });
+});
+
+if (!DATABASE_URL) it.skip(POSTGRES_SKIP_REASON, () => {});
