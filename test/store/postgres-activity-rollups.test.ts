@@ -106,13 +106,13 @@ describe.skipIf(!DATABASE_URL)('PostgreSQL activity rollups', () => {
     return filter;
   }
 
-  async function expectSameAnswers(trials: number) {
+  async function expectSameAnswers(trials: number, user = 'u1') {
     for (let trial = 0; trial < trials; trial += 1) {
       const filter = randomFilter();
       // Mostly the first pages; one in five deep, where whole hours are skipped by their counts.
       const page = rng.next() < 0.2 ? 1 + rng.int(80) : 1 + rng.int(3);
       const limit = 1 + rng.int(60);
-      const [expected, actual] = await Promise.all([memory.listActivity('u1', filter, page, limit), postgres.listActivity('u1', filter, page, limit)]);
+      const [expected, actual] = await Promise.all([memory.listActivity(user, filter, page, limit), postgres.listActivity(user, filter, page, limit)]);
       expect({ filter, page, limit, total: actual.total, ids: ids(actual.items) }).toEqual({
         filter,
         page,
@@ -121,7 +121,7 @@ describe.skipIf(!DATABASE_URL)('PostgreSQL activity rollups', () => {
         ids: ids(expected.items),
       });
       const since = filter.since;
-      const [memoryStats, postgresStats] = await Promise.all([memory.activityStats('u1', since), postgres.activityStats('u1', since)]);
+      const [memoryStats, postgresStats] = await Promise.all([memory.activityStats(user, since), postgres.activityStats(user, since)]);
       expect({ since, records: postgresStats.totalRecords, oldest: postgresStats.oldest, newest: postgresStats.newest }).toEqual({
         since,
         records: memoryStats.totalRecords,
@@ -129,7 +129,7 @@ describe.skipIf(!DATABASE_URL)('PostgreSQL activity rollups', () => {
         newest: memoryStats.newest,
       });
       const raw = await postgres.pool.query('SELECT coalesce(sum(activity_size(a)), 0) AS bytes FROM activity a WHERE user_id = $1 AND created_at >= $2', [
-        'u1',
+        user,
         since,
       ]);
       expect(postgresStats.totalSizeBytes).toBe(Number(raw.rows[0].bytes));
@@ -156,6 +156,27 @@ describe.skipIf(!DATABASE_URL)('PostgreSQL activity rollups', () => {
       expect(kept.rows.length).toBeGreaterThan(0);
       expect(kept.rows).toEqual(fresh.rows);
     }
+    // Migration 008: every minute's total, and the seconds of every dense minute (more than 300 rows).
+    const [totals, freshTotals] = await Promise.all([
+      postgres.pool.query('SELECT user_id, bucket::text, records::text FROM activity_minute_totals ORDER BY 1, 2'),
+      postgres.pool.query(
+        'SELECT user_id, activity_bucket(created_at, 60)::text AS bucket, count(*)::text AS records FROM activity GROUP BY 1, 2 ORDER BY 1, 2',
+      ),
+    ]);
+    expect(totals.rows).toEqual(freshTotals.rows);
+    const denseMinutes = 'JOIN activity_minute_totals t ON t.user_id = s.user_id AND t.bucket = s.bucket / 60 WHERE t.records > 300';
+    const [seconds, freshSeconds] = await Promise.all([
+      postgres.pool.query(
+        `SELECT s.user_id, s.bucket::text, realm_id, method, status_code, s.records::text FROM activity_by_second s ${denseMinutes} ${order}`,
+      ),
+      postgres.pool.query(
+        `SELECT s.user_id, s.bucket::text, realm_id, method, status_code, s.records::text FROM (
+           SELECT user_id, activity_bucket(created_at, 1) AS bucket, realm_id, method, status_code, count(*) AS records FROM activity GROUP BY 1, 2, 3, 4, 5
+         ) s ${denseMinutes} ${order}`,
+      ),
+    ]);
+    expect(seconds.rows).toEqual(freshSeconds.rows);
+    return { denseSeconds: seconds.rows.length };
   }
 
   it('activity.list totals and pages, and activity.getStats, equal the row-by-row answers for 150 random ranges and filters', async () => {
@@ -185,12 +206,51 @@ describe.skipIf(!DATABASE_URL)('PostgreSQL activity rollups', () => {
     expect((await postgres.listActivity('u3', { since: new Date(START).toISOString() }, 1, 1)).total).toBe(2000);
   });
 
+  it('dense minutes get exact seconds, also when two processes make them dense together, and pages inside them agree', async () => {
+    // Three busy minutes of 1,200 rows (one every 50 ms), written by both processes in alternation, so batches from
+    // the two make each minute dense together; a quiet minute between them. Then deep and filtered pages inside.
+    const burst = START + 2 * 24 * HOUR + 5 * 60_000;
+    const write = async (at: number, writer: PostgresStore) => {
+      const entry = record('u5', at, rng);
+      await writer.appendActivity(entry);
+      await memory.appendActivity(entry);
+    };
+    for (const minute of [0, 1, 3]) for (let i = 0; i < 1200; i += 1) await write(burst + minute * 60_000 + i * 50, i % 2 ? other : postgres);
+    for (let i = 0; i < 20; i += 1) await write(burst + 2 * 60_000 + i * 1000, postgres);
+    const everything = { since: new Date(START).toISOString() };
+    await Promise.all([postgres.listActivity('u5', everything, 1, 1), other.listActivity('u5', everything, 1, 1)]);
+    const { denseSeconds } = await expectRollupsMatchRows();
+    expect(denseSeconds).toBeGreaterThanOrEqual(3 * 60);
+    await expectSameAnswers(80, 'u5');
+    // Page by page through the busiest part, filtered and not: every page equal, so no row is skipped or repeated.
+    for (const filter of [everything, { ...everything, method: 'POST' }, { ...everything, minStatus: 400 }]) {
+      for (let page = 1; page <= 40; page += 1) {
+        const [expected, actual] = await Promise.all([memory.listActivity('u5', filter, page, 97), postgres.listActivity('u5', filter, page, 97)]);
+        expect({ filter, page, total: actual.total, ids: ids(actual.items) }).toEqual({ filter, page, total: expected.total, ids: ids(expected.items) });
+      }
+    }
+
+    // The first busy minute loses all but its last 200 rows (no longer dense), then gains 200 (dense again): its
+    // seconds are rebuilt from its rows, not added to what was left.
+    const cut = new Date(burst + 50_000).toISOString();
+    while ((await postgres.purgeActivity(cut, 500)) === 500);
+    while ((await memory.purgeActivity(cut, 500)) === 500);
+    await expectRollupsMatchRows();
+    for (let i = 0; i < 200; i += 1) await write(burst + 50_000 + i * 50 + 25, i % 2 ? other : postgres);
+    await Promise.all([postgres.listActivity('u5', everything, 1, 1), other.listActivity('u5', everything, 1, 1)]);
+    await expectRollupsMatchRows();
+    await expectSameAnswers(40, 'u5');
+  });
+
   it("the migration's backfill, run over the rows already here, builds the same rollups", async () => {
     const migration = readFileSync(`${MIGRATIONS_DIR}004_activity_rollups.sql`, 'utf8');
     const backfill = migration.slice(migration.indexOf('-- What the log already holds'));
     await postgres.pool.query('TRUNCATE activity_by_day, activity_by_hour, activity_by_minute');
     await postgres.pool.query(backfill);
-    await expectRollupsMatchRows();
+    const dense = readFileSync(`${MIGRATIONS_DIR}008_activity_dense_minutes.sql`, 'utf8');
+    await postgres.pool.query('TRUNCATE activity_minute_totals, activity_by_second');
+    await postgres.pool.query(dense.slice(dense.indexOf('-- What the log already holds')));
+    expect((await expectRollupsMatchRows()).denseSeconds).toBeGreaterThan(0);
   });
 
   it('a bulk INSERT outside the store, and an attempt to update a row, keep the rollups exact', async () => {

@@ -3,7 +3,8 @@
  * the whole days inside it from `activity_by_day`, the whole hours of the two edge days, the whole minutes of the
  * two edge hours, and counts the rows of the two edge minutes through the user's time index. So it costs
  * (days in the range) + (hours in two days) + (minutes in two hours) + (rows in two minutes), whatever the user's
- * history; a page costs the buckets it walks plus the rows of the minutes it returns (`activity_page`).
+ * history; a page costs the buckets it walks plus the rows of the minutes it returns, or of the seconds inside a
+ * dense minute (`activity_page`, migrations 004 and 008).
  */
 import type { ActivityFilter } from '../types.js';
 
