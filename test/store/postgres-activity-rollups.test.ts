@@ -223,7 +223,8 @@ describe.skipIf(!DATABASE_URL)('PostgreSQL activity rollups', () => {
     expect(denseSeconds).toBeGreaterThanOrEqual(3 * 60);
     await expectSameAnswers(80, 'u5');
     // Page by page through the busiest part, filtered and not: every page equal, so no row is skipped or repeated.
-    for (const filter of [everything, { ...everything, method: 'POST' }, { ...everything, minStatus: 400 }]) {
+    const filters: ActivityFilter[] = [everything, { ...everything, method: 'POST' }, { ...everything, minStatus: 400 }];
+    for (const filter of filters) {
       for (let page = 1; page <= 40; page += 1) {
         const [expected, actual] = await Promise.all([memory.listActivity('u5', filter, page, 97), postgres.listActivity('u5', filter, page, 97)]);
         expect({ filter, page, total: actual.total, ids: ids(actual.items) }).toEqual({ filter, page, total: expected.total, ids: ids(expected.items) });

@@ -10,17 +10,19 @@ import type { VaultRecord } from '../../src/store/types.js';
 import { DATABASE_URL, makePostgresStore, POSTGRES_SKIP_REASON } from '../support/postgres.js';
 
 const at = new Date().toISOString();
-const entry = (user: string, key: string, value: string, realm = ''): VaultRecord => ({
+const entry = (user: string, key: string, value: string, realm = '', when = at): VaultRecord => ({
   user_id: user,
   realm_id: realm,
   key,
   value,
   metadata: null,
   size_bytes: Buffer.byteLength(value),
-  created_at: at,
-  updated_at: at,
+  created_at: when,
+  updated_at: when,
 });
 const NO_LIMIT = Number.MAX_SAFE_INTEGER;
+const callTime = (call: number) => new Date(Date.UTC(2026, 10, 1) + call * 1000).toISOString();
+const REALMS = ['', '6680000000000000000000b1', '6680000000000000000000b2'];
 
 describe.skipIf(!DATABASE_URL)('PostgreSQL vault writes of one user, batched', () => {
   let store: PostgresStore;
@@ -38,13 +40,24 @@ describe.skipIf(!DATABASE_URL)('PostgreSQL vault writes of one user, batched', (
       [user],
     );
     expect(rows[0].total).toBe(rows[0].entries);
+    // The per-realm counters (migration 006), which a batch writes once for all its writes.
+    const [kept, fresh] = await Promise.all([
+      store.pool.query('SELECT realm_id, keys::int, bytes::int FROM vault_realm_usage WHERE user_id = $1 AND keys > 0 ORDER BY 1', [user]),
+      store.pool.query('SELECT realm_id, count(*)::int AS keys, sum(size_bytes)::int AS bytes FROM vault_entries WHERE user_id = $1 GROUP BY 1 ORDER BY 1', [
+        user,
+      ]),
+    ]);
+    expect(kept.rows).toEqual(fresh.rows);
+    return fresh.rows.length;
   }
 
   it('apply 200 concurrent writes to 20 keys in call order, in a few statements, with one "created" per key', async () => {
     const user = 'batch-order';
     const statementsBefore = store.statements;
     const outcomes = await Promise.all(
-      Array.from({ length: 200 }, (_, call) => store.setVault(entry(user, `k${call % 20}`, `value of call ${call}`), NO_LIMIT)),
+      Array.from({ length: 200 }, (_, call) =>
+        store.setVault(entry(user, `k${call % 20}`, `value of call ${call}`, REALMS[(call % 20) % 3], callTime(call)), NO_LIMIT),
+      ),
     );
     const statements = store.statements - statementsBefore;
     console.log(`200 concurrent sets by one user: ${statements} statements`);
@@ -52,12 +65,19 @@ describe.skipIf(!DATABASE_URL)('PostgreSQL vault writes of one user, batched', (
 
     const created = outcomes.map((outcome, call) => (outcome !== 'VAULT_LIMIT_EXCEEDED' && outcome.created ? call : -1)).filter((call) => call >= 0);
     expect(created).toEqual(Array.from({ length: 20 }, (_, call) => call));
-    const { rows } = await store.pool.query('SELECT key, value FROM vault_entries WHERE user_id = $1 ORDER BY key', [user]);
-    const expected = Array.from({ length: 20 }, (_, key) => ({ key: `k${key}`, value: `value of call ${180 + key}` })).sort((a, b) =>
-      a.key.localeCompare(b.key),
-    );
+    const { rows } = await store.pool.query('SELECT key, value FROM vault_entries WHERE user_id = $1 ORDER BY key COLLATE "C"', [user]);
+    const expected = Array.from({ length: 20 }, (_, key) => ({ key: `k${key}`, value: `value of call ${180 + key}` })).sort((a, b) => (a.key < b.key ? -1 : 1));
     expect(rows).toEqual(expected);
-    await expectUsageIsTheSumOfEntries(user);
+    // A key keeps the time of its first write as created_at; each answer shows the entry as its write left it.
+    outcomes.forEach((outcome, call) =>
+      expect(outcome).toMatchObject({ entry: { key: `k${call % 20}`, created_at: callTime(call % 20), updated_at: callTime(call) } }),
+    );
+    const stored = await store.pool.query('SELECT key, created_at, updated_at FROM vault_entries WHERE user_id = $1', [user]);
+    for (const row of stored.rows) {
+      const key = Number(row.key.slice(1));
+      expect([row.created_at.toISOString(), row.updated_at.toISOString()]).toEqual([callTime(key), callTime(180 + key)]);
+    }
+    expect(await expectUsageIsTheSumOfEntries(user)).toBe(3);
   });
 
   it('check the limit per write against the writes before it: the first ten fit, then only a rewrite that adds nothing', async () => {

@@ -80,7 +80,9 @@ export class VaultWriteQueue<S, R> {
         userId,
         batch.map((job) => job.set),
       );
-      batch.forEach((job, index) => job.resolve(results[index]));
+      // Answered on the next turn of the event loop, so that the next batch is already on its way to the database
+      // while this batch's requests are answered (resolving here would run all of their answers first).
+      setImmediate(() => batch.forEach((job, index) => job.resolve(results[index])));
     } catch (failure) {
       if (batch.length === 1 || failure instanceof StoreUnavailableError) {
         for (const job of batch) job.reject(failure);
