@@ -1,5 +1,5 @@
 /**
- * Activity reads go out as named prepared statements (connection.ts): planned once per connection, not per call.
+ * Activity and vault reads go out as named prepared statements (connection.ts): planned once per connection, not per call.
  * A migration that changes the activity table under a statement prepared before it makes PostgreSQL refuse that
  * statement ("cached plan must not change result type"); the store must prepare it afresh, not fail from then on.
  */
@@ -56,6 +56,16 @@ describe.skipIf(!DATABASE_URL)('PostgreSQL activity reads as prepared statements
     const after = await readEverything();
     expect(after.map((answer) => answer.total)).toEqual(before.map((answer) => answer.total));
     expect(before.map((answer) => answer.total)).toEqual([30, 10, 30, 10, 30, 10]);
+  });
+
+  it('vault reads too', async () => {
+    const at = new Date().toISOString();
+    await store.setVault({ user_id: USER, realm_id: '', key: 'k', value: 'v', metadata: null, size_bytes: 1, created_at: at, updated_at: at }, 1_000);
+    const reads = () => Promise.all([store.getVault(USER, '', 'k'), store.listVault(USER, '', 1, 10)]);
+    const [entry, page] = await reads();
+    await store.pool.query('ALTER TABLE vault_entries ADD COLUMN added_by_a_later_migration text');
+    expect(await reads()).toEqual([entry, page]);
+    expect(page.total).toBe(1);
   });
 });
 

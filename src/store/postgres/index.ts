@@ -283,19 +283,23 @@ export class PostgresStore implements Store {
 
   async listVault(userId: string, realmId: string, page: number, limit: number) {
     const [items, count] = await Promise.all([
-      this.query('SELECT * FROM vault_entries WHERE user_id = $1 AND realm_id = $2 ORDER BY key LIMIT $3 OFFSET $4', [
-        userId,
-        realmId,
-        limit,
-        (page - 1) * limit,
-      ]),
-      this.query<{ total: string }>('SELECT count(*) AS total FROM vault_entries WHERE user_id = $1 AND realm_id = $2', [userId, realmId]),
+      this.query(
+        'SELECT * FROM vault_entries WHERE user_id = $1 AND realm_id = $2 ORDER BY key LIMIT $3 OFFSET $4',
+        [userId, realmId, limit, (page - 1) * limit],
+        this.db.pool,
+        { prepared: true },
+      ),
+      this.query<{ total: string }>('SELECT count(*) AS total FROM vault_entries WHERE user_id = $1 AND realm_id = $2', [userId, realmId], this.db.pool, {
+        prepared: true,
+      }),
     ]);
     return { items: items.rows.map(toVault), total: Number(count.rows[0].total) };
   }
 
   async getVault(userId: string, realmId: string, key: string) {
-    const { rows } = await this.query('SELECT * FROM vault_entries WHERE user_id = $1 AND realm_id = $2 AND key = $3', [userId, realmId, key]);
+    const { rows } = await this.query('SELECT * FROM vault_entries WHERE user_id = $1 AND realm_id = $2 AND key = $3', [userId, realmId, key], this.db.pool, {
+      prepared: true,
+    });
     return rows[0] && toVault(rows[0]);
   }
 
