@@ -71,9 +71,11 @@ const HEAVY_OPERATIONS: Record<string, Request> = {
     path: `/api/v1/users/auth/activity?limit=50&method=POST&start_date=${encodeURIComponent(WEEK_AGO)}`,
     auth: 'heavy',
   },
+  // Rows 19,951-20,000: they lie among the rows the load itself has just written (thousands a second, quotas lifted),
+  // inside dense minutes, which a page walks by their seconds (migration 008).
   'activity.list page 400 (1M)': { method: 'GET', path: '/api/v1/users/auth/activity?limit=50&page=400', auth: 'heavy' },
   'activity.getStats (1M)': { method: 'GET', path: '/api/v1/users/auth/activity/stats', auth: 'heavy' },
-  // One user's vault writes queue on that user's quota lock; spread over four users they do not.
+  // One user's vault writes queue in the server and go to the database in batches (one queue); four users, four queues.
   'vault.set (1 KB, 4 users)': { method: 'PATCH', path: '/api/v1/vault/keys/bench-key', auth: 'spread', body: { value: 'v'.repeat(1024) } },
 };
 
