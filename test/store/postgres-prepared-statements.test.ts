@@ -67,6 +67,18 @@ describe.skipIf(!DATABASE_URL)('PostgreSQL activity reads as prepared statements
     expect(await reads()).toEqual([entry, page]);
     expect(page.total).toBe(1);
   });
+
+  it('fall back to plain statements when the prepared ones vanish (as behind a transaction-mode pooler)', async () => {
+    const before = await readEverything();
+    // Every pooled connection forgets its prepared statements, while node-postgres still believes they are there.
+    await Promise.all(Array.from({ length: 5 }, () => store.pool.query('DEALLOCATE ALL')));
+    expect(await readEverything()).toEqual(before);
+    // From then on nothing is prepared.
+    const probes = await Promise.all(
+      Array.from({ length: 5 }, () => store.pool.query("SELECT count(*)::int AS n FROM pg_prepared_statements WHERE name LIKE 'hoody\\_%'")),
+    );
+    expect(probes.reduce((sum, probe) => sum + probe.rows[0].n, 0)).toBe(0);
+  });
 });
 
 if (!DATABASE_URL) it.skip(POSTGRES_SKIP_REASON, () => {});

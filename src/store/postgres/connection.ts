@@ -48,6 +48,11 @@ const isRetryable = (failure: unknown) => RETRYABLE.has((failure as { code?: str
 const MAX_ATTEMPTS = 4;
 /** "cached plan must not change result type": a migration changed a table under a statement prepared before it. */
 const isStalePreparedPlan = (failure: unknown) => (failure as { code?: string })?.code === '0A000';
+/**
+ * "prepared statement does not exist" / "already exists": the server connection behind ours is not the one we
+ * prepared on (a transaction-mode pooler), or someone ran DEALLOCATE. Prepared statements cannot be relied on there.
+ */
+const isLostPreparedStatement = (failure: unknown) => ['26000', '42P05'].includes((failure as { code?: string })?.code ?? '');
 /** Distinct statement shapes remembered by name; there are a few dozen, so this bound is never reached in practice. */
 const MAX_PREPARED_NAMES = 1_000;
 const pause = (attempt: number) => new Promise((resolve) => setTimeout(resolve, Math.random() * 10 * attempt));
@@ -123,6 +128,8 @@ export class PgConnection {
    * on a million-row log plans in about 0.25 ms and runs in 0.13 ms (pgbench, one client: 2,657 against 7,573 per
    * second); vault.get went from about 10.1k to 12.2k req/s.
    * The name comes from the text, so each shape of statement (which edges a range has, which filters) is its own.
+   * Behind a transaction-mode pooler a prepared statement may be missing from the server connection a query lands
+   * on: the first such failure turns preparing off for this process, and the query runs again unprepared.
    */
   async query<R extends pg.QueryResultRow = any>(
     text: string,
@@ -131,11 +138,16 @@ export class PgConnection {
     options: { prepared?: boolean } = {},
   ): Promise<pg.QueryResult<R>> {
     for (let attempt = 1; ; attempt += 1) {
+      const prepared = options.prepared && this.preparing;
       try {
-        return await (options.prepared ? pool.query<R>({ name: this.preparedName(text), text, values }) : pool.query<R>(text, values));
+        return await (prepared ? pool.query<R>({ name: this.preparedName(text), text, values }) : pool.query<R>(text, values));
       } catch (failure) {
         if (isConnectionFailure(failure)) throw new StoreUnavailableError(failure);
-        if (options.prepared && isStalePreparedPlan(failure) && attempt < MAX_ATTEMPTS) {
+        if (prepared && isLostPreparedStatement(failure) && attempt < MAX_ATTEMPTS) {
+          this.preparing = false;
+          continue;
+        }
+        if (prepared && isStalePreparedPlan(failure) && attempt < MAX_ATTEMPTS) {
           // Prepare afresh under new names; the stale statements go when their connections close.
           this.preparedNames.clear();
           this.preparedGeneration += 1;
@@ -149,6 +161,8 @@ export class PgConnection {
 
   private readonly preparedNames = new Map<string, string>();
   private preparedGeneration = 0;
+  /** Off for good once a prepared statement went missing (see `query`). */
+  private preparing = true;
 
   private preparedName(text: string): string {
     let name = this.preparedNames.get(text);
