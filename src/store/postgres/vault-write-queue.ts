@@ -64,7 +64,8 @@ export class VaultWriteQueue<S, R> {
       const head = queue[0];
       if (head.kind === 'alone') {
         queue.shift();
-        await head.work().then(head.resolve, head.reject);
+        // Through a promise, so that work that throws at once still settles its caller and the queue moves on.
+        await Promise.resolve().then(head.work).then(head.resolve, head.reject);
         continue;
       }
       let count = 1;
