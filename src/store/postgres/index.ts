@@ -38,6 +38,8 @@ import { toActivity, toContainer, toProject, toServer, toToken, toUser, toVault 
 import { VaultWriteQueue } from './vault-write-queue.js';
 
 export type { PostgresStoreOptions };
+/** Any constant shared by every process of this app (the migrations use another). */
+const SEED_LOCK_KEY = 7_301_995;
 type VaultSet = { entry: VaultRecord; limitBytes: number };
 type VaultSetResult = { entry: VaultRecord; created: boolean } | 'VAULT_LIMIT_EXCEEDED';
 const TOKEN_COLUMNS =
@@ -525,6 +527,9 @@ export class PostgresStore implements Store {
 
   async seed(data: SeedData) {
     await this.transaction(async (client) => {
+      // Processes starting together seed one after the other: two concurrent inserts of one demo user collide on its
+      // username, which `ON CONFLICT (id)` does not cover, and the loser failed to start.
+      await client.query('SELECT pg_advisory_xact_lock($1)', [SEED_LOCK_KEY]);
       for (const u of data.users) {
         await client.query(
           `INSERT INTO users (id, username, alias, email, public_key, is_admin, is_banned, metadata, password_hash, totp_secret, created_at, updated_at)
