@@ -32,6 +32,15 @@ describe.skipIf(!DATABASE_URL)('PostgreSQL activity reads as prepared statements
     await store?.close();
   });
 
+  /** Runs `sql` once on each of the five pooled connections (all checked out at once); the answers, one each. */
+  const onEveryConnection = (sql: string) => Promise.all(Array.from({ length: 5 }, () => store.pool.query(sql)));
+  /** How many statements this store has prepared, over every pooled connection. */
+  const preparedOnThePool = async () =>
+    (await onEveryConnection("SELECT count(*)::int AS n FROM pg_prepared_statements WHERE name LIKE 'hoody\\_%'")).reduce(
+      (sum, probe) => sum + probe.rows[0].n,
+      0,
+    );
+
   const readEverything = () =>
     Promise.all(
       Array.from({ length: 6 }, (_, i) =>
@@ -43,11 +52,7 @@ describe.skipIf(!DATABASE_URL)('PostgreSQL activity reads as prepared statements
 
   it('are prepared on the pooled connections', async () => {
     await readEverything();
-    // One probe per pooled connection (five, all checked out at once): the names this store prepared.
-    const probes = await Promise.all(
-      Array.from({ length: 5 }, () => store.pool.query("SELECT count(*)::int AS n FROM pg_prepared_statements WHERE name LIKE 'hoody\\_%'")),
-    );
-    expect(probes.reduce((sum, probe) => sum + probe.rows[0].n, 0)).toBeGreaterThan(0);
+    expect(await preparedOnThePool()).toBeGreaterThan(0);
   });
 
   it('survive a change of the activity table under them', async () => {
@@ -71,16 +76,13 @@ describe.skipIf(!DATABASE_URL)('PostgreSQL activity reads as prepared statements
   it('fall back to plain statements when the prepared ones vanish (as behind a transaction-mode pooler)', async () => {
     const before = await readEverything();
     // Every pooled connection forgets its prepared statements, while node-postgres still believes they are there.
-    await Promise.all(Array.from({ length: 5 }, () => store.pool.query('DEALLOCATE ALL')));
+    await onEveryConnection('DEALLOCATE ALL');
     expect(await readEverything()).toEqual(before);
     // From then on nothing is prepared (reads already in flight when the first one failed may have prepared theirs
     // again, so the connections are emptied once more first).
-    await Promise.all(Array.from({ length: 5 }, () => store.pool.query('DEALLOCATE ALL')));
+    await onEveryConnection('DEALLOCATE ALL');
     expect(await readEverything()).toEqual(before);
-    const probes = await Promise.all(
-      Array.from({ length: 5 }, () => store.pool.query("SELECT count(*)::int AS n FROM pg_prepared_statements WHERE name LIKE 'hoody\\_%'")),
-    );
-    expect(probes.reduce((sum, probe) => sum + probe.rows[0].n, 0)).toBe(0);
+    expect(await preparedOnThePool()).toBe(0);
   });
 });
 

@@ -41,7 +41,7 @@ export type { PostgresStoreOptions };
 /** Any constant shared by every process of this app (the migrations use another). */
 const SEED_LOCK_KEY = 7_301_995;
 type VaultSet = { entry: VaultRecord; limitBytes: number };
-type VaultSetResult = { entry: VaultRecord; created: boolean } | 'VAULT_LIMIT_EXCEEDED';
+type VaultSetResult = Awaited<ReturnType<Store['setVault']>>;
 const TOKEN_COLUMNS =
   'id, user_id, alias, token_digest, public_key, public_storage, ip_whitelist, realm_ids, allow_no_realm, permissions, expires_at, is_enabled, vault_access, event_access, last_used_at, last_used_ip, created_at, updated_at';
 
@@ -135,8 +135,13 @@ export class PostgresStore implements Store {
     return this.db.pool;
   }
 
-  private query<R extends pg.QueryResultRow = any>(text: string, values: unknown[] = [], pool = this.db.pool, options: { prepared?: boolean } = {}) {
-    return this.db.query<R>(text, values, pool, options);
+  private query<R extends pg.QueryResultRow = any>(text: string, values: unknown[] = [], pool = this.db.pool) {
+    return this.db.query<R>(text, values, pool);
+  }
+
+  /** A read a request waits on, as a prepared statement (connection.ts says when that pays). */
+  private read<R extends pg.QueryResultRow = any>(text: string, values: unknown[]) {
+    return this.db.query<R>(text, values, this.db.pool, { prepared: true });
   }
 
   private transaction<T>(work: (client: pg.PoolClient) => Promise<T>) {
@@ -247,14 +252,14 @@ export class PostgresStore implements Store {
   async listActivity(userId: string, filter: ActivityFilter, page: number, limit: number): Promise<Page<ActivityRecord>> {
     await this.activityWritten(userId);
     const { text, values } = activityPageStatement(userId, filter, page, limit);
-    const { rows } = await this.query(text, values, this.db.pool, { prepared: true });
+    const { rows } = await this.read(text, values);
     return { items: rows.filter((row) => row.id !== null).map(toActivity), total: Number(rows[0].total) };
   }
 
   async activityStats(userId: string, since: string) {
     await this.activityWritten(userId);
     const { text, values } = activityStatsStatement(userId, since);
-    const { rows } = await this.query(text, values, this.db.pool, { prepared: true });
+    const { rows } = await this.read(text, values);
     const row = rows[0];
     return {
       totalRecords: Number(row.records),
@@ -285,23 +290,19 @@ export class PostgresStore implements Store {
 
   async listVault(userId: string, realmId: string, page: number, limit: number) {
     const [items, count] = await Promise.all([
-      this.query(
-        'SELECT * FROM vault_entries WHERE user_id = $1 AND realm_id = $2 ORDER BY key LIMIT $3 OFFSET $4',
-        [userId, realmId, limit, (page - 1) * limit],
-        this.db.pool,
-        { prepared: true },
-      ),
-      this.query<{ total: string }>('SELECT count(*) AS total FROM vault_entries WHERE user_id = $1 AND realm_id = $2', [userId, realmId], this.db.pool, {
-        prepared: true,
-      }),
+      this.read('SELECT * FROM vault_entries WHERE user_id = $1 AND realm_id = $2 ORDER BY key LIMIT $3 OFFSET $4', [
+        userId,
+        realmId,
+        limit,
+        (page - 1) * limit,
+      ]),
+      this.read<{ total: string }>('SELECT count(*) AS total FROM vault_entries WHERE user_id = $1 AND realm_id = $2', [userId, realmId]),
     ]);
     return { items: items.rows.map(toVault), total: Number(count.rows[0].total) };
   }
 
   async getVault(userId: string, realmId: string, key: string) {
-    const { rows } = await this.query('SELECT * FROM vault_entries WHERE user_id = $1 AND realm_id = $2 AND key = $3', [userId, realmId, key], this.db.pool, {
-      prepared: true,
-    });
+    const { rows } = await this.read('SELECT * FROM vault_entries WHERE user_id = $1 AND realm_id = $2 AND key = $3', [userId, realmId, key]);
     return rows[0] && toVault(rows[0]);
   }
 
