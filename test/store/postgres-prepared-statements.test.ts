@@ -1,5 +1,6 @@
 /**
- * Activity and vault reads go out as named prepared statements (connection.ts): planned once per connection, not per call.
+ * Activity and vault reads go out as named prepared statements on the read pool (connection.ts): planned once per
+ * connection, not per call.
  * A migration that changes the activity table under a statement prepared before it makes PostgreSQL refuse that
  * statement ("cached plan must not change result type"); the store must prepare it afresh, not fail from then on.
  */
@@ -32,8 +33,8 @@ describe.skipIf(!DATABASE_URL)('PostgreSQL activity reads as prepared statements
     await store?.close();
   });
 
-  /** Runs `sql` once on each of the five pooled connections (all checked out at once); the answers, one each. */
-  const onEveryConnection = (sql: string) => Promise.all(Array.from({ length: 5 }, () => store.pool.query(sql)));
+  /** Runs `sql` once on each of the read pool's five connections (all checked out at once); the answers, one each. */
+  const onEveryConnection = (sql: string) => Promise.all(Array.from({ length: 5 }, () => store.readPool.query(sql)));
   /** How many statements this store has prepared, over every pooled connection. */
   const preparedOnThePool = async () =>
     (await onEveryConnection("SELECT count(*)::int AS n FROM pg_prepared_statements WHERE name LIKE 'hoody\\_%'")).reduce(
@@ -53,6 +54,15 @@ describe.skipIf(!DATABASE_URL)('PostgreSQL activity reads as prepared statements
   it('are prepared on the pooled connections', async () => {
     await readEverything();
     expect(await preparedOnThePool()).toBeGreaterThan(0);
+  });
+
+  it('keep one generic plan each: no call is planned again with its own values', async () => {
+    for (let round = 0; round < 4; round += 1) await readEverything();
+    const plans = await onEveryConnection(
+      "SELECT coalesce(sum(generic_plans), 0)::int AS generic, coalesce(sum(custom_plans), 0)::int AS custom FROM pg_prepared_statements WHERE name LIKE 'hoody\\_%'",
+    );
+    expect(plans.reduce((sum, probe) => sum + probe.rows[0].generic, 0)).toBeGreaterThanOrEqual(30);
+    expect(plans.reduce((sum, probe) => sum + probe.rows[0].custom, 0)).toBe(0);
   });
 
   it('survive a change of the activity table under them', async () => {

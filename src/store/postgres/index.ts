@@ -135,13 +135,18 @@ export class PostgresStore implements Store {
     return this.db.pool;
   }
 
+  /** The pool of the prepared reads (connection.ts), which the prepared-statement test inspects. */
+  get readPool(): pg.Pool {
+    return this.db.readPool;
+  }
+
   private query<R extends pg.QueryResultRow = any>(text: string, values: unknown[] = [], pool = this.db.pool) {
     return this.db.query<R>(text, values, pool);
   }
 
-  /** A read a request waits on, as a prepared statement (connection.ts says when that pays). */
+  /** A read a request waits on, as a prepared statement on the read pool (connection.ts says when that pays). */
   private read<R extends pg.QueryResultRow = any>(text: string, values: unknown[]) {
-    return this.db.query<R>(text, values, this.db.pool, { prepared: true });
+    return this.db.query<R>(text, values, this.db.readPool, { prepared: true });
   }
 
   private transaction<T>(work: (client: pg.PoolClient) => Promise<T>) {
