@@ -8,6 +8,7 @@ import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MIGRATIONS_DIR } from '../../src/paths.js';
 import { MemoryStore } from '../../src/store/memory/index.js';
+import { activityPageStatement } from '../../src/store/postgres/activity-sql.js';
 import type { PostgresStore } from '../../src/store/postgres/index.js';
 import type { ActivityFilter, ActivityRecord } from '../../src/store/types.js';
 import { DATABASE_URL, freshSchema, makePostgresStore } from '../support/postgres.js';
@@ -182,6 +183,33 @@ describe.skipIf(!DATABASE_URL)('PostgreSQL activity rollups', () => {
   it('activity.list totals and pages, and activity.getStats, equal the row-by-row answers for 150 random ranges and filters', async () => {
     await expectRollupsMatchRows();
     await expectSameAnswers(150);
+  });
+
+  it('a page near the top of an unfiltered or errors-only log is read from an index holding exactly its rows', async () => {
+    // The plan the read pool's connections keep (one generic plan per statement): for errors_only it must be the
+    // partial index of migration 010, which only the literal condition in the statement lets PostgreSQL use.
+    const indexOfPlan = async (filter: ActivityFilter, page: number) => {
+      const { text, values } = activityPageStatement('u1', filter, page, 50);
+      const client = await postgres.readPool.connect();
+      try {
+        await client.query(`PREPARE page_plan AS ${text}`);
+        const literals = values.map((value) => (value === null ? 'NULL' : client.escapeLiteral(String(value))));
+        const { rows } = await client.query(`EXPLAIN EXECUTE page_plan(${literals.join(', ')})`);
+        await client.query('DEALLOCATE page_plan');
+        const plan = rows.map((row) => row['QUERY PLAN']).join('\n');
+        return plan.includes('Function Scan on activity_page') ? 'activity_page' : /using (activity_\w+) on activity a\b/.exec(plan)?.[1];
+      } finally {
+        client.release();
+      }
+    };
+    const since = new Date(START).toISOString();
+    expect(await indexOfPlan({ since }, 1)).toBe('activity_by_user_time');
+    expect(await indexOfPlan({ since, minStatus: 400 }, 1)).toBe('activity_errors_by_user_time');
+    expect(await indexOfPlan({ since, minStatus: 400 }, 20)).toBe('activity_errors_by_user_time');
+    // Deeper, or with another filter beside it, the rollups are walked.
+    expect(await indexOfPlan({ since, minStatus: 400 }, 21)).toBe('activity_page');
+    expect(await indexOfPlan({ since, minStatus: 400, method: 'GET' }, 1)).toBe('activity_page');
+    expect(await indexOfPlan({ since, minStatus: 500 }, 1)).toBe('activity_page');
   });
 
   it('after the retention purge (in batches) the rollups still equal the rows, and the answers agree', async () => {

@@ -96,8 +96,8 @@ function rangeOf(filter: ActivityFilter): Range {
 }
 
 /**
- * One page and the exact total in one statement. The total comes from the rollups and the edges; the page from the
- * time index directly near the top of an unfiltered log, else from `activity_page` (migration 004), which reads only
+ * One page and the exact total in one statement. The total comes from the rollups and the edges; the page from a
+ * time index directly near the top of an unfiltered or errors-only log, else from `activity_page` (migration 004), which reads only
  * the minutes the page needs. Answers one row per item, each carrying
  * `total`, or one row with a null `id` when the page is empty.
  */
@@ -116,12 +116,24 @@ export function activityPageStatement(userId: string, filter: ActivityFilter, pa
 /** Rows of the user's time index, enough for a page near the top (`DIRECT_PAGE_ROWS`), read with no rollup walk. */
 const DIRECT_PAGE_ROWS = 1000;
 
+/**
+ * The filters whose every matching row an index of the user's time holds: none (activity_by_user_time), or
+ * `errors_only` alone (activity_errors_by_user_time, migration 010, which holds only the rows with status >= 400).
+ * The literal condition is what lets PostgreSQL use that partial index in a plan made for any parameter values.
+ */
+function timeIndexCondition(filter: ActivityFilter, dimensions: string): string | undefined {
+  if (dimensions === '') return '';
+  const errorsOnly = filter.minStatus === 400 && filter.maxStatus === undefined && filter.method === undefined && filter.realmId === undefined;
+  return errorsOnly ? ` AND status_code >= 400${dimensions}` : undefined;
+}
+
 function pageRows(p: Parameters, userId: string, range: Range, filter: ActivityFilter, dimensions: string, page: number, limit: number): string {
-  // Without filters every row matches, so a page near the top is the first offset + limit rows of the user's time
-  // index. Deeper pages and filtered ones walk the rollups (activity_page), which bounds what they read.
-  if (dimensions === '' && page * limit <= DIRECT_PAGE_ROWS) {
+  // When an index holds exactly the matching rows in time order, a page near the top is its first offset + limit
+  // entries. Deeper pages and other filters walk the rollups (activity_page), which bounds what they read.
+  const condition = timeIndexCondition(filter, dimensions);
+  if (condition !== undefined && page * limit <= DIRECT_PAGE_ROWS) {
     const upper = range.upper === undefined ? '' : ` AND created_at <= ${p.add(iso(range.upper))}`;
-    return `(SELECT * FROM activity a WHERE user_id = ${p.add(userId)} AND created_at >= ${p.add(iso(range.lower))}${upper}
+    return `(SELECT * FROM activity a WHERE user_id = ${p.add(userId)} AND created_at >= ${p.add(iso(range.lower))}${upper}${condition}
       ORDER BY created_at DESC, seq DESC LIMIT ${p.add(limit)} OFFSET ${p.add((page - 1) * limit)})`;
   }
   const typed: [unknown, string][] = [
