@@ -34,7 +34,7 @@ import { activityPageStatement, activityStatsStatement } from './activity-sql.js
 import { ChangeListener } from './change-listener.js';
 import { GroupCommit } from './group-commit.js';
 import { PrincipalCache } from './principal-cache.js';
-import { toActivity, toContainer, toProject, toServer, toToken, toUser, toVault } from './rows.js';
+import { iso, toActivity, toContainer, toProject, toServer, toToken, toUser, toVault } from './rows.js';
 import { VaultWriteQueue } from './vault-write-queue.js';
 
 export type { PostgresStoreOptions };
@@ -269,8 +269,8 @@ export class PostgresStore implements Store {
     return {
       totalRecords: Number(row.records),
       totalSizeBytes: Number(row.bytes),
-      oldest: row.oldest?.toISOString() ?? null,
-      newest: row.newest?.toISOString() ?? null,
+      oldest: iso(row.oldest),
+      newest: iso(row.newest),
     };
   }
 

@@ -2,7 +2,8 @@
 import type { ActivityRecord, ContainerRecord, ProjectRecord, ServerRecord, TokenRecord, UserRecord, VaultRecord } from '../types.js';
 
 type Row = Record<string, any>;
-const iso = (value: Date | null): string | null => (value === null ? null : value.toISOString());
+/** A timestamptz column: a Date from the main pool, already an ISO string from the read pool (connection.ts). */
+export const iso = (value: Date | string | null): string | null => (value === null || typeof value === 'string' ? value : value.toISOString());
 
 export function toUser(row: Row): UserRecord {
   return {
