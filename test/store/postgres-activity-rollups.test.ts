@@ -252,10 +252,23 @@ describe.skipIf(!DATABASE_URL)('PostgreSQL activity rollups', () => {
     await expectSameAnswers(80, 'u5');
     // Page by page through the busiest part, filtered and not: every page equal, so no row is skipped or repeated.
     const filters: ActivityFilter[] = [everything, { ...everything, method: 'POST' }, { ...everything, minStatus: 400 }];
+    // Pages of 97 hold several seconds (20 rows each); pages of 7 start anywhere inside one, also past its middle,
+    // where activity_page reads the second from its oldest end, and often run on into the next.
     for (const filter of filters) {
-      for (let page = 1; page <= 40; page += 1) {
-        const [expected, actual] = await Promise.all([memory.listActivity('u5', filter, page, 97), postgres.listActivity('u5', filter, page, 97)]);
-        expect({ filter, page, total: actual.total, ids: ids(actual.items) }).toEqual({ filter, page, total: expected.total, ids: ids(expected.items) });
+      for (const [pages, limit] of [
+        [40, 97],
+        [60, 7],
+      ]) {
+        for (let page = 1; page <= pages; page += 1) {
+          const [expected, actual] = await Promise.all([memory.listActivity('u5', filter, page, limit), postgres.listActivity('u5', filter, page, limit)]);
+          expect({ filter, page, limit, total: actual.total, ids: ids(actual.items) }).toEqual({
+            filter,
+            page,
+            limit,
+            total: expected.total,
+            ids: ids(expected.items),
+          });
+        }
       }
     }
 
@@ -280,6 +293,32 @@ describe.skipIf(!DATABASE_URL)('PostgreSQL activity rollups', () => {
     await postgres.pool.query('TRUNCATE activity_minute_totals, activity_by_second');
     await postgres.pool.query(dense.slice(dense.indexOf('-- What the log already holds')));
     expect((await expectRollupsMatchRows()).denseSeconds).toBeGreaterThan(0);
+  });
+
+  it('pages that start past the middle of a minute and run on into sparser ones agree', async () => {
+    // One minute of 20 rows, then ten minutes of one row each: a page starting at row 14 of the busy minute reads it
+    // from its oldest end (activity_page reads the nearer end of the span where a page starts) and takes the rest
+    // from the minutes after it.
+    const busy = START + 2 * 24 * HOUR + 30 * 60_000;
+    const entries = [
+      ...Array.from({ length: 10 }, (_, i) => record('u6', busy - (10 - i) * 60_000 + 5_000, rng)),
+      ...Array.from({ length: 20 }, (_, i) => record('u6', busy + i * 1000, rng)),
+    ];
+    for (const entry of entries) {
+      await postgres.appendActivity(entry);
+      await memory.appendActivity(entry);
+    }
+    // A filter every row passes: an unfiltered page this near the top would be read from the time index instead.
+    const everything = { since: new Date(START).toISOString(), minStatus: 100 };
+    for (const limit of [3, 5, 7, 9]) {
+      for (let page = 1; page * limit <= 30 + limit; page += 1) {
+        const [expected, actual] = await Promise.all([
+          memory.listActivity('u6', everything, page, limit),
+          postgres.listActivity('u6', everything, page, limit),
+        ]);
+        expect({ page, limit, total: actual.total, ids: ids(actual.items) }).toEqual({ page, limit, total: expected.total, ids: ids(expected.items) });
+      }
+    }
   });
 
   it('a bulk INSERT outside the store, and an attempt to update a row, keep the rollups exact', async () => {
