@@ -185,9 +185,10 @@ describe.skipIf(!DATABASE_URL)('PostgreSQL activity rollups', () => {
     await expectSameAnswers(150);
   });
 
-  it('a page near the top of an unfiltered or errors-only log is read from an index holding exactly its rows', async () => {
-    // The plan the read pool's connections keep (one generic plan per statement): for errors_only it must be the
-    // partial index of migration 010, which only the literal condition in the statement lets PostgreSQL use.
+  it('a page near the top of an unfiltered, errors-only or one-write-method log is read from an index holding its rows', async () => {
+    // The plan the read pool's connections keep (one generic plan per statement): for errors_only and for a method
+    // other than GET it must be the partial index of migration 010 or 011, which only the literal condition in the
+    // statement lets PostgreSQL use.
     const indexOfPlan = async (filter: ActivityFilter, page: number) => {
       const { text, values } = activityPageStatement('u1', filter, page, 50);
       const client = await postgres.readPool.connect();
@@ -206,9 +207,15 @@ describe.skipIf(!DATABASE_URL)('PostgreSQL activity rollups', () => {
     expect(await indexOfPlan({ since }, 1)).toBe('activity_by_user_time');
     expect(await indexOfPlan({ since, minStatus: 400 }, 1)).toBe('activity_errors_by_user_time');
     expect(await indexOfPlan({ since, minStatus: 400 }, 20)).toBe('activity_errors_by_user_time');
-    // Deeper, or with another filter beside it, the rollups are walked.
+    // A method other than GET alone: the index of those rows (migration 011), by method.
+    expect(await indexOfPlan({ since, method: 'POST' }, 1)).toBe('activity_writes_by_user_time');
+    expect(await indexOfPlan({ since, method: 'DELETE', endDate: new Date(START + HOUR).toISOString() }, 20)).toBe('activity_writes_by_user_time');
+    // Deeper, or with another filter beside it, or GET (most rows), the rollups are walked.
     expect(await indexOfPlan({ since, minStatus: 400 }, 21)).toBe('activity_page');
     expect(await indexOfPlan({ since, minStatus: 400, method: 'GET' }, 1)).toBe('activity_page');
+    expect(await indexOfPlan({ since, minStatus: 400, method: 'POST' }, 1)).toBe('activity_page');
+    expect(await indexOfPlan({ since, method: 'POST', realmId: 'alpha' }, 1)).toBe('activity_page');
+    expect(await indexOfPlan({ since, method: 'GET' }, 1)).toBe('activity_page');
     expect(await indexOfPlan({ since, minStatus: 500 }, 1)).toBe('activity_page');
   });
 

@@ -97,7 +97,7 @@ function rangeOf(filter: ActivityFilter): Range {
 
 /**
  * One page and the exact total in one statement. The total comes from the rollups and the edges; the page from a
- * time index directly near the top of an unfiltered or errors-only log, else from `activity_page` (migration 004), which reads only
+ * time index directly near the top of an unfiltered, errors-only or one-write-method log, else from `activity_page` (migration 004), which reads only
  * the minutes the page needs. Answers one row per item, each carrying
  * `total`, or one row with a null `id` when the page is empty.
  */
@@ -117,14 +117,18 @@ export function activityPageStatement(userId: string, filter: ActivityFilter, pa
 const DIRECT_PAGE_ROWS = 1000;
 
 /**
- * The filters whose every matching row an index of the user's time holds: none (activity_by_user_time), or
- * `errors_only` alone (activity_errors_by_user_time, migration 010, which holds only the rows with status >= 400).
- * The literal condition is what lets PostgreSQL use that partial index in a plan made for any parameter values.
+ * The filters whose matching rows an index holds in time order, so that a page near the top is read straight from
+ * it: none (activity_by_user_time); `errors_only` alone (activity_errors_by_user_time, migration 010, the rows with
+ * status >= 400); one method other than GET alone (activity_writes_by_user_time, migration 011, by method). The
+ * literal condition is what lets PostgreSQL use a partial index in a plan made for any parameter values.
  */
 function timeIndexCondition(filter: ActivityFilter, dimensions: string): string | undefined {
   if (dimensions === '') return '';
-  const errorsOnly = filter.minStatus === 400 && filter.maxStatus === undefined && filter.method === undefined && filter.realmId === undefined;
-  return errorsOnly ? ` AND status_code >= 400${dimensions}` : undefined;
+  const { minStatus, maxStatus, method, realmId } = filter;
+  if (maxStatus !== undefined || realmId !== undefined) return undefined;
+  if (minStatus === 400 && method === undefined) return ` AND status_code >= 400${dimensions}`;
+  if (minStatus === undefined && method !== undefined && method !== 'GET') return ` AND method <> 'GET'${dimensions}`;
+  return undefined;
 }
 
 function pageRows(p: Parameters, userId: string, range: Range, filter: ActivityFilter, dimensions: string, page: number, limit: number): string {
