@@ -96,10 +96,10 @@ function rangeOf(filter: ActivityFilter): Range {
 }
 
 /**
- * One page and the exact total in one statement. The total comes from the rollups and the edges; the page from a
- * time index directly near the top of an unfiltered, errors-only or one-write-method log, else from `activity_page` (migration 004), which reads only
- * the minutes the page needs. Answers one row per item, each carrying
- * `total`, or one row with a null `id` when the page is empty.
+ * One page and the exact total in one statement. The total comes from the rollups and the edges; the page from an
+ * index directly near the top of an unfiltered, errors-only or one-write-method log (`timeIndexCondition`), else
+ * from `activity_page` (migrations 004, 008 and 009), which reads only the minutes or seconds the page needs.
+ * Answers one row per item, each carrying `total`, or one row with a null `id` when the page is empty.
  */
 export function activityPageStatement(userId: string, filter: ActivityFilter, page: number, limit: number) {
   const p = new Parameters();
