@@ -107,20 +107,24 @@ describe.skipIf(!DATABASE_URL)('PostgreSQL activity rollups', () => {
     return filter;
   }
 
+  /** One page of `user`'s log from both stores: the same total and the same ids in the same order. */
+  async function expectSamePage(user: string, filter: ActivityFilter, page: number, limit: number) {
+    const [expected, actual] = await Promise.all([memory.listActivity(user, filter, page, limit), postgres.listActivity(user, filter, page, limit)]);
+    expect({ filter, page, limit, total: actual.total, ids: ids(actual.items) }).toEqual({
+      filter,
+      page,
+      limit,
+      total: expected.total,
+      ids: ids(expected.items),
+    });
+  }
+
   async function expectSameAnswers(trials: number, user = 'u1') {
     for (let trial = 0; trial < trials; trial += 1) {
       const filter = randomFilter();
       // Mostly the first pages; one in five deep, where whole hours are skipped by their counts.
       const page = rng.next() < 0.2 ? 1 + rng.int(80) : 1 + rng.int(3);
-      const limit = 1 + rng.int(60);
-      const [expected, actual] = await Promise.all([memory.listActivity(user, filter, page, limit), postgres.listActivity(user, filter, page, limit)]);
-      expect({ filter, page, limit, total: actual.total, ids: ids(actual.items) }).toEqual({
-        filter,
-        page,
-        limit,
-        total: expected.total,
-        ids: ids(expected.items),
-      });
+      await expectSamePage(user, filter, page, 1 + rng.int(60));
       const since = filter.since;
       const [memoryStats, postgresStats] = await Promise.all([memory.activityStats(user, since), postgres.activityStats(user, since)]);
       expect({ since, records: postgresStats.totalRecords, oldest: postgresStats.oldest, newest: postgresStats.newest }).toEqual({
@@ -266,16 +270,7 @@ describe.skipIf(!DATABASE_URL)('PostgreSQL activity rollups', () => {
         [40, 97],
         [60, 7],
       ]) {
-        for (let page = 1; page <= pages; page += 1) {
-          const [expected, actual] = await Promise.all([memory.listActivity('u5', filter, page, limit), postgres.listActivity('u5', filter, page, limit)]);
-          expect({ filter, page, limit, total: actual.total, ids: ids(actual.items) }).toEqual({
-            filter,
-            page,
-            limit,
-            total: expected.total,
-            ids: ids(expected.items),
-          });
-        }
+        for (let page = 1; page <= pages; page += 1) await expectSamePage('u5', filter, page, limit);
       }
     }
 
@@ -318,13 +313,7 @@ describe.skipIf(!DATABASE_URL)('PostgreSQL activity rollups', () => {
     // A filter every row passes: an unfiltered page this near the top would be read from the time index instead.
     const everything = { since: new Date(START).toISOString(), minStatus: 100 };
     for (const limit of [3, 5, 7, 9]) {
-      for (let page = 1; page * limit <= 30 + limit; page += 1) {
-        const [expected, actual] = await Promise.all([
-          memory.listActivity('u6', everything, page, limit),
-          postgres.listActivity('u6', everything, page, limit),
-        ]);
-        expect({ page, limit, total: actual.total, ids: ids(actual.items) }).toEqual({ page, limit, total: expected.total, ids: ids(expected.items) });
-      }
+      for (let page = 1; page * limit <= 30 + limit; page += 1) await expectSamePage('u6', everything, page, limit);
     }
   });
 
