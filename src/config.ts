@@ -3,6 +3,7 @@ import { randomBytes } from 'node:crypto';
 import type { LogLevel } from './log.js';
 import type { RateLimitConfig } from './pipeline/rate-limits.js';
 import { RECONCILE_INTERVAL_MS } from './pipeline/quota-counter.js';
+import { DEFAULT_MAX_CONNECTIONS, MIN_MAX_CONNECTIONS } from './store/postgres/connection-budget.js';
 
 export type Config = {
   port: number;
@@ -14,6 +15,8 @@ export type Config = {
   databaseUrl: string | undefined;
   /** A PostgreSQL schema to use instead of `public`. */
   databaseSchema: string | undefined;
+  /** PostgreSQL: the most connections one process opens (connection-budget.ts splits them among its pools). */
+  databaseMaxConnections: number;
   /** How many proxies in front of the server to trust for X-Forwarded-For (0: ignore the header). */
   trustProxyHops: number;
   logLevel: LogLevel;
@@ -70,6 +73,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, argv: string[] 
     store,
     databaseUrl: env.DATABASE_URL,
     databaseSchema: env.DATABASE_SCHEMA || undefined,
+    databaseMaxConnections: atLeast(env.DATABASE_MAX_CONNECTIONS, DEFAULT_MAX_CONNECTIONS, MIN_MAX_CONNECTIONS, 'DATABASE_MAX_CONNECTIONS'),
     trustProxyHops: parseTrustProxy(env.TRUST_PROXY),
     logLevel: (env.LOG_LEVEL ?? 'info') as LogLevel,
     production,
@@ -101,9 +105,15 @@ function parseTrustProxy(value: string | undefined): number {
 }
 
 function positive(value: string | undefined, fallback: number, name: string): number {
+  return atLeast(value, fallback, 1, name);
+}
+
+function atLeast(value: string | undefined, fallback: number, minimum: number, name: string): number {
   if (value === undefined || value === '') return fallback;
   const parsed = Number(value);
-  if (!Number.isInteger(parsed) || parsed < 1) throw new Error(`${name} must be a positive integer, not ${value}`);
+  if (!Number.isInteger(parsed) || parsed < minimum) {
+    throw new Error(`${name} must be ${minimum === 1 ? 'a positive integer' : `a whole number of at least ${minimum}`}, not ${value}`);
+  }
   return parsed;
 }
 

@@ -30,7 +30,9 @@ async function main() {
   // The dev server: a resettable memory store with the rich dev data (src/dev/); otherwise the configured store.
   const devStore = config.dev ? resettableMemoryStore((fresh) => seedDevData(fresh, readPolicy(spec).templates, new Date())) : undefined;
   if (devStore) await devStore.reset();
-  const store = devStore?.store ?? (await createStore(config));
+  // Every worker opens its own connections; the first one says when all of them together may be too many.
+  const warn = (message: string) => isFirstProcess() && logger.warn(message);
+  const store = devStore?.store ?? (await createStore(config, { warn }));
   if (config.seedDemo && !devStore) await store.seed(demoData());
   logger.info('store ready', { store: config.store, seeded: config.dev ? 'dev' : config.seedDemo });
   const docsHtml = existsSync(DOCS_SITE_PATH) ? readFileSync(DOCS_SITE_PATH, 'utf8') : undefined;

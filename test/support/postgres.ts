@@ -19,7 +19,7 @@ export async function makePostgresStore(options: { schema?: string; applicationN
   return PostgresStore.open({
     connectionString: DATABASE_URL,
     schema: options.schema ?? freshSchema(),
-    poolSize: 5,
+    maxConnections: 13,
     idleTimeoutMillis: 1000,
     applicationName: options.applicationName,
   });

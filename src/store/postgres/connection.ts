@@ -7,12 +7,14 @@ import { createHash } from 'node:crypto';
 import pg from 'pg';
 import { StoreUnavailableError } from '../../errors.js';
 import { migrate } from './migrate.js';
+import { CAPACITY_QUERY, capacityOf, DEFAULT_MAX_CONNECTIONS, splitConnections, type CapacityRow, type DatabaseCapacity } from './connection-budget.js';
 
 export type PostgresStoreOptions = {
   connectionString: string;
   /** A schema to use instead of `public` (tests use a fresh one per run). */
   schema?: string;
-  poolSize?: number;
+  /** The most connections this process opens, the listener's included (connection-budget.ts splits it). */
+  maxConnections?: number;
   /** How long an idle connection stays open (tests keep it short, since they open many stores). */
   idleTimeoutMillis?: number;
   applicationName?: string;
@@ -41,6 +43,13 @@ function isConnectionFailure(failure: unknown): boolean {
     /Connection terminated|connection timeout|timeout exceeded when trying to connect|Client has encountered a connection error/i.test(error?.message ?? '')
   );
 }
+
+/**
+ * Class 53, insufficient resources: above all "too many clients" (53300), when every process's connections together
+ * pass what the database accepts (connection-budget.ts), and out of memory or disk. Nothing was changed, and the
+ * same request may well succeed a moment later: 503, like a lost connection.
+ */
+const isOutOfResources = (failure: unknown) => ((failure as { code?: string })?.code ?? '').startsWith('53');
 
 /** Deadlock detected, serialization failure: the transaction was rolled back and may simply run again. */
 const RETRYABLE = new Set(['40P01', '40001']);
@@ -100,6 +109,8 @@ export class PgConnection {
     private readonly counter: { statements: number },
     /** What a dedicated (non-pooled) connection needs: the change listener's. */
     readonly clientConfig: pg.ClientConfig,
+    /** How many connections the database accepts from this role, read at start (connection-budget.ts). */
+    readonly capacity: DatabaseCapacity,
   ) {}
 
   /** Statements sent to the database since the pools opened (the bench and the round-trip test read it). */
@@ -117,13 +128,15 @@ export class PgConnection {
       application_name: options.applicationName ?? 'hoody-api',
       options: [options.schema ? `-c search_path=${options.schema}` : '', extra].filter(Boolean).join(' ') || undefined,
     });
-    const pool = new pg.Pool(settings('', options.poolSize ?? 10));
-    const activityPool = new pg.Pool(settings('-c synchronous_commit=off', Math.max(2, Math.ceil((options.poolSize ?? 10) / 3))));
+    const sizes = splitConnections(options.maxConnections ?? DEFAULT_MAX_CONNECTIONS);
+    const pool = new pg.Pool(settings('', sizes.main));
+    const activityPool = new pg.Pool(settings('-c synchronous_commit=off', sizes.activity));
     const readPool = new pg.Pool({
-      ...settings('-c plan_cache_mode=force_generic_plan -c TimeZone=UTC', options.poolSize ?? 10),
+      ...settings('-c plan_cache_mode=force_generic_plan -c TimeZone=UTC', sizes.read),
       types: READ_TYPES,
     });
     const pools = [pool, activityPool, readPool];
+    let capacity: DatabaseCapacity;
     // An idle connection that the server drops emits here; the pool replaces it on next use.
     for (const each of pools) each.on('error', () => {});
     // Every statement of every connection is counted, so round trips per request can be measured (not timed).
@@ -145,12 +158,13 @@ export class PgConnection {
         });
       }
       await migrate(pool);
+      capacity = capacityOf((await pool.query<CapacityRow>(CAPACITY_QUERY)).rows[0]);
     } catch (failure) {
       await Promise.all(pools.map((each) => each.end())).catch(() => {});
       throw new Error(`cannot use the PostgreSQL database at ${redact(options.connectionString)}: ${(failure as Error).message}`);
     }
     const { max: _max, idleTimeoutMillis: _idle, ...clientConfig } = settings('', 1);
-    return new PgConnection(pool, activityPool, readPool, counter, clientConfig);
+    return new PgConnection(pool, activityPool, readPool, counter, clientConfig, capacity);
   }
 
   /**
@@ -176,7 +190,7 @@ export class PgConnection {
       try {
         return await (prepared ? pool.query<R>({ name: this.preparedName(text), text, values }) : pool.query<R>(text, values));
       } catch (failure) {
-        if (isConnectionFailure(failure)) throw new StoreUnavailableError(failure);
+        if (isConnectionFailure(failure) || isOutOfResources(failure)) throw new StoreUnavailableError(failure);
         if (prepared && isLostPreparedStatement(failure) && attempt < MAX_ATTEMPTS) {
           this.preparing = false;
           continue;
@@ -242,7 +256,7 @@ export class PgConnection {
     } catch (failure) {
       broken = isConnectionFailure(failure);
       if (!broken) await client.query('ROLLBACK').catch(() => {});
-      throw broken ? new StoreUnavailableError(failure) : failure;
+      throw broken || isOutOfResources(failure) ? new StoreUnavailableError(failure) : failure;
     } finally {
       client.off('error', onError);
       client.release(broken);

@@ -32,6 +32,7 @@ import type {
 import { PgConnection, type PostgresStoreOptions } from './connection.js';
 import { activityPageStatement, activityStatsStatement } from './activity-sql.js';
 import { ChangeListener } from './change-listener.js';
+import type { DatabaseCapacity } from './connection-budget.js';
 import { GroupCommit } from './group-commit.js';
 import { PrincipalCache } from './principal-cache.js';
 import { iso, toActivity, toContainer, toProject, toServer, toToken, toUser, toVault } from './rows.js';
@@ -133,6 +134,11 @@ export class PostgresStore implements Store {
   /** The main pool, for tools that load data in bulk (the benchmark). */
   get pool(): pg.Pool {
     return this.db.pool;
+  }
+
+  /** How many connections the database accepts from this role, read at start (connection-budget.ts). */
+  get databaseCapacity(): DatabaseCapacity {
+    return this.db.capacity;
   }
 
   /** The pool of the prepared reads (connection.ts), which the prepared-statement test inspects. */

@@ -1,0 +1,118 @@
+/**
+ * The database refuses a connection ("too many clients", 53300) when the server's processes together open more than it
+ * accepts. Seen from outside, through a role whose CONNECTION LIMIT is 4 (PostgreSQL holds a role to its limit as it
+ * holds everyone to max_connections; superusers are exempt, so the role is not one):
+ * - with a budget above the limit, a burst of requests answers 503 SERVICE_UNAVAILABLE with Retry-After, never 500,
+ *   and the server serves again once the burst is over;
+ * - with DATABASE_MAX_CONNECTIONS within the limit, the same burst waits for connections instead: no 503;
+ * - `npm start` with a budget above what the database accepts says so in a warning at start.
+ * Creating the role needs a DATABASE_URL user that may create roles (CI's is `postgres`).
+ */
+import { randomBytes } from 'node:crypto';
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { PostgresStore } from '../../src/store/postgres/index.js';
+import { DATABASE_URL, freshSchema, POSTGRES_SKIP_REASON } from '../support/postgres.js';
+import { startServerProcess } from '../support/process.js';
+import { startTestServer } from '../support/server.js';
+
+const ROLE_LIMIT = 4;
+const role = `hoody_limited_${randomBytes(3).toString('hex')}`;
+let admin: pg.Client;
+let roleUrl: string;
+
+/** Twelve of each: vault reads (read pool), vault writes (main pool), activity pages (activity pool, then read pool). */
+async function burst(store: PostgresStore) {
+  const server = await startTestServer({ store });
+  const api = await server.as('jane_roe');
+  const results = await Promise.all(
+    Array.from({ length: 36 }, (_, i) =>
+      i % 3 === 0
+        ? api.vault.get({ key: `missing-${i}` })
+        : i % 3 === 1
+          ? api.vault.set({ key: `k${i}`, data: { value: 'v' } })
+          : api.activity.list({ limit: 5 }),
+    ),
+  );
+  return { api, results };
+}
+
+async function openAsLimitedRole(maxConnections: number) {
+  return PostgresStore.open({ connectionString: roleUrl, schema: freshSchema(), maxConnections, idleTimeoutMillis: 300 });
+}
+
+describe.skipIf(!DATABASE_URL)('PostgreSQL connection limits', () => {
+  beforeAll(async () => {
+    admin = new pg.Client({ connectionString: DATABASE_URL });
+    await admin.connect();
+    const { rows } = await admin.query('SELECT current_database() AS name');
+    await admin.query(`CREATE ROLE ${role} LOGIN CONNECTION LIMIT ${ROLE_LIMIT}`);
+    await admin.query(`GRANT CREATE ON DATABASE "${rows[0].name}" TO ${role}`);
+    const url = new URL(DATABASE_URL!);
+    url.username = role;
+    url.password = '';
+    roleUrl = url.toString();
+  });
+
+  afterAll(async () => {
+    // The role's schemas and its grant go with it.
+    await admin.query(`DROP OWNED BY ${role} CASCADE`);
+    await admin.query(`DROP ROLE ${role}`);
+    await admin.end();
+  });
+
+  it('a budget past the limit: the requests the database refuses a connection answer 503 with Retry-After, none 500', async () => {
+    const store = await openAsLimitedRole(13);
+    try {
+      expect(store.databaseCapacity).toEqual({ accepts: ROLE_LIMIT, limitedBy: "the role's CONNECTION LIMIT" });
+      const { api, results } = await burst(store);
+      const statuses = results.map((result) => result.response.status);
+      console.log(`budget 13 against a limit of ${ROLE_LIMIT}: ${statuses.join(' ')}`);
+      expect(statuses.filter((status) => ![200, 201, 404, 503].includes(status))).toEqual([]);
+      const refused = results.filter((result) => result.response.status === 503);
+      expect(refused.length).toBeGreaterThan(0);
+      for (const result of refused) {
+        expect(result.error).toMatchObject({ statusCode: 503, code: 'SERVICE_UNAVAILABLE' });
+        expect(result.response.headers.get('retry-after')).toBe('1');
+      }
+      // Once the burst is over and the idle connections have closed, requests are served again (bounded wait).
+      const deadline = Date.now() + 10_000;
+      let answered = 0;
+      while (answered !== 200 && Date.now() < deadline) {
+        await new Promise((resolve) => setTimeout(resolve, 200));
+        answered = (await api.activity.list({ limit: 5 })).response.status;
+      }
+      expect(answered).toBe(200);
+    } finally {
+      await store.close();
+    }
+  });
+
+  it('DATABASE_MAX_CONNECTIONS within the limit: the same burst waits for connections and is served', async () => {
+    const store = await openAsLimitedRole(ROLE_LIMIT);
+    try {
+      const { results } = await burst(store);
+      const statuses = results.map((result) => result.response.status);
+      expect(statuses.filter((status) => ![200, 201, 404].includes(status))).toEqual([]);
+      expect(statuses.filter((status) => status === 201).length).toBe(12);
+      const { rows } = await admin.query('SELECT count(*)::int AS open FROM pg_stat_activity WHERE usename = $1', [role]);
+      expect(rows[0].open).toBeLessThanOrEqual(ROLE_LIMIT);
+    } finally {
+      await store.close();
+    }
+  });
+
+  it('npm start warns at start when its processes may open more connections than the database accepts', async () => {
+    const env = { STORE: 'postgres', DATABASE_URL: roleUrl, SEED: 'none', JWT_SECRET: 'connection-limits-secret-0123456789ab' };
+    const over = await startServerProcess({ ...env, DATABASE_SCHEMA: freshSchema(), DATABASE_MAX_CONNECTIONS: '5' });
+    expect(await over.stop()).toBe(0);
+    expect(over.output()).toContain(
+      `1 process(es) x DATABASE_MAX_CONNECTIONS=5 may open 5 PostgreSQL connections, but the database accepts ${ROLE_LIMIT} from this role (the role's CONNECTION LIMIT)`,
+    );
+    const within = await startServerProcess({ ...env, DATABASE_SCHEMA: freshSchema(), DATABASE_MAX_CONNECTIONS: String(ROLE_LIMIT) });
+    expect(await within.stop()).toBe(0);
+    expect(within.output()).not.toContain('DATABASE_MAX_CONNECTIONS');
+  });
+});
+
+if (!DATABASE_URL) it.skip(POSTGRES_SKIP_REASON, () => {});
