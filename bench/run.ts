@@ -218,7 +218,8 @@ const serverArgs = ['--enable-source-maps', 'dist/bench/server.mjs'];
 
 async function activityQueryAtOneMillion(): Promise<Record<string, { p50Ms: number; p99Ms: number }>> {
   const schema = `bench_${Date.now()}`;
-  const store = await PostgresStore.open({ connectionString: DATABASE_URL!, schema });
+  // No statement timeout: loading a million rows takes longer than a request may.
+  const store = await PostgresStore.open({ connectionString: DATABASE_URL!, schema, statementTimeoutMs: 0 });
   try {
     // 1,000,000 rows: 100 users with 10,000 each, and one heavy user with 100,000 more.
     await store.pool.query(

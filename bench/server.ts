@@ -57,7 +57,13 @@ async function seedActivity(store: Store, rows: number, userId: string = john, i
 }
 
 const storeKind = (process.env.BENCH_STORE ?? 'memory') as 'memory' | 'postgres';
-const store = await createStore({ store: storeKind, databaseUrl: process.env.DATABASE_URL, databaseSchema: process.env.DATABASE_SCHEMA });
+// No statement timeout: the bulk load of a million activity rows and its VACUUM take longer than a request may.
+const store = await createStore({
+  store: storeKind,
+  databaseUrl: process.env.DATABASE_URL,
+  databaseSchema: process.env.DATABASE_SCHEMA,
+  databaseStatementTimeoutMs: 0,
+});
 await store.seed(demoData());
 await seedActivity(store, Number(process.env.BENCH_ACTIVITY_ROWS ?? 0));
 const heavyRows = Number(process.env.BENCH_HEAVY_ROWS ?? 0);

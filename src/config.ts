@@ -4,6 +4,7 @@ import type { LogLevel } from './log.js';
 import type { RateLimitConfig } from './pipeline/rate-limits.js';
 import { RECONCILE_INTERVAL_MS } from './pipeline/quota-counter.js';
 import { DEFAULT_MAX_CONNECTIONS, MIN_MAX_CONNECTIONS } from './store/postgres/connection-budget.js';
+import { DEFAULT_STATEMENT_TIMEOUT_MS } from './store/postgres/connection.js';
 
 export type Config = {
   port: number;
@@ -17,6 +18,8 @@ export type Config = {
   databaseSchema: string | undefined;
   /** PostgreSQL: the most connections one process opens (connection-budget.ts splits them among its pools). */
   databaseMaxConnections: number;
+  /** PostgreSQL: milliseconds a statement may run (lock waits included) before it is cancelled and answered 503; 0: none. */
+  databaseStatementTimeoutMs: number;
   /** How many proxies in front of the server to trust for X-Forwarded-For (0: ignore the header). */
   trustProxyHops: number;
   logLevel: LogLevel;
@@ -74,6 +77,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, argv: string[] 
     databaseUrl: env.DATABASE_URL,
     databaseSchema: env.DATABASE_SCHEMA || undefined,
     databaseMaxConnections: atLeast(env.DATABASE_MAX_CONNECTIONS, DEFAULT_MAX_CONNECTIONS, MIN_MAX_CONNECTIONS, 'DATABASE_MAX_CONNECTIONS'),
+    databaseStatementTimeoutMs: nonNegative(env.DATABASE_STATEMENT_TIMEOUT_MS, 'DATABASE_STATEMENT_TIMEOUT_MS', DEFAULT_STATEMENT_TIMEOUT_MS),
     trustProxyHops: parseTrustProxy(env.TRUST_PROXY),
     logLevel: (env.LOG_LEVEL ?? 'info') as LogLevel,
     production,
@@ -117,8 +121,8 @@ function atLeast(value: string | undefined, fallback: number, minimum: number, n
   return parsed;
 }
 
-function nonNegative(value: string | undefined, name: string): number {
-  if (value === undefined || value === '') return 0;
+function nonNegative(value: string | undefined, name: string, fallback = 0): number {
+  if (value === undefined || value === '') return fallback;
   const parsed = Number(value);
   if (!Number.isInteger(parsed) || parsed < 0) throw new Error(`${name} must be a whole number of milliseconds, not ${value}`);
   return parsed;

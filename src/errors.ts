@@ -49,7 +49,10 @@ export class RateLimitedError extends Error {
   }
 }
 
-/** The store cannot reach its database; the request changed nothing and may be retried (503). */
+/**
+ * The store cannot reach its database, or the database refused or cancelled the statement (no free connection, past
+ * the statement timeout); the request changed nothing and may be retried (503).
+ */
 export class StoreUnavailableError extends Error {
   constructor(cause: unknown) {
     super(`store unavailable: ${cause instanceof Error ? cause.message : String(cause)}`, { cause });

@@ -706,7 +706,7 @@ export type UsersGetErrors = {
         code: 'RATE_LIMITED';
     };
     /**
-     * An unexpected failure (500), or the database is unreachable (503). The body carries no internal detail, and nothing was changed.
+     * An unexpected failure (500), or the database is unreachable or could not serve the request in time (503, with Retry-After). The body carries no internal detail, and nothing was changed.
      */
     default: ErrorEnvelope & {
         code: 'INTERNAL_ERROR' | 'SERVICE_UNAVAILABLE';
@@ -776,7 +776,7 @@ export type UsersUpdateErrors = {
         code: 'RATE_LIMITED';
     };
     /**
-     * An unexpected failure (500), or the database is unreachable (503). The body carries no internal detail, and nothing was changed.
+     * An unexpected failure (500), or the database is unreachable or could not serve the request in time (503, with Retry-After). The body carries no internal detail, and nothing was changed.
      */
     default: ErrorEnvelope & {
         code: 'INTERNAL_ERROR' | 'SERVICE_UNAVAILABLE';
@@ -835,7 +835,7 @@ export type UsersRetrySetupErrors = {
         code: 'RATE_LIMITED';
     };
     /**
-     * An unexpected failure (500), or the database is unreachable (503). The body carries no internal detail, and nothing was changed.
+     * An unexpected failure (500), or the database is unreachable or could not serve the request in time (503, with Retry-After). The body carries no internal detail, and nothing was changed.
      */
     default: ErrorEnvelope & {
         code: 'INTERNAL_ERROR' | 'SERVICE_UNAVAILABLE';
@@ -925,7 +925,7 @@ export type ActivityListErrors = {
         code: 'RATE_LIMITED';
     };
     /**
-     * An unexpected failure (500), or the database is unreachable (503). The body carries no internal detail, and nothing was changed.
+     * An unexpected failure (500), or the database is unreachable or could not serve the request in time (503, with Retry-After). The body carries no internal detail, and nothing was changed.
      */
     default: ErrorEnvelope & {
         code: 'INTERNAL_ERROR' | 'SERVICE_UNAVAILABLE';
@@ -978,7 +978,7 @@ export type ActivityGetStatsErrors = {
         code: 'RATE_LIMITED';
     };
     /**
-     * An unexpected failure (500), or the database is unreachable (503). The body carries no internal detail, and nothing was changed.
+     * An unexpected failure (500), or the database is unreachable or could not serve the request in time (503, with Retry-After). The body carries no internal detail, and nothing was changed.
      */
     default: ErrorEnvelope & {
         code: 'INTERNAL_ERROR' | 'SERVICE_UNAVAILABLE';
@@ -1044,7 +1044,7 @@ export type VaultListErrors = {
         code: 'RATE_LIMITED';
     };
     /**
-     * An unexpected failure (500), or the database is unreachable (503). The body carries no internal detail, and nothing was changed.
+     * An unexpected failure (500), or the database is unreachable or could not serve the request in time (503, with Retry-After). The body carries no internal detail, and nothing was changed.
      */
     default: ErrorEnvelope & {
         code: 'INTERNAL_ERROR' | 'SERVICE_UNAVAILABLE';
@@ -1113,7 +1113,7 @@ export type VaultDeleteErrors = {
         code: 'RATE_LIMITED';
     };
     /**
-     * An unexpected failure (500), or the database is unreachable (503). The body carries no internal detail, and nothing was changed.
+     * An unexpected failure (500), or the database is unreachable or could not serve the request in time (503, with Retry-After). The body carries no internal detail, and nothing was changed.
      */
     default: ErrorEnvelope & {
         code: 'INTERNAL_ERROR' | 'SERVICE_UNAVAILABLE';
@@ -1182,7 +1182,7 @@ export type VaultGetErrors = {
         code: 'RATE_LIMITED';
     };
     /**
-     * An unexpected failure (500), or the database is unreachable (503). The body carries no internal detail, and nothing was changed.
+     * An unexpected failure (500), or the database is unreachable or could not serve the request in time (503, with Retry-After). The body carries no internal detail, and nothing was changed.
      */
     default: ErrorEnvelope & {
         code: 'INTERNAL_ERROR' | 'SERVICE_UNAVAILABLE';
@@ -1251,7 +1251,7 @@ export type VaultSetErrors = {
         code: 'RATE_LIMITED';
     };
     /**
-     * An unexpected failure (500), or the database is unreachable (503). The body carries no internal detail, and nothing was changed.
+     * An unexpected failure (500), or the database is unreachable or could not serve the request in time (503, with Retry-After). The body carries no internal detail, and nothing was changed.
      */
     default: ErrorEnvelope & {
         code: 'INTERNAL_ERROR' | 'SERVICE_UNAVAILABLE';
@@ -1313,7 +1313,7 @@ export type VaultGetStatsErrors = {
         code: 'RATE_LIMITED';
     };
     /**
-     * An unexpected failure (500), or the database is unreachable (503). The body carries no internal detail, and nothing was changed.
+     * An unexpected failure (500), or the database is unreachable or could not serve the request in time (503, with Retry-After). The body carries no internal detail, and nothing was changed.
      */
     default: ErrorEnvelope & {
         code: 'INTERNAL_ERROR' | 'SERVICE_UNAVAILABLE';
@@ -1371,7 +1371,7 @@ export type VaultClearErrors = {
         code: 'RATE_LIMITED';
     };
     /**
-     * An unexpected failure (500), or the database is unreachable (503). The body carries no internal detail, and nothing was changed.
+     * An unexpected failure (500), or the database is unreachable or could not serve the request in time (503, with Retry-After). The body carries no internal detail, and nothing was changed.
      */
     default: ErrorEnvelope & {
         code: 'INTERNAL_ERROR' | 'SERVICE_UNAVAILABLE';
@@ -1429,7 +1429,7 @@ export type RealmsListErrors = {
         code: 'RATE_LIMITED';
     };
     /**
-     * An unexpected failure (500), or the database is unreachable (503). The body carries no internal detail, and nothing was changed.
+     * An unexpected failure (500), or the database is unreachable or could not serve the request in time (503, with Retry-After). The body carries no internal detail, and nothing was changed.
      */
     default: ErrorEnvelope & {
         code: 'INTERNAL_ERROR' | 'SERVICE_UNAVAILABLE';
@@ -1491,7 +1491,7 @@ export type AuthTokensListErrors = {
         code: 'RATE_LIMITED';
     };
     /**
-     * An unexpected failure (500), or the database is unreachable (503). The body carries no internal detail, and nothing was changed.
+     * An unexpected failure (500), or the database is unreachable or could not serve the request in time (503, with Retry-After). The body carries no internal detail, and nothing was changed.
      */
     default: ErrorEnvelope & {
         code: 'INTERNAL_ERROR' | 'SERVICE_UNAVAILABLE';
@@ -1556,7 +1556,7 @@ export type AuthTokensCreateErrors = {
         code: 'RATE_LIMITED';
     };
     /**
-     * An unexpected failure (500), or the database is unreachable (503). The body carries no internal detail, and nothing was changed.
+     * An unexpected failure (500), or the database is unreachable or could not serve the request in time (503, with Retry-After). The body carries no internal detail, and nothing was changed.
      */
     default: ErrorEnvelope & {
         code: 'INTERNAL_ERROR' | 'SERVICE_UNAVAILABLE';
@@ -1609,7 +1609,7 @@ export type AuthTokensGetCurrentErrors = {
         code: 'RATE_LIMITED';
     };
     /**
-     * An unexpected failure (500), or the database is unreachable (503). The body carries no internal detail, and nothing was changed.
+     * An unexpected failure (500), or the database is unreachable or could not serve the request in time (503, with Retry-After). The body carries no internal detail, and nothing was changed.
      */
     default: ErrorEnvelope & {
         code: 'INTERNAL_ERROR' | 'SERVICE_UNAVAILABLE';
@@ -1674,7 +1674,7 @@ export type AuthTokensUpdatePublicProfileErrors = {
         code: 'RATE_LIMITED';
     };
     /**
-     * An unexpected failure (500), or the database is unreachable (503). The body carries no internal detail, and nothing was changed.
+     * An unexpected failure (500), or the database is unreachable or could not serve the request in time (503, with Retry-After). The body carries no internal detail, and nothing was changed.
      */
     default: ErrorEnvelope & {
         code: 'INTERNAL_ERROR' | 'SERVICE_UNAVAILABLE';
@@ -1738,7 +1738,7 @@ export type AuthTokensGetPublicProfileErrors = {
         code: 'RATE_LIMITED';
     };
     /**
-     * An unexpected failure (500), or the database is unreachable (503). The body carries no internal detail, and nothing was changed.
+     * An unexpected failure (500), or the database is unreachable or could not serve the request in time (503, with Retry-After). The body carries no internal detail, and nothing was changed.
      */
     default: ErrorEnvelope & {
         code: 'INTERNAL_ERROR' | 'SERVICE_UNAVAILABLE';
@@ -1802,7 +1802,7 @@ export type AuthTokensDeleteErrors = {
         code: 'RATE_LIMITED';
     };
     /**
-     * An unexpected failure (500), or the database is unreachable (503). The body carries no internal detail, and nothing was changed.
+     * An unexpected failure (500), or the database is unreachable or could not serve the request in time (503, with Retry-After). The body carries no internal detail, and nothing was changed.
      */
     default: ErrorEnvelope & {
         code: 'INTERNAL_ERROR' | 'SERVICE_UNAVAILABLE';
@@ -1866,7 +1866,7 @@ export type AuthTokensGetErrors = {
         code: 'RATE_LIMITED';
     };
     /**
-     * An unexpected failure (500), or the database is unreachable (503). The body carries no internal detail, and nothing was changed.
+     * An unexpected failure (500), or the database is unreachable or could not serve the request in time (503, with Retry-After). The body carries no internal detail, and nothing was changed.
      */
     default: ErrorEnvelope & {
         code: 'INTERNAL_ERROR' | 'SERVICE_UNAVAILABLE';
@@ -1942,7 +1942,7 @@ export type AuthTokensUpdateErrors = {
         code: 'RATE_LIMITED';
     };
     /**
-     * An unexpected failure (500), or the database is unreachable (503). The body carries no internal detail, and nothing was changed.
+     * An unexpected failure (500), or the database is unreachable or could not serve the request in time (503, with Retry-After). The body carries no internal detail, and nothing was changed.
      */
     default: ErrorEnvelope & {
         code: 'INTERNAL_ERROR' | 'SERVICE_UNAVAILABLE';
@@ -2012,7 +2012,7 @@ export type AuthTokensAddRealmErrors = {
         code: 'RATE_LIMITED';
     };
     /**
-     * An unexpected failure (500), or the database is unreachable (503). The body carries no internal detail, and nothing was changed.
+     * An unexpected failure (500), or the database is unreachable or could not serve the request in time (503, with Retry-After). The body carries no internal detail, and nothing was changed.
      */
     default: ErrorEnvelope & {
         code: 'INTERNAL_ERROR' | 'SERVICE_UNAVAILABLE';
@@ -2088,7 +2088,7 @@ export type AuthTokensCopyErrors = {
         code: 'RATE_LIMITED';
     };
     /**
-     * An unexpected failure (500), or the database is unreachable (503). The body carries no internal detail, and nothing was changed.
+     * An unexpected failure (500), or the database is unreachable or could not serve the request in time (503, with Retry-After). The body carries no internal detail, and nothing was changed.
      */
     default: ErrorEnvelope & {
         code: 'INTERNAL_ERROR' | 'SERVICE_UNAVAILABLE';
@@ -2158,7 +2158,7 @@ export type AuthTokensRemoveRealmErrors = {
         code: 'RATE_LIMITED';
     };
     /**
-     * An unexpected failure (500), or the database is unreachable (503). The body carries no internal detail, and nothing was changed.
+     * An unexpected failure (500), or the database is unreachable or could not serve the request in time (503, with Retry-After). The body carries no internal detail, and nothing was changed.
      */
     default: ErrorEnvelope & {
         code: 'INTERNAL_ERROR' | 'SERVICE_UNAVAILABLE';

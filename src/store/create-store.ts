@@ -10,6 +10,8 @@ export type StoreChoice = {
   databaseSchema: string | undefined;
   /** PostgreSQL: the most connections one process opens. */
   databaseMaxConnections?: number;
+  /** PostgreSQL: milliseconds a statement may run before it is cancelled (0: no limit). */
+  databaseStatementTimeoutMs?: number;
   /** Server processes, each opening its own connections. */
   workers?: number;
 };
@@ -19,7 +21,12 @@ export async function createStore(config: StoreChoice, options: { warn?: (messag
   if (config.store === 'memory') return new MemoryStore();
   if (!config.databaseUrl) throw new Error('STORE=postgres needs DATABASE_URL (for example postgres://postgres@127.0.0.1:5432/test)');
   const maxConnections = config.databaseMaxConnections ?? DEFAULT_MAX_CONNECTIONS;
-  const store = await PostgresStore.open({ connectionString: config.databaseUrl, schema: config.databaseSchema, maxConnections });
+  const store = await PostgresStore.open({
+    connectionString: config.databaseUrl,
+    schema: config.databaseSchema,
+    maxConnections,
+    statementTimeoutMs: config.databaseStatementTimeoutMs,
+  });
   const warning = connectionBudgetWarning(config.workers ?? 1, maxConnections, store.databaseCapacity);
   if (warning) options.warn?.(warning);
   return store;

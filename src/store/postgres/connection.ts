@@ -15,6 +15,12 @@ export type PostgresStoreOptions = {
   schema?: string;
   /** The most connections this process opens, the listener's included (connection-budget.ts splits it). */
   maxConnections?: number;
+  /**
+   * Milliseconds a statement may run, lock waits included, before the database cancels it (0: no limit). A request
+   * then answers 503 instead of holding its connection for as long as someone else holds a lock it needs.
+   * Migrations are exempt (migrate.ts).
+   */
+  statementTimeoutMs?: number;
   /** How long an idle connection stays open (tests keep it short, since they open many stores). */
   idleTimeoutMillis?: number;
   applicationName?: string;
@@ -45,11 +51,19 @@ function isConnectionFailure(failure: unknown): boolean {
 }
 
 /**
- * Class 53, insufficient resources: above all "too many clients" (53300), when every process's connections together
- * pass what the database accepts (connection-budget.ts), and out of memory or disk. Nothing was changed, and the
- * same request may well succeed a moment later: 503, like a lost connection.
+ * The database refused or stopped a statement for reasons of its own, not the request's: class 53, insufficient
+ * resources (above all "too many clients", 53300, when every process's connections together pass what the database
+ * accepts: connection-budget.ts; out of memory or disk), and 57014, a statement cancelled: it ran past
+ * `statement_timeout` (most often waiting on a lock that someone else holds) or an operator cancelled it. Nothing
+ * was changed, and the same request may well succeed a moment later: 503, like a lost connection.
  */
-const isOutOfResources = (failure: unknown) => ((failure as { code?: string })?.code ?? '').startsWith('53');
+const isRefusedByDatabase = (failure: unknown) => {
+  const code = (failure as { code?: string })?.code ?? '';
+  return code.startsWith('53') || code === '57014';
+};
+
+/** What a statement may take before the database cancels it (answered 503) unless the options say otherwise. */
+export const DEFAULT_STATEMENT_TIMEOUT_MS = 5000;
 
 /** Deadlock detected, serialization failure: the transaction was rolled back and may simply run again. */
 const RETRYABLE = new Set(['40P01', '40001']);
@@ -120,13 +134,14 @@ export class PgConnection {
 
   /** Connects, checks the database answers, and applies pending migrations; fails fast when it cannot. */
   static async open(options: PostgresStoreOptions): Promise<PgConnection> {
+    const statementTimeout = `-c statement_timeout=${options.statementTimeoutMs ?? DEFAULT_STATEMENT_TIMEOUT_MS}`;
     const settings = (extra: string, max: number) => ({
       connectionString: options.connectionString,
       max,
       connectionTimeoutMillis: 5000,
       idleTimeoutMillis: options.idleTimeoutMillis ?? 30_000,
       application_name: options.applicationName ?? 'hoody-api',
-      options: [options.schema ? `-c search_path=${options.schema}` : '', extra].filter(Boolean).join(' ') || undefined,
+      options: [options.schema ? `-c search_path=${options.schema}` : '', statementTimeout, extra].filter(Boolean).join(' '),
     });
     const sizes = splitConnections(options.maxConnections ?? DEFAULT_MAX_CONNECTIONS);
     const pool = new pg.Pool(settings('', sizes.main));
@@ -190,7 +205,7 @@ export class PgConnection {
       try {
         return await (prepared ? pool.query<R>({ name: this.preparedName(text), text, values }) : pool.query<R>(text, values));
       } catch (failure) {
-        if (isConnectionFailure(failure) || isOutOfResources(failure)) throw new StoreUnavailableError(failure);
+        if (isConnectionFailure(failure) || isRefusedByDatabase(failure)) throw new StoreUnavailableError(failure);
         if (prepared && isLostPreparedStatement(failure) && attempt < MAX_ATTEMPTS) {
           this.preparing = false;
           continue;
@@ -256,7 +271,7 @@ export class PgConnection {
     } catch (failure) {
       broken = isConnectionFailure(failure);
       if (!broken) await client.query('ROLLBACK').catch(() => {});
-      throw broken || isOutOfResources(failure) ? new StoreUnavailableError(failure) : failure;
+      throw broken || isRefusedByDatabase(failure) ? new StoreUnavailableError(failure) : failure;
     } finally {
       client.off('error', onError);
       client.release(broken);

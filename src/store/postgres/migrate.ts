@@ -6,7 +6,8 @@ import { readdirSync, readFileSync } from 'node:fs';
 import type { Pool } from 'pg';
 import { MIGRATIONS_DIR } from '../../paths.js';
 
-const LOCK_KEY = 7_301_994; // any constant shared by every process of this app
+/** Any constant shared by every process of this app. */
+export const MIGRATION_LOCK_KEY = 7_301_994;
 
 export async function migrate(pool: Pool): Promise<string[]> {
   const files = readdirSync(MIGRATIONS_DIR)
@@ -15,7 +16,10 @@ export async function migrate(pool: Pool): Promise<string[]> {
   const client = await pool.connect();
   try {
     await client.query('BEGIN');
-    await client.query('SELECT pg_advisory_xact_lock($1)', [LOCK_KEY]);
+    // A migration may take a while (building rollups over existing rows), and so may waiting for another process's:
+    // the connection's statement_timeout (connection.ts) is for requests, not for this transaction.
+    await client.query('SET LOCAL statement_timeout = 0');
+    await client.query('SELECT pg_advisory_xact_lock($1)', [MIGRATION_LOCK_KEY]);
     await client.query('CREATE TABLE IF NOT EXISTS schema_migrations (version text PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())');
     const done = new Set((await client.query<{ version: string }>('SELECT version FROM schema_migrations')).rows.map((r) => r.version));
     const applied: string[] = [];

@@ -1,0 +1,170 @@
+/**
+ * A lock held outside the server (an operator's open transaction, a maintenance LOCK TABLE) must not hold requests
+ * for as long as it lasts: past the statement timeout (DATABASE_STATEMENT_TIMEOUT_MS) the database cancels the
+ * statement and the request answers 503 SERVICE_UNAVAILABLE with Retry-After, having changed nothing. Other users are
+ * served meanwhile; once the lock goes, the same requests succeed, and no activity the server accepted is lost.
+ * Migrations are exempt: a process waiting for another's long migration must not give up.
+ */
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadConfig } from '../../src/config.js';
+import { sessionKey, signSessionJwt } from '../../src/auth/session-jwt.js';
+import { DEMO_USERS } from '../../src/store/demo-data.js';
+import { PostgresStore } from '../../src/store/postgres/index.js';
+import { MIGRATION_LOCK_KEY } from '../../src/store/postgres/migrate.js';
+import { DATABASE_URL, freshSchema, makePostgresStore, POSTGRES_SKIP_REASON } from '../support/postgres.js';
+import { startServerProcess } from '../support/process.js';
+import { startTestServer, type TestServer } from '../support/server.js';
+
+const TIMEOUT_MS = 1000;
+const jane = DEMO_USERS.jane_roe.id;
+const schema = freshSchema();
+let store: PostgresStore;
+let server: TestServer;
+let admin: pg.Client;
+
+/** Answers `call`'s result, or fails the test if it has not answered within `withinMs` (a request held by the lock). */
+async function answered<T>(call: Promise<T>, withinMs = 15_000): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const held = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`the request was still waiting after ${withinMs} ms`)), withinMs);
+  });
+  try {
+    return await Promise.race([call, held]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** Runs `work` while `lock` (SQL) holds in an open transaction of another session. */
+async function whileLocked<T>(lock: string, values: unknown[], work: () => Promise<T>): Promise<T> {
+  await admin.query('BEGIN');
+  try {
+    await admin.query(lock, values);
+    return await work();
+  } finally {
+    await admin.query('ROLLBACK');
+  }
+}
+
+const expectUnavailable = (result: { response: Response; error?: unknown }) => {
+  expect(result.response.status).toBe(503);
+  expect(result.error).toMatchObject({ code: 'SERVICE_UNAVAILABLE' });
+  expect(result.response.headers.get('retry-after')).toBe('1');
+};
+
+describe.skipIf(!DATABASE_URL)('PostgreSQL statement timeout', () => {
+  beforeAll(async () => {
+    store = await makePostgresStore({ schema, statementTimeoutMs: TIMEOUT_MS });
+    server = await startTestServer({ store });
+    admin = new pg.Client({ connectionString: DATABASE_URL, options: `-c search_path=${schema}` });
+    await admin.connect();
+  });
+
+  afterAll(async () => {
+    await admin.end();
+    await store.close();
+  });
+
+  it("a user's row locked elsewhere: that user's update answers 503 and changes nothing; other users are served", async () => {
+    const janeApi = await server.as('jane_roe');
+    const johnApi = await server.as('john_doe');
+    await whileLocked('SELECT 1 FROM users WHERE id = $1 FOR UPDATE', [jane], async () => {
+      const [held, other] = await Promise.all([
+        answered(janeApi.users.update({ id: jane, data: { alias: 'Locked Out' } })),
+        answered(johnApi.users.update({ id: DEMO_USERS.john_doe.id, data: { alias: 'John Served' } })),
+      ]);
+      expectUnavailable(held);
+      expect(other.response.status).toBe(200);
+    });
+    expect((await janeApi.users.get({ id: jane })).data?.data.alias).toBe('Jane Roe');
+    const after = await answered(janeApi.users.update({ id: jane, data: { alias: 'Jane Again' } }));
+    expect(after.response.status).toBe(200);
+    expect(after.data?.data.alias).toBe('Jane Again');
+  });
+
+  it("a user's vault usage locked elsewhere: a batch of writes answers 503 each and writes nothing", async () => {
+    const api = await server.as('jane_roe');
+    expect((await api.vault.set({ key: 'before', data: { value: 'kept' } })).response.status).toBe(201);
+    await whileLocked('SELECT 1 FROM vault_usage WHERE user_id = $1 FOR UPDATE', [jane], async () => {
+      const writes = await answered(Promise.all(['a', 'b', 'c'].map((key) => api.vault.set({ key: `locked-${key}`, data: { value: key } }))));
+      for (const write of writes) expectUnavailable(write);
+    });
+    for (const key of ['a', 'b', 'c']) expect((await api.vault.get({ key: `locked-${key}` })).response.status).toBe(404);
+    const { rows } = await admin.query(
+      'SELECT (SELECT total_bytes FROM vault_usage WHERE user_id = $1) AS usage, (SELECT sum(size_bytes) FROM vault_entries WHERE user_id = $1) AS stored',
+      [jane],
+    );
+    expect(Number(rows[0].usage)).toBe(Number(rows[0].stored));
+    expect((await api.vault.set({ key: 'locked-a', data: { value: 'a' } })).response.status).toBe(201);
+  });
+
+  it('the activity table locked against writes: a read of the log answers 503; afterwards every accepted record is there', async () => {
+    const api = await server.as('jane_roe');
+    const list = () => api.activity.list({ limit: 100 });
+    const paths = async () => ((await list()).data?.data ?? []).map((record) => `${record.method} ${record.path} ${record.status_code}`);
+    await list(); // writes what is queued so far
+    await whileLocked('LOCK TABLE activity IN SHARE ROW EXCLUSIVE MODE', [], async () => {
+      expect((await api.vault.get({ key: 'during-the-lock' })).response.status).toBe(404);
+      expectUnavailable(await answered(list()));
+    });
+    const seen = await answered(paths());
+    expect(seen).toContain('GET /api/v1/vault/keys/during-the-lock 404');
+    expect(seen).toContain('GET /api/v1/users/auth/activity 503');
+  });
+
+  it('npm start applies DATABASE_STATEMENT_TIMEOUT_MS', async () => {
+    const processSchema = freshSchema();
+    const secret = 'statement-timeout-secret-0123456789abcdef';
+    const started = await startServerProcess({
+      STORE: 'postgres',
+      DATABASE_URL,
+      DATABASE_SCHEMA: processSchema,
+      SEED: 'demo',
+      JWT_SECRET: secret,
+      DATABASE_STATEMENT_TIMEOUT_MS: '500',
+    });
+    try {
+      const jwt = await signSessionJwt(sessionKey(secret), jane);
+      const update = () =>
+        fetch(`${started.url}/api/v1/users/${jane}`, {
+          method: 'PATCH',
+          headers: { authorization: `Bearer ${jwt}`, 'content-type': 'application/json' },
+          body: JSON.stringify({ alias: 'Locked Out' }),
+        });
+      await admin.query('BEGIN');
+      await admin.query(`SELECT 1 FROM "${processSchema}".users WHERE id = $1 FOR UPDATE`, [jane]);
+      // Well before the default of 5 s: the setting, not the default, cancelled it.
+      const held = await answered(update(), 4000).finally(() => admin.query('ROLLBACK'));
+      expect(held.status).toBe(503);
+      expect((await update()).status).toBe(200);
+    } finally {
+      expect(await started.stop()).toBe(0);
+    }
+  });
+
+  it('migrations are exempt: a process waiting for another one to migrate does not give up', async () => {
+    const other = new pg.Client({ connectionString: DATABASE_URL });
+    await other.connect();
+    await other.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK_KEY]);
+    const opening = PostgresStore.open({ connectionString: DATABASE_URL!, schema: freshSchema(), maxConnections: 4, statementTimeoutMs: 100 });
+    await new Promise((resolve) => setTimeout(resolve, 600));
+    await other.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK_KEY]);
+    await other.end();
+    const opened = await opening;
+    await opened.close();
+  });
+});
+
+describe('DATABASE_STATEMENT_TIMEOUT_MS', () => {
+  it('is 5 s by default; 0 turns it off; anything but a whole number of milliseconds is refused', () => {
+    expect(loadConfig({}, []).databaseStatementTimeoutMs).toBe(5000);
+    expect(loadConfig({ DATABASE_STATEMENT_TIMEOUT_MS: '0' }, []).databaseStatementTimeoutMs).toBe(0);
+    expect(loadConfig({ DATABASE_STATEMENT_TIMEOUT_MS: '250' }, []).databaseStatementTimeoutMs).toBe(250);
+    expect(() => loadConfig({ DATABASE_STATEMENT_TIMEOUT_MS: '-1' }, [])).toThrow(
+      'DATABASE_STATEMENT_TIMEOUT_MS must be a whole number of milliseconds, not -1',
+    );
+  });
+});
+
+if (!DATABASE_URL) it.skip(POSTGRES_SKIP_REASON, () => {});
