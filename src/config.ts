@@ -4,7 +4,7 @@ import type { LogLevel } from './log.js';
 import type { RateLimitConfig } from './pipeline/rate-limits.js';
 import { RECONCILE_INTERVAL_MS } from './pipeline/quota-counter.js';
 import { DEFAULT_MAX_CONNECTIONS, MIN_MAX_CONNECTIONS } from './store/postgres/connection-budget.js';
-import { DEFAULT_STATEMENT_TIMEOUT_MS } from './store/postgres/connection.js';
+import { DEFAULT_LOCK_TIMEOUT_MS, DEFAULT_STATEMENT_TIMEOUT_MS } from './store/postgres/connection.js';
 
 export type Config = {
   port: number;
@@ -18,7 +18,9 @@ export type Config = {
   databaseSchema: string | undefined;
   /** PostgreSQL: the most connections one process opens (connection-budget.ts splits them among its pools). */
   databaseMaxConnections: number;
-  /** PostgreSQL: milliseconds a statement may run (lock waits included) before it is cancelled and answered 503; 0: none. */
+  /** PostgreSQL: milliseconds a statement may wait for one lock before it gives up and the request answers 503; 0: none. */
+  databaseLockTimeoutMs: number;
+  /** PostgreSQL: milliseconds a statement may run before it is cancelled and the request answers 503; 0: none. */
   databaseStatementTimeoutMs: number;
   /** How many proxies in front of the server to trust for X-Forwarded-For (0: ignore the header). */
   trustProxyHops: number;
@@ -77,6 +79,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, argv: string[] 
     databaseUrl: env.DATABASE_URL,
     databaseSchema: env.DATABASE_SCHEMA || undefined,
     databaseMaxConnections: atLeast(env.DATABASE_MAX_CONNECTIONS, DEFAULT_MAX_CONNECTIONS, MIN_MAX_CONNECTIONS, 'DATABASE_MAX_CONNECTIONS'),
+    databaseLockTimeoutMs: nonNegative(env.DATABASE_LOCK_TIMEOUT_MS, 'DATABASE_LOCK_TIMEOUT_MS', DEFAULT_LOCK_TIMEOUT_MS),
     databaseStatementTimeoutMs: nonNegative(env.DATABASE_STATEMENT_TIMEOUT_MS, 'DATABASE_STATEMENT_TIMEOUT_MS', DEFAULT_STATEMENT_TIMEOUT_MS),
     trustProxyHops: parseTrustProxy(env.TRUST_PROXY),
     logLevel: (env.LOG_LEVEL ?? 'info') as LogLevel,

@@ -10,7 +10,8 @@ export type StoreChoice = {
   databaseSchema: string | undefined;
   /** PostgreSQL: the most connections one process opens. */
   databaseMaxConnections?: number;
-  /** PostgreSQL: milliseconds a statement may run before it is cancelled (0: no limit). */
+  /** PostgreSQL: milliseconds a statement may wait for a lock, and run in all, before it gives up (0: no limit). */
+  databaseLockTimeoutMs?: number;
   databaseStatementTimeoutMs?: number;
   /** Server processes, each opening its own connections. */
   workers?: number;
@@ -25,6 +26,7 @@ export async function createStore(config: StoreChoice, options: { warn?: (messag
     connectionString: config.databaseUrl,
     schema: config.databaseSchema,
     maxConnections,
+    lockTimeoutMs: config.databaseLockTimeoutMs,
     statementTimeoutMs: config.databaseStatementTimeoutMs,
   });
   const warning = connectionBudgetWarning(config.workers ?? 1, maxConnections, store.databaseCapacity);

@@ -14,7 +14,7 @@ export function freshSchema(): string {
   return `${SCHEMA_PREFIX}${process.pid}_${randomBytes(4).toString('hex')}`;
 }
 
-export async function makePostgresStore(options: { schema?: string; applicationName?: string; statementTimeoutMs?: number } = {}): Promise<PostgresStore> {
+export async function makePostgresStore(options: { schema?: string; applicationName?: string; lockTimeoutMs?: number } = {}): Promise<PostgresStore> {
   if (!DATABASE_URL) throw new Error(POSTGRES_SKIP_REASON);
   return PostgresStore.open({
     connectionString: DATABASE_URL,
@@ -22,6 +22,6 @@ export async function makePostgresStore(options: { schema?: string; applicationN
     maxConnections: 13,
     idleTimeoutMillis: 1000,
     applicationName: options.applicationName,
-    statementTimeoutMs: options.statementTimeoutMs,
+    lockTimeoutMs: options.lockTimeoutMs,
   });
 }

@@ -16,9 +16,14 @@ export type PostgresStoreOptions = {
   /** The most connections this process opens, the listener's included (connection-budget.ts splits it). */
   maxConnections?: number;
   /**
-   * Milliseconds a statement may run, lock waits included, before the database cancels it (0: no limit). A request
-   * then answers 503 instead of holding its connection for as long as someone else holds a lock it needs.
-   * Migrations are exempt (migrate.ts).
+   * Milliseconds a statement may wait for one lock before the database gives up (0: no limit). A request then
+   * answers 503 instead of holding its connection for as long as someone else (an open psql transaction, a LOCK
+   * TABLE) holds a lock it needs. Migrations are exempt (migrate.ts).
+   */
+  lockTimeoutMs?: number;
+  /**
+   * Milliseconds a statement may run in all before the database cancels it (0: no limit): the last bound, long
+   * enough for the largest legitimate statement (a vault write near 50 MB takes seconds). Migrations are exempt.
    */
   statementTimeoutMs?: number;
   /** How long an idle connection stays open (tests keep it short, since they open many stores). */
@@ -53,17 +58,18 @@ function isConnectionFailure(failure: unknown): boolean {
 /**
  * The database refused or stopped a statement for reasons of its own, not the request's: class 53, insufficient
  * resources (above all "too many clients", 53300, when every process's connections together pass what the database
- * accepts: connection-budget.ts; out of memory or disk), and 57014, a statement cancelled: it ran past
- * `statement_timeout` (most often waiting on a lock that someone else holds) or an operator cancelled it. Nothing
- * was changed, and the same request may well succeed a moment later: 503, like a lost connection.
+ * accepts: connection-budget.ts; out of memory or disk); 55P03, a lock not had within `lock_timeout` (someone else
+ * holds it); 57014, a statement cancelled past `statement_timeout` or by an operator. Nothing was changed, and the
+ * same request may well succeed a moment later: 503, like a lost connection.
  */
 const isRefusedByDatabase = (failure: unknown) => {
   const code = (failure as { code?: string })?.code ?? '';
-  return code.startsWith('53') || code === '57014';
+  return code.startsWith('53') || code === '55P03' || code === '57014';
 };
 
-/** What a statement may take before the database cancels it (answered 503) unless the options say otherwise. */
-export const DEFAULT_STATEMENT_TIMEOUT_MS = 5000;
+/** How long a statement may wait for a lock, and run in all, unless the options say otherwise (README). */
+export const DEFAULT_LOCK_TIMEOUT_MS = 5_000;
+export const DEFAULT_STATEMENT_TIMEOUT_MS = 60_000;
 
 /** Deadlock detected, serialization failure: the transaction was rolled back and may simply run again. */
 const RETRYABLE = new Set(['40P01', '40001']);
@@ -134,14 +140,16 @@ export class PgConnection {
 
   /** Connects, checks the database answers, and applies pending migrations; fails fast when it cannot. */
   static async open(options: PostgresStoreOptions): Promise<PgConnection> {
-    const statementTimeout = `-c statement_timeout=${options.statementTimeoutMs ?? DEFAULT_STATEMENT_TIMEOUT_MS}`;
+    const timeouts = `-c lock_timeout=${options.lockTimeoutMs ?? DEFAULT_LOCK_TIMEOUT_MS} -c statement_timeout=${
+      options.statementTimeoutMs ?? DEFAULT_STATEMENT_TIMEOUT_MS
+    }`;
     const settings = (extra: string, max: number) => ({
       connectionString: options.connectionString,
       max,
       connectionTimeoutMillis: 5000,
       idleTimeoutMillis: options.idleTimeoutMillis ?? 30_000,
       application_name: options.applicationName ?? 'hoody-api',
-      options: [options.schema ? `-c search_path=${options.schema}` : '', statementTimeout, extra].filter(Boolean).join(' '),
+      options: [options.schema ? `-c search_path=${options.schema}` : '', timeouts, extra].filter(Boolean).join(' '),
     });
     const sizes = splitConnections(options.maxConnections ?? DEFAULT_MAX_CONNECTIONS);
     const pool = new pg.Pool(settings('', sizes.main));

@@ -17,8 +17,8 @@ export async function migrate(pool: Pool): Promise<string[]> {
   try {
     await client.query('BEGIN');
     // A migration may take a while (building rollups over existing rows), and so may waiting for another process's:
-    // the connection's statement_timeout (connection.ts) is for requests, not for this transaction.
-    await client.query('SET LOCAL statement_timeout = 0');
+    // the connection's time limits (connection.ts) are for requests, not for this transaction.
+    await client.query('SET LOCAL statement_timeout = 0; SET LOCAL lock_timeout = 0');
     await client.query('SELECT pg_advisory_xact_lock($1)', [MIGRATION_LOCK_KEY]);
     await client.query('CREATE TABLE IF NOT EXISTS schema_migrations (version text PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())');
     const done = new Set((await client.query<{ version: string }>('SELECT version FROM schema_migrations')).rows.map((r) => r.version));

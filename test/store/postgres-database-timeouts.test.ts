@@ -1,9 +1,9 @@
 /**
  * A lock held outside the server (an operator's open transaction, a maintenance LOCK TABLE) must not hold requests
- * for as long as it lasts: past the statement timeout (DATABASE_STATEMENT_TIMEOUT_MS) the database cancels the
- * statement and the request answers 503 SERVICE_UNAVAILABLE with Retry-After, having changed nothing. Other users are
- * served meanwhile; once the lock goes, the same requests succeed, and no activity the server accepted is lost.
- * Migrations are exempt: a process waiting for another's long migration must not give up.
+ * for as long as it lasts: past the lock timeout (DATABASE_LOCK_TIMEOUT_MS) the statement gives up and the request
+ * answers 503 SERVICE_UNAVAILABLE with Retry-After, having changed nothing. Other users are served meanwhile; once the
+ * lock goes, the same requests succeed, and no activity the server accepted is lost. A statement an operator cancels
+ * answers the same. Migrations are exempt: a process waiting for another's long migration must not give up.
  */
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -16,7 +16,7 @@ import { DATABASE_URL, freshSchema, makePostgresStore, POSTGRES_SKIP_REASON } fr
 import { startServerProcess } from '../support/process.js';
 import { startTestServer, type TestServer } from '../support/server.js';
 
-const TIMEOUT_MS = 1000;
+const LOCK_TIMEOUT_MS = 1000;
 const jane = DEMO_USERS.jane_roe.id;
 const schema = freshSchema();
 let store: PostgresStore;
@@ -53,9 +53,9 @@ const expectUnavailable = (result: { response: Response; error?: unknown }) => {
   expect(result.response.headers.get('retry-after')).toBe('1');
 };
 
-describe.skipIf(!DATABASE_URL)('PostgreSQL statement timeout', () => {
+describe.skipIf(!DATABASE_URL)('PostgreSQL lock and statement timeouts', () => {
   beforeAll(async () => {
-    store = await makePostgresStore({ schema, statementTimeoutMs: TIMEOUT_MS });
+    store = await makePostgresStore({ schema, lockTimeoutMs: LOCK_TIMEOUT_MS });
     server = await startTestServer({ store });
     admin = new pg.Client({ connectionString: DATABASE_URL, options: `-c search_path=${schema}` });
     await admin.connect();
@@ -113,7 +113,42 @@ describe.skipIf(!DATABASE_URL)('PostgreSQL statement timeout', () => {
     expect(seen).toContain('GET /api/v1/users/auth/activity 503');
   });
 
-  it('npm start applies DATABASE_STATEMENT_TIMEOUT_MS', async () => {
+  it('every pool of the store sets both limits', async () => {
+    for (const pool of [store.pool, store.readPool]) {
+      const { rows } = await pool.query("SELECT current_setting('lock_timeout') AS lock, current_setting('statement_timeout') AS statement");
+      expect(rows[0]).toEqual({ lock: '1s', statement: '1min' });
+    }
+  });
+
+  it('a statement an operator cancels answers 503 too', async () => {
+    const patient = await makePostgresStore({ schema, lockTimeoutMs: 0 });
+    const patientServer = await startTestServer({ store: patient, seed: false });
+    const api = await patientServer.as('jane_roe');
+    const operator = new pg.Client({ connectionString: DATABASE_URL });
+    await operator.connect();
+    try {
+      await whileLocked('SELECT 1 FROM users WHERE id = $1 FOR UPDATE', [jane], async () => {
+        const update = answered(api.users.update({ id: jane, data: { alias: 'Cancelled' } }));
+        let cancelled = 0;
+        for (let i = 0; i < 250 && cancelled === 0; i += 1) {
+          await new Promise((resolve) => setTimeout(resolve, 20));
+          // Another session: inside the locking transaction, pg_stat_activity would answer the snapshot it first took.
+          const { rows } = await operator.query(
+            "SELECT count(*)::int AS n FROM (SELECT pg_cancel_backend(pid) FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE 'UPDATE users%') c",
+          );
+          cancelled = rows[0].n;
+        }
+        expect(cancelled).toBe(1);
+        expectUnavailable(await update);
+      });
+      expect(patientServer.logLines.join('\n')).toContain('canceling statement due to user request');
+    } finally {
+      await operator.end();
+      await patient.close();
+    }
+  });
+
+  it('npm start applies DATABASE_LOCK_TIMEOUT_MS', async () => {
     const processSchema = freshSchema();
     const secret = 'statement-timeout-secret-0123456789abcdef';
     const started = await startServerProcess({
@@ -122,7 +157,7 @@ describe.skipIf(!DATABASE_URL)('PostgreSQL statement timeout', () => {
       DATABASE_SCHEMA: processSchema,
       SEED: 'demo',
       JWT_SECRET: secret,
-      DATABASE_STATEMENT_TIMEOUT_MS: '500',
+      DATABASE_LOCK_TIMEOUT_MS: '500',
     });
     try {
       const jwt = await signSessionJwt(sessionKey(secret), jane);
@@ -147,7 +182,13 @@ describe.skipIf(!DATABASE_URL)('PostgreSQL statement timeout', () => {
     const other = new pg.Client({ connectionString: DATABASE_URL });
     await other.connect();
     await other.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK_KEY]);
-    const opening = PostgresStore.open({ connectionString: DATABASE_URL!, schema: freshSchema(), maxConnections: 4, statementTimeoutMs: 100 });
+    const opening = PostgresStore.open({
+      connectionString: DATABASE_URL!,
+      schema: freshSchema(),
+      maxConnections: 4,
+      lockTimeoutMs: 100,
+      statementTimeoutMs: 100,
+    });
     await new Promise((resolve) => setTimeout(resolve, 600));
     await other.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK_KEY]);
     await other.end();
@@ -156,14 +197,15 @@ describe.skipIf(!DATABASE_URL)('PostgreSQL statement timeout', () => {
   });
 });
 
-describe('DATABASE_STATEMENT_TIMEOUT_MS', () => {
-  it('is 5 s by default; 0 turns it off; anything but a whole number of milliseconds is refused', () => {
-    expect(loadConfig({}, []).databaseStatementTimeoutMs).toBe(5000);
-    expect(loadConfig({ DATABASE_STATEMENT_TIMEOUT_MS: '0' }, []).databaseStatementTimeoutMs).toBe(0);
-    expect(loadConfig({ DATABASE_STATEMENT_TIMEOUT_MS: '250' }, []).databaseStatementTimeoutMs).toBe(250);
-    expect(() => loadConfig({ DATABASE_STATEMENT_TIMEOUT_MS: '-1' }, [])).toThrow(
-      'DATABASE_STATEMENT_TIMEOUT_MS must be a whole number of milliseconds, not -1',
-    );
+describe('DATABASE_LOCK_TIMEOUT_MS and DATABASE_STATEMENT_TIMEOUT_MS', () => {
+  it('are 5 s and 60 s by default; 0 turns one off; anything but a whole number of milliseconds is refused', () => {
+    expect(loadConfig({}, [])).toMatchObject({ databaseLockTimeoutMs: 5000, databaseStatementTimeoutMs: 60_000 });
+    expect(loadConfig({ DATABASE_LOCK_TIMEOUT_MS: '0', DATABASE_STATEMENT_TIMEOUT_MS: '250' }, [])).toMatchObject({
+      databaseLockTimeoutMs: 0,
+      databaseStatementTimeoutMs: 250,
+    });
+    expect(() => loadConfig({ DATABASE_LOCK_TIMEOUT_MS: '-1' }, [])).toThrow('DATABASE_LOCK_TIMEOUT_MS must be a whole number of milliseconds, not -1');
+    expect(() => loadConfig({ DATABASE_STATEMENT_TIMEOUT_MS: '1.5' }, [])).toThrow('DATABASE_STATEMENT_TIMEOUT_MS must be a whole number');
   });
 });
 
