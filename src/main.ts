@@ -52,12 +52,16 @@ async function main() {
     logger.info('stopping', { signal });
     stopRetention();
     // Stop accepting connections; in-flight requests finish, then the quota counts still pending in this process are
-    // written, the store closes (writing its queued activity) and the process exits 0.
+    // written, the store closes (writing its queued activity) and the process exits 0, or 1 when the database would
+    // not take what was queued (the store says how much).
     server.close(async () => {
       await app.flushPending().catch((failure) => logger.error('pending quota counts not written', { error: String(failure) }));
-      await store.close();
+      const closed = await store.close().then(
+        () => true,
+        (failure: unknown) => (logger.error('store closed with writes lost', { error: failure instanceof Error ? failure.message : String(failure) }), false),
+      );
       logger.info('stopped');
-      process.exit(0);
+      process.exit(closed ? 0 : 1);
     });
     (server as { closeIdleConnections?: () => void }).closeIdleConnections?.();
   };

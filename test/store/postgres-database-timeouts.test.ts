@@ -3,7 +3,9 @@
  * for as long as it lasts: past the lock timeout (DATABASE_LOCK_TIMEOUT_MS) the statement gives up and the request
  * answers 503 SERVICE_UNAVAILABLE with Retry-After, having changed nothing. Other users are served meanwhile; once the
  * lock goes, the same requests succeed, and no activity the server accepted is lost. A statement an operator cancels
- * answers the same. Migrations are exempt: a process waiting for another's long migration must not give up.
+ * answers the same. Migrations are exempt: a process waiting for another's long migration must not give up. Closing
+ * the store (SIGTERM) while the database refuses the queued activity tries again until it is taken, or fails saying
+ * how much was not written.
  */
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -45,6 +47,21 @@ async function whileLocked<T>(lock: string, values: unknown[], work: () => Promi
   } finally {
     await admin.query('ROLLBACK');
   }
+}
+
+/** `npm start` on PostgreSQL (a fresh schema, the demo data) with the lock timeout given; jane_roe's session JWT. */
+async function startOnPostgres(lockTimeoutMs: string) {
+  const processSchema = freshSchema();
+  const secret = 'database-timeouts-secret-0123456789abcdef';
+  const started = await startServerProcess({
+    STORE: 'postgres',
+    DATABASE_URL,
+    DATABASE_SCHEMA: processSchema,
+    SEED: 'demo',
+    JWT_SECRET: secret,
+    DATABASE_LOCK_TIMEOUT_MS: lockTimeoutMs,
+  });
+  return { started, processSchema, jwt: await signSessionJwt(sessionKey(secret), jane) };
 }
 
 const expectUnavailable = (result: { response: Response; error?: unknown }) => {
@@ -149,18 +166,8 @@ describe.skipIf(!DATABASE_URL)('PostgreSQL lock and statement timeouts', () => {
   });
 
   it('npm start applies DATABASE_LOCK_TIMEOUT_MS', async () => {
-    const processSchema = freshSchema();
-    const secret = 'statement-timeout-secret-0123456789abcdef';
-    const started = await startServerProcess({
-      STORE: 'postgres',
-      DATABASE_URL,
-      DATABASE_SCHEMA: processSchema,
-      SEED: 'demo',
-      JWT_SECRET: secret,
-      DATABASE_LOCK_TIMEOUT_MS: '500',
-    });
+    const { started, processSchema, jwt } = await startOnPostgres('500');
     try {
-      const jwt = await signSessionJwt(sessionKey(secret), jane);
       const update = () =>
         fetch(`${started.url}/api/v1/users/${jane}`, {
           method: 'PATCH',
@@ -176,6 +183,55 @@ describe.skipIf(!DATABASE_URL)('PostgreSQL lock and statement timeouts', () => {
     } finally {
       expect(await started.stop()).toBe(0);
     }
+  });
+
+  /** A store on the test's schema whose activity writes give up on a lock after 200 ms, and its server. */
+  async function impatientServer(closeWriteMs: number) {
+    const impatient = await PostgresStore.open({ connectionString: DATABASE_URL!, schema, maxConnections: 6, lockTimeoutMs: 200, closeWriteMs });
+    const api = await (await startTestServer({ store: impatient, seed: false })).as('jane_roe');
+    return { impatient, api };
+  }
+  const recorded = async (prefix: string) =>
+    (await admin.query("SELECT count(*)::int AS n FROM activity WHERE user_id = $1 AND path LIKE '/api/v1/vault/keys/' || $2 || '%'", [jane, prefix])).rows[0]
+      .n;
+
+  it('closing while the database refuses the queued activity: tried again until it is taken, so nothing is lost', async () => {
+    const { impatient, api } = await impatientServer(10_000);
+    await admin.query('BEGIN');
+    await admin.query('LOCK TABLE activity IN SHARE ROW EXCLUSIVE MODE');
+    for (const key of ['one', 'two', 'three']) await api.vault.get({ key: `close-kept-${key}` });
+    const closing = impatient.close();
+    await new Promise((resolve) => setTimeout(resolve, 700));
+    await admin.query('ROLLBACK');
+    await closing;
+    expect(await recorded('close-kept-')).toBe(3);
+  });
+
+  it('closing while the database refuses it for longer than the close allows: the close fails, saying what was not written', async () => {
+    const { impatient, api } = await impatientServer(600);
+    await whileLocked('LOCK TABLE activity IN SHARE ROW EXCLUSIVE MODE', [], async () => {
+      for (const key of ['one', 'two', 'three']) await api.vault.get({ key: `close-lost-${key}` });
+      await expect(impatient.close()).rejects.toThrow(
+        'not written to the database: 3 activity records and 0 API token last uses (last failure: store unavailable: canceling statement due to lock timeout)',
+      );
+    });
+    expect(await recorded('close-lost-')).toBe(0);
+  });
+
+  it('npm start, stopped while the activity table is locked, writes what it accepted once the lock goes and exits 0', async () => {
+    const { started, processSchema, jwt } = await startOnPostgres('200');
+    await admin.query('BEGIN');
+    await admin.query(`LOCK TABLE "${processSchema}".activity IN SHARE ROW EXCLUSIVE MODE`);
+    for (const key of ['one', 'two']) {
+      const response = await fetch(`${started.url}/api/v1/vault/keys/at-stop-${key}`, { headers: { authorization: `Bearer ${jwt}` } });
+      expect(response.status).toBe(404);
+    }
+    const exited = started.stop();
+    await new Promise((resolve) => setTimeout(resolve, 800));
+    await admin.query('ROLLBACK');
+    expect(await exited).toBe(0);
+    const { rows } = await admin.query(`SELECT count(*)::int AS n FROM "${processSchema}".activity WHERE path LIKE '/api/v1/vault/keys/at-stop-%'`);
+    expect(rows[0].n).toBe(2);
   });
 
   it('migrations are exempt: a process waiting for another one to migrate does not give up', async () => {

@@ -26,6 +26,8 @@ export type PostgresStoreOptions = {
    * enough for the largest legitimate statement (a vault write near 50 MB takes seconds). Migrations are exempt.
    */
   statementTimeoutMs?: number;
+  /** How long closing the store keeps trying to write queued activity that the database refuses (index.ts). */
+  closeWriteMs?: number;
   /** How long an idle connection stays open (tests keep it short, since they open many stores). */
   idleTimeoutMillis?: number;
   applicationName?: string;

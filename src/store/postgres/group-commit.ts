@@ -6,11 +6,14 @@
  *
  * What is kept: a read that must see these writes flushes first (`hasQueued` says whether it needs to), and sees
  * everything this process accepted; `close()` flushes, and the server closes the store only after its in-flight
- * requests finish, so a drained shutdown (SIGTERM) loses nothing. What a crash can lose: the last flush interval (at
- * most 50 ms). Another process sees a write at most one interval late. A failed write keeps its batch for the next
- * flush (up to MAX_QUEUED items, past which the oldest are dropped and counted).
+ * requests finish, so a drained shutdown (SIGTERM) loses nothing; a write the database refuses then is tried again
+ * for a while (`drain`), and what it never took is reported, not dropped in silence. What a crash can lose: the
+ * last flush interval (at most 50 ms). Another process sees a write at most one interval late. A failed write keeps
+ * its batch for the next flush (up to MAX_QUEUED items, past which the oldest are dropped and counted).
  */
 export const FLUSH_INTERVAL_MS = 50;
+/** While draining at close, the pause between a failed write and the next try. */
+const DRAIN_RETRY_MS = 250;
 const MAX_BATCH = 500;
 const MAX_QUEUED = 50_000;
 
@@ -34,6 +37,28 @@ export class GroupCommit<Item> {
   /** Whether an item matching `test` is queued or being written (a read that must see it flushes only then). */
   hasQueued(test: (item: Item) => boolean): boolean {
     return this.queue.some(test) || this.inFlightBatch.some(test);
+  }
+
+  /**
+   * Writes everything queued, trying again after a failed write (a lock held elsewhere, a database restarting) until
+   * `withinMs` has passed. Answers what is still unwritten then (0 when all was written) and the last failure.
+   */
+  async drain(withinMs: number): Promise<{ unwritten: number; failure?: unknown }> {
+    const deadline = Date.now() + withinMs;
+    for (;;) {
+      try {
+        await this.flush();
+        if (this.queue.length === 0) return { unwritten: 0 };
+      } catch (failure) {
+        const left = deadline - Date.now();
+        if (left <= 0) {
+          clearTimeout(this.timer);
+          this.timer = undefined;
+          return { unwritten: this.queue.length, failure };
+        }
+        await new Promise((resolve) => setTimeout(resolve, Math.min(DRAIN_RETRY_MS, left)));
+      }
+    }
   }
 
   /**

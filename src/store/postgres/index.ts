@@ -100,6 +100,9 @@ const ACTIVITY_TYPES = ['text', 'text', 'text', 'text', 'text', 'int', 'text', '
 /** One multi-row INSERT per batch: each column as an array. */
 const ACTIVITY_INSERT = `INSERT INTO activity (${ACTIVITY_COLUMNS.join(', ')}) SELECT * FROM unnest(${ACTIVITY_TYPES.map((type, i) => `$${i + 1}::${type}[]`).join(', ')})`;
 
+/** Long enough for two tries past the default lock timeout, short of an orchestrator's usual 30 s stop grace. */
+const DEFAULT_CLOSE_WRITE_MS = 12_000;
+
 export class PostgresStore implements Store {
   readonly quotaCountsCostARoundTrip = true;
 
@@ -108,7 +111,11 @@ export class PostgresStore implements Store {
   private readonly tokens = new PrincipalCache<TokenRecord>();
   private readonly changes: ChangeListener;
 
-  private constructor(private readonly db: PgConnection) {
+  private constructor(
+    private readonly db: PgConnection,
+    /** How long close() keeps trying to write what is queued when the database refuses it. */
+    private readonly closeWriteMs: number,
+  ) {
     this.changes = new ChangeListener(db.clientConfig, {
       up: () => [this.users, this.tokens].forEach((cache) => cache.setLive(true)),
       down: () => [this.users, this.tokens].forEach((cache) => cache.setLive(false)),
@@ -121,7 +128,7 @@ export class PostgresStore implements Store {
 
   /** Connects, checks the database answers, and applies pending migrations; fails fast when it cannot. */
   static async open(options: PostgresStoreOptions): Promise<PostgresStore> {
-    const store = new PostgresStore(await PgConnection.open(options));
+    const store = new PostgresStore(await PgConnection.open(options), options.closeWriteMs ?? DEFAULT_CLOSE_WRITE_MS);
     await store.changes.start();
     return store;
   }
@@ -568,9 +575,21 @@ export class PostgresStore implements Store {
     for (const entry of data.vault ?? []) await this.setVault(entry, Number.MAX_SAFE_INTEGER);
   }
 
+  /**
+   * What was accepted is written before the pools go (a drained shutdown loses nothing). A database that refuses the
+   * writes meanwhile (a lock held elsewhere, a restart) is tried again for up to `closeWriteMs`; what it never took
+   * fails the close with the count, so that the server logs it and exits non-zero instead of losing it in silence.
+   */
   async close() {
-    // What was accepted is written before the pool goes (a drained shutdown loses nothing).
-    await Promise.all([this.activity.flush().catch(() => {}), this.tokenUses.flush().catch(() => {})]);
+    const [activity, tokenUses] = await Promise.all([this.activity.drain(this.closeWriteMs), this.tokenUses.drain(this.closeWriteMs)]);
     await Promise.all([this.changes.close(), this.db.close()]);
+    const lost = { activity: activity.unwritten + this.activity.dropped, tokenUses: tokenUses.unwritten + this.tokenUses.dropped };
+    if (lost.activity + lost.tokenUses > 0) {
+      const failure = activity.failure ?? tokenUses.failure;
+      throw new Error(
+        `not written to the database: ${lost.activity} activity records and ${lost.tokenUses} API token last uses` +
+          (failure ? ` (last failure: ${failure instanceof Error ? failure.message : String(failure)})` : ''),
+      );
+    }
   }
 }
