@@ -151,7 +151,7 @@ export class PgConnection {
       connectionTimeoutMillis: 5000,
       idleTimeoutMillis: options.idleTimeoutMillis ?? 30_000,
       application_name: options.applicationName ?? 'hoody-api',
-      options: [options.schema ? `-c search_path=${options.schema}` : '', timeouts, extra].filter(Boolean).join(' '),
+      options: [options.schema ? `-c search_path=${startupOptionValue(quoteIdentifier(options.schema))}` : '', timeouts, extra].filter(Boolean).join(' '),
     });
     const sizes = splitConnections(options.maxConnections ?? DEFAULT_MAX_CONNECTIONS);
     const pool = new pg.Pool(settings('', sizes.main));
@@ -178,7 +178,7 @@ export class PgConnection {
     try {
       // Two processes starting together can race past IF NOT EXISTS; the loser's unique violation means "it exists".
       if (options.schema) {
-        await pool.query(`CREATE SCHEMA IF NOT EXISTS "${options.schema.replace(/"/g, '')}"`).catch((failure: { code?: string }) => {
+        await pool.query(`CREATE SCHEMA IF NOT EXISTS ${quoteIdentifier(options.schema)}`).catch((failure: { code?: string }) => {
           if (failure.code !== '23505' && failure.code !== '42P06') throw failure;
         });
       }
@@ -291,6 +291,16 @@ export class PgConnection {
   async close() {
     await Promise.all([this.pool.end(), this.activityPool.end(), this.readPool.end()]);
   }
+}
+
+/** A name as an SQL identifier: quoted, so that any schema name works as given (capitals, spaces, quotes). */
+function quoteIdentifier(name: string): string {
+  return `"${name.replace(/"/g, '""')}"`;
+}
+
+/** A value in the startup `options` string, which PostgreSQL splits at whitespace unless escaped by a backslash. */
+function startupOptionValue(value: string): string {
+  return value.replace(/[\\\s]/g, '\\$&');
 }
 
 function redact(connectionString: string): string {
