@@ -19,6 +19,7 @@ import { isIP } from 'node:net';
 import { BodyBudget, BodyReader } from './read-body.js';
 import { corsMiddleware } from './cors.js';
 import { prepareDocument, serveDocument } from './static-documents.js';
+import { healthCheck, HEALTH_PATH } from './health.js';
 import { registerDevRoutes, type DevControls } from './dev-routes.js';
 
 /** What the app reads of the server's configuration (src/config.ts has each one's meaning and default). */
@@ -226,6 +227,7 @@ export async function createApp(deps: AppDeps): Promise<ServerApp> {
   const specDocument = prepareDocument(JSON.stringify(deps.spec), 'application/json; charset=UTF-8');
   const docsDocument = deps.docsHtml === undefined ? undefined : prepareDocument(deps.docsHtml, 'text/html; charset=UTF-8');
   app.get('/openapi.json', (c) => serveDocument(c, specDocument, documentHeaders));
+  app.get(HEALTH_PATH, healthCheck(deps.store, baseHeaders, deps.logger));
   // Browsers ask for it on every page; an empty answer keeps their consoles clean.
   app.get('/favicon.ico', (c) => c.body(null, 204));
   app.get('/docs', (c) => {

@@ -197,6 +197,8 @@ export interface Store {
 
   /** Loads fixtures (the demo data); for seeding only. */
   seed(data: SeedData): Promise<void>;
+  /** Resolves when the store can serve requests now (`GET /health`); rejects when it cannot. */
+  ping(): Promise<void>;
   close(): Promise<void>;
 }
 

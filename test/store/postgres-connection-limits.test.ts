@@ -5,6 +5,7 @@
  * - with a budget above the limit, a burst of requests answers 503 SERVICE_UNAVAILABLE with Retry-After, never 500,
  *   and the server serves again once the burst is over;
  * - with DATABASE_MAX_CONNECTIONS within the limit, the same burst waits for connections instead: no 503;
+ * - `GET /health` answers 503 while the database refuses the role any connection, 200 again once it takes them;
  * - `npm start` with a budget above what the database accepts says so in a warning at start.
  * Creating the role needs a DATABASE_URL user that may create roles (CI's is `postgres`).
  */
@@ -98,6 +99,29 @@ describe.skipIf(!DATABASE_URL)('PostgreSQL connection limits', () => {
       const { rows } = await admin.query('SELECT count(*)::int AS open FROM pg_stat_activity WHERE usename = $1', [role]);
       expect(rows[0].open).toBeLessThanOrEqual(ROLE_LIMIT);
     } finally {
+      await store.close();
+    }
+  });
+
+  it('GET /health answers 503 while the database refuses the role its connections, and 200 once it takes them again', async () => {
+    const store = await openAsLimitedRole(ROLE_LIMIT);
+    try {
+      const server = await startTestServer({ store });
+      const health = async () => (await server.app.request('/health')).status;
+      expect(await health()).toBe(200);
+      await admin.query(`ALTER ROLE ${role} CONNECTION LIMIT 0`);
+      await admin.query('SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE usename = $1', [role]);
+      expect(await health()).toBe(503);
+      await admin.query(`ALTER ROLE ${role} CONNECTION LIMIT ${ROLE_LIMIT}`);
+      // Bounded: the next check opens a new connection.
+      let status = 0;
+      for (let i = 0; i < 50 && status !== 200; i += 1) {
+        status = await health();
+        if (status !== 200) await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+      expect(status).toBe(200);
+    } finally {
+      await admin.query(`ALTER ROLE ${role} CONNECTION LIMIT ${ROLE_LIMIT}`);
       await store.close();
     }
   });

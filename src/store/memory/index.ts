@@ -341,6 +341,8 @@ export class MemoryStore implements Store {
     for (const entry of data.vault ?? []) await this.setVault(entry, Number.MAX_SAFE_INTEGER);
   }
 
+  async ping() {}
+
   async close() {}
 }
 

@@ -575,6 +575,11 @@ export class PostgresStore implements Store {
     for (const entry of data.vault ?? []) await this.setVault(entry, Number.MAX_SAFE_INTEGER);
   }
 
+  /** One round trip on the pool that writes: a connection to be had, and a database that answers. */
+  async ping() {
+    await this.query('SELECT 1');
+  }
+
   /**
    * What was accepted is written before the pools go (a drained shutdown loses nothing). A database that refuses the
    * writes meanwhile (a lock held elsewhere, a restart) is tried again for up to `closeWriteMs`; what it never took
