@@ -20,6 +20,7 @@ import { BodyBudget, BodyReader } from './read-body.js';
 import { corsMiddleware } from './cors.js';
 import { prepareDocument, serveDocument } from './static-documents.js';
 import { healthCheck, HEALTH_PATH } from './health.js';
+import { ThrottledLog } from '../pipeline/throttled-log.js';
 import { registerDevRoutes, type DevControls } from './dev-routes.js';
 
 /** What the app reads of the server's configuration (src/config.ts has each one's meaning and default). */
@@ -136,6 +137,7 @@ export async function createApp(deps: AppDeps): Promise<ServerApp> {
     logger: deps.logger,
     validateResponses: deps.config.validateResponses,
     clock: deps.clock ?? (() => new Date()),
+    storeUnavailableLog: new ThrottledLog((fields) => deps.logger.error('store unavailable', fields)),
   };
   // Every answer says which contract it keeps (`X-Spec-Version`, the spec's info.version), beside the security headers.
   const baseHeaders: Record<string, string> = { ...SECURITY_HEADERS, 'X-Spec-Version': String(deps.spec.info?.version ?? '') };

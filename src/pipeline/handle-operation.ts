@@ -21,6 +21,7 @@ import type { PlainRequest, PlainResponse, SpecValidator } from './types.js';
 import { validationError } from './validation-errors.js';
 import { parseJsonBody } from './json-body.js';
 import type { RateLimiter } from './rate-limits.js';
+import type { ThrottledLog } from './throttled-log.js';
 
 /**
  * The handlers, keyed by operationId, passed in by whoever builds the app (openapi-backend's `register` model):
@@ -53,6 +54,8 @@ export type PipelineDeps = {
   logger: Logger;
   validateResponses: boolean;
   clock: () => Date;
+  /** 'store unavailable' errors, at most one line a second (a database outage answers every request 503). */
+  storeUnavailableLog: ThrottledLog;
 };
 
 const REALM_LABEL = /^[0-9a-f]{24}$/i;
@@ -147,7 +150,7 @@ export async function handleOperation(request: PlainRequest, deps: PipelineDeps)
         body: apiError('RATE_LIMITED', { message: `Too many requests; retry after ${failure.quota.retryAfterSeconds} seconds` }).toEnvelope(),
       };
     } else if (failure instanceof StoreUnavailableError) {
-      deps.logger.error('store unavailable', { operationId: request.operationId, error: failure.message });
+      deps.storeUnavailableLog.report({ operationId: request.operationId, error: failure.message });
       response = { status: 503, body: apiError('SERVICE_UNAVAILABLE').toEnvelope() };
     } else {
       deps.logger.error('unexpected failure', { operationId: request.operationId, error: failure instanceof Error ? failure.stack : String(failure) });

@@ -7,6 +7,8 @@ import { sharedTestServer, startTestServer } from '../support/server.js';
 import { sampleParams } from '../support/sample-calls.js';
 import type { OperationId } from '../../generated/operations.gen.js';
 import { withFaults } from '../support/faulty-store.js';
+import { StoreUnavailableError } from '../../src/errors.js';
+import { ThrottledLog } from '../../src/pipeline/throttled-log.js';
 
 const spec = loadSpec();
 const policy = readPolicy(spec);
@@ -113,5 +115,47 @@ describe('response validation', () => {
     const line = logLines.map((l) => JSON.parse(l)).find((l) => l.msg === 'unexpected failure');
     expect(line).toMatchObject({ level: 'error', operationId: 'authTokens.list' });
     expect(line.error).toContain('connection reset by peer');
+  });
+});
+
+describe('store unavailable: one log line a second, not one a request', () => {
+  it('an outage answers every request 503 and logs the first at once, then how many more, a second later', async () => {
+    const { store, inject } = withFaults(new MemoryStore());
+    const logLines: string[] = [];
+    const server = await startTestServer({ store, logLines });
+    inject('listTokens', () => async () => {
+      throw new StoreUnavailableError(new Error('connect ECONNREFUSED 127.0.0.1:5432'));
+    });
+    const api = await server.as('jane_roe');
+    const statuses = await Promise.all(Array.from({ length: 50 }, () => api.authTokens.list().then((result) => result.response.status)));
+    expect(statuses).toEqual(Array(50).fill(503));
+    const lines = () => logLines.map((line) => JSON.parse(line)).filter((line) => line.msg === 'store unavailable');
+    // 50 refusals in well under a second: the first line at once (a slower run may add one more line a second).
+    expect(lines().length).toBeGreaterThanOrEqual(1);
+    expect(lines()[0]).toMatchObject({ level: 'error', operationId: 'authTokens.list', error: 'store unavailable: connect ECONNREFUSED 127.0.0.1:5432' });
+    expect(lines()[0].count).toBeUndefined();
+    // A second after the last line, the rest are counted in one more: every refusal is in the count, no line repeats.
+    await new Promise((resolve) => setTimeout(resolve, 1200));
+    expect(lines().length).toBeLessThanOrEqual(4);
+    expect(lines().reduce((total, line) => total + (line.count ?? 1), 0)).toBe(50);
+  });
+
+  it('writes again at once after a quiet interval, and counts what it left out in between', () => {
+    const written: Record<string, unknown>[] = [];
+    let now = 0;
+    const log = new ThrottledLog(
+      (fields) => written.push(fields),
+      1000,
+      () => now,
+    );
+    log.report({ n: 1 });
+    now = 400;
+    log.report({ n: 2 });
+    log.report({ n: 3 });
+    now = 1500;
+    log.report({ n: 4 });
+    now = 3000;
+    log.report({ n: 5 });
+    expect(written).toEqual([{ n: 1 }, { n: 4, count: 3 }, { n: 5 }]);
   });
 });
