@@ -50,8 +50,9 @@ export class RateLimitedError extends Error {
 }
 
 /**
- * The store cannot reach its database, or the database refused or cancelled the statement (no free connection, past
- * the statement timeout); the request changed nothing and may be retried (503).
+ * The store cannot reach its database, or the database refused or cancelled the statement (no free connection, a
+ * lock not had within the lock timeout, past the statement timeout); the request changed nothing and may be retried
+ * (503).
  */
 export class StoreUnavailableError extends Error {
   constructor(cause: unknown) {
