@@ -1,7 +1,8 @@
 /**
  * The PostgreSQL plumbing under the store (Kysely keeps its driver apart from its queries the same way): the three
- * pools, opening and migrating, one statement with bounded retries, one transaction, and the mapping of a lost
- * connection to StoreUnavailableError (503). No query of the API lives here.
+ * pools (sized by connection-budget.ts, with the lock and statement time limits), opening and migrating, one
+ * statement with bounded retries, one transaction, and the mapping to StoreUnavailableError (503) of a lost
+ * connection and of a statement the database refused or cancelled. No query of the API lives here.
  */
 import { createHash } from 'node:crypto';
 import pg from 'pg';
