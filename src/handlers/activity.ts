@@ -32,12 +32,10 @@ export const list: Handler<'activity.list', HandlerContext> = async ({ query }, 
   if (query.min_status !== undefined && query.max_status !== undefined && query.min_status > query.max_status) {
     throw apiError('VALIDATION_ERROR', { details: [{ field: 'query.min_status', message: 'must not be above max_status' }] });
   }
-  const found = await store.listActivity(caller.user.id, filter, page, limit);
-  // A store's JSON text of the records is the answer's (presentActivity answers a record as it is).
-  const data = found.itemsJson ?? found.items.map(presentActivity);
+  const { items, total } = await store.listActivity(caller.user.id, filter, page, limit);
   return {
     status: 200,
-    body: { statusCode: 200, message: 'Activity logs retrieved successfully', data, metadata: pageMetadata(found.total, page, limit) },
+    body: { statusCode: 200, message: 'Activity logs retrieved successfully', data: items.map(presentActivity), metadata: pageMetadata(total, page, limit) },
   };
 };
 

@@ -4,7 +4,6 @@
  * status's body. A handler answering an undocumented status or shape fails `npm run typecheck`.
  */
 import type { OperationId, OperationTypes } from '../../generated/operations.gen.js';
-import type { WithJsonText } from '../json-text.js';
 
 type Values<T> = T[keyof T];
 type Slot<T> = [Exclude<T, undefined>] extends [never] ? {} : Exclude<T, undefined>;
@@ -17,12 +16,9 @@ export type HandlerInput<Id extends OperationId> = {
   body: Request<Id> extends { body?: infer B } ? ([Exclude<B, undefined>] extends [never] ? undefined : B) : undefined;
 };
 
-type StatusBodies<T> = Values<{ [Status in Extract<keyof T, number>]: { status: Status; body: WithJsonText<T[Status]> } }>;
+type StatusBodies<T> = Values<{ [Status in Extract<keyof T, number>]: { status: Status; body: T[Status] } }>;
 
-/**
- * What a handler may answer: one of the operation's documented statuses (not `default`) with its body, whose
- * top-level fields may be JSON text of their declared types (a store's, src/json-text.ts).
- */
+/** What a handler may answer: one of the operation's documented statuses (not `default`) with its body. */
 export type HandlerResult<Id extends OperationId> = StatusBodies<OperationTypes[Id]['responses']> | StatusBodies<OperationTypes[Id]['errors']>;
 
 export type Handler<Id extends OperationId, Context> = (input: HandlerInput<Id>, context: Context) => Promise<HandlerResult<Id>> | HandlerResult<Id>;

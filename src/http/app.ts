@@ -22,7 +22,6 @@ import { prepareDocument, serveDocument } from './static-documents.js';
 import { healthCheck, HEALTH_PATH } from './health.js';
 import { ThrottledLog } from '../pipeline/throttled-log.js';
 import { registerDevRoutes, type DevControls } from './dev-routes.js';
-import { stringifyBody } from '../json-text.js';
 
 /** What the app reads of the server's configuration (src/config.ts has each one's meaning and default). */
 export type AppConfig = {
@@ -208,7 +207,7 @@ export async function createApp(deps: AppDeps): Promise<ServerApp> {
       // A Response with a plain headers record: @hono/node-server writes it with one writeHead. Through c.json, Hono
       // would copy more than one header into a Fetch Headers object, which the adapter then copies back out (about a
       // tenth of a users.get in the profile).
-      return new Response(stringifyBody(answer.body), { status: answer.status, headers: answerHeaders });
+      return new Response(JSON.stringify(answer.body), { status: answer.status, headers: answerHeaders });
     };
     app.on(op.method, toHonoPath(op.path), route);
   }

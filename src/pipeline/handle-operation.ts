@@ -10,7 +10,6 @@ import type { SessionVerifier } from '../auth/session-jwt.js';
 import { ipAllowed, quotaKeyOfIp } from '../auth/ip-allowlist.js';
 import { matchTotp } from '../auth/totp.js';
 import { newId } from '../domain/ids.js';
-import { parseJsonText } from '../json-text.js';
 import { ApiError, apiError, RateLimitedError, StoreUnavailableError } from '../errors.js';
 import type { Caller, HandlerContext } from '../handlers/context.js';
 import type { Handlers } from '../handlers/types.js';
@@ -173,7 +172,7 @@ export async function handleOperation(request: PlainRequest, deps: PipelineDeps)
 
 /** In development and tests, an answer the spec does not document is a bug: log it and answer 500. */
 function checkResponse(operationId: string, response: PlainResponse, deps: PipelineDeps): PlainResponse {
-  const issues = deps.validator.validateResponse(operationId, response.status, parseJsonText(response.body));
+  const issues = deps.validator.validateResponse(operationId, response.status, response.body);
   if (issues.length === 0) return response;
   deps.logger.error('response does not match the spec', {
     operationId,

@@ -9,7 +9,6 @@
  * updates alike; deletes answer whether (or how much) they deleted.
  */
 
-import type { JsonText } from '../json-text.js';
 import type { PermissionMap } from '../spec/policy.js';
 
 export type { PermissionMap };
@@ -119,11 +118,6 @@ export type ContainerRecord = {
 export type Provisioning = { server: ServerRecord; project: ProjectRecord; container: ContainerRecord };
 
 export type Page<T> = { items: T[]; total: number };
-/**
- * A page of activity; `itemsJson`, when the store has it, is `items` as JSON text, which the answer carries as it is
- * (PostgreSQL builds it: src/json-text.ts says why). `items` then parses it.
- */
-export type ActivityPage = Page<ActivityRecord> & { readonly itemsJson?: JsonText<ActivityRecord[]> };
 export type RealmUsage = { projects: number; containers: number; servers: number; auth_tokens: number };
 
 export type TokenConflict = 'DUPLICATE_ALIAS' | 'PUBLIC_KEY_IN_USE';
@@ -152,7 +146,7 @@ export interface Store {
 
   appendActivity(entry: ActivityRecord): Promise<void>;
   /** The user's activity matching the filter, newest first. */
-  listActivity(userId: string, filter: ActivityFilter, page: number, limit: number): Promise<ActivityPage>;
+  listActivity(userId: string, filter: ActivityFilter, page: number, limit: number): Promise<Page<ActivityRecord>>;
   activityStats(userId: string, since: string): Promise<{ totalRecords: number; totalSizeBytes: number; oldest: string | null; newest: string | null }>;
   /** Deletes up to `batchSize` entries older than `before`; answers how many went. */
   purgeActivity(before: string, batchSize: number): Promise<number>;

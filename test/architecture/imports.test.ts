@@ -10,7 +10,7 @@ import { ROOT } from '../support/cli.js';
 
 /** Lowest first. A path belongs to the first layer whose prefix it starts with. */
 const LAYERS: Array<[layer: string, prefixes: string[]]> = [
-  ['base', ['generated/', 'src/errors.ts', 'src/json-text.ts', 'src/log.ts', 'src/paths.ts']],
+  ['base', ['generated/', 'src/errors.ts', 'src/log.ts', 'src/paths.ts']],
   ['spec', ['src/spec/']],
   ['store', ['src/store/']],
   ['domain and auth', ['src/domain/', 'src/auth/']],

@@ -202,7 +202,7 @@ describe.skipIf(!DATABASE_URL)('PostgreSQL activity rollups', () => {
         const { rows } = await client.query(`EXPLAIN EXECUTE page_plan(${literals.join(', ')})`);
         await client.query('DEALLOCATE page_plan');
         const plan = rows.map((row) => row['QUERY PLAN']).join('\n');
-        return plan.includes('Function Scan on activity_page') ? 'activity_page' : /using (activity_\w+) on activity listed\b/.exec(plan)?.[1];
+        return plan.includes('Function Scan on activity_page') ? 'activity_page' : /using (activity_\w+) on activity a\b/.exec(plan)?.[1];
       } finally {
         client.release();
       }

@@ -16,7 +16,6 @@
 import type pg from 'pg';
 import type {
   ActivityFilter,
-  ActivityPage,
   ActivityRecord,
   Page,
   Provisioning,
@@ -33,11 +32,10 @@ import type {
 import { PgConnection, type PostgresStoreOptions } from './connection.js';
 import { activityPageStatement, activityStatsStatement } from './activity-sql.js';
 import { ChangeListener } from './change-listener.js';
-import { JsonText } from '../../json-text.js';
 import type { DatabaseCapacity } from './connection-budget.js';
 import { GroupCommit } from './group-commit.js';
 import { PrincipalCache } from './principal-cache.js';
-import { iso, toContainer, toProject, toServer, toToken, toUser, toVault } from './rows.js';
+import { iso, toActivity, toContainer, toProject, toServer, toToken, toUser, toVault } from './rows.js';
 import { VaultWriteQueue } from './vault-write-queue.js';
 
 export type { PostgresStoreOptions };
@@ -268,22 +266,12 @@ export class PostgresStore implements Store {
     this.activity.add(e);
   }
 
-  /**
-   * One statement: the page, as the JSON text of its items, and its exact total from the day, hour and minute
-   * rollups (activity-sql.ts).
-   */
-  async listActivity(userId: string, filter: ActivityFilter, page: number, limit: number): Promise<ActivityPage> {
+  /** One statement: the page, and its exact total from the day, hour and minute rollups (activity-sql.ts). */
+  async listActivity(userId: string, filter: ActivityFilter, page: number, limit: number): Promise<Page<ActivityRecord>> {
     await this.activityWritten(userId);
     const { text, values } = activityPageStatement(userId, filter, page, limit);
     const { rows } = await this.read(text, values);
-    const itemsJson = new JsonText<ActivityRecord[]>(rows[0].items);
-    return {
-      total: Number(rows[0].total),
-      itemsJson,
-      get items() {
-        return itemsJson.parse();
-      },
-    };
+    return { items: rows.filter((row) => row.id !== null).map(toActivity), total: Number(rows[0].total) };
   }
 
   async activityStats(userId: string, since: string) {

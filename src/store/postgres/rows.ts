@@ -1,5 +1,5 @@
 /** Database rows -> the store's domain records. Rows never leave this folder. */
-import type { ContainerRecord, ProjectRecord, ServerRecord, TokenRecord, UserRecord, VaultRecord } from '../types.js';
+import type { ActivityRecord, ContainerRecord, ProjectRecord, ServerRecord, TokenRecord, UserRecord, VaultRecord } from '../types.js';
 
 type Row = Record<string, any>;
 /** A timestamptz column: a Date from the main pool, already an ISO string from the read pool (connection.ts). */
@@ -42,6 +42,20 @@ export function toToken(row: Row): TokenRecord {
     last_used_ip: row.last_used_ip,
     created_at: iso(row.created_at)!,
     updated_at: iso(row.updated_at)!,
+  };
+}
+
+export function toActivity(row: Row): ActivityRecord {
+  return {
+    id: row.id,
+    user_id: row.user_id,
+    realm_id: row.realm_id,
+    method: row.method,
+    path: row.path,
+    status_code: row.status_code,
+    ip_address: row.ip_address,
+    user_agent: row.user_agent,
+    created_at: iso(row.created_at)!,
   };
 }
 
