@@ -4,6 +4,7 @@ import { purgeExpiredActivity } from '../../../src/domain/activity-retention.js'
 import { withFaults } from '../../support/faulty-store.js';
 import { jane, john, T0, id, type FreshStore } from './fixtures.js';
 import { REALM } from '../../support/sample-calls.js';
+import type { ActivityRecord } from '../../../src/store/types.js';
 
 export function activityContract(name: string, fresh: FreshStore) {
   it('activity: newest first, every filter, pagination, stats and batched purge', async () => {
@@ -52,6 +53,30 @@ export function activityContract(name: string, fresh: FreshStore) {
     expect(await store.purgeActivity(at(4), 3)).toBe(0);
     expect((await store.activityStats(jane, since)).totalRecords).toBe(6);
     expect((await store.listActivity(john, { since }, 1, 50)).total).toBe(1);
+  });
+
+  it('activity: a page answers each record exactly as appended, whatever characters its text holds', async () => {
+    // Quotes, backslashes, control characters, line separators and characters outside the BMP come back as they went
+    // in (PostgreSQL: through the batched insert and the read pool's string timestamps), times with their milliseconds.
+    const store = await fresh();
+    const awkward = ['"quoted" \\ back\\slash', 'tab\tnew\nline\r\u0001\u001f\u007f', 'é ñ 中文 😀 \u2028\u2029', '</script><!--', ''];
+    const appended: ActivityRecord[] = awkward.map((text, i) => ({
+      id: id(),
+      user_id: jane,
+      realm_id: i % 2 ? REALM : '',
+      method: 'DELETE',
+      path: `/p/${text}`,
+      status_code: 200 + i,
+      ip_address: i % 2 ? '2001:db8::1' : '203.0.113.9',
+      user_agent: text,
+      created_at: new Date(Date.parse(T0) + i * 1_001 + (i === 0 ? 0 : 7)).toISOString(),
+    }));
+    for (const record of appended) await store.appendActivity(record);
+    const page = await store.listActivity(jane, { since: T0 }, 1, 50);
+    expect(page.total).toBe(awkward.length);
+    expect(page.items).toEqual([...appended].reverse());
+    expect((await store.listActivity(jane, { since: T0, method: 'DELETE' }, 2, 3)).items).toEqual(appended.slice(0, 2).reverse());
+    expect(await store.listActivity(jane, { since: T0, method: 'PUT' }, 1, 50)).toEqual({ total: 0, items: [] });
   });
 
   it('retention: entries past 30 days are deleted in bounded batches, the rest kept', async () => {
