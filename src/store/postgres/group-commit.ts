@@ -4,8 +4,8 @@
  * MAX_BATCH items. A request no longer waits for a round trip of its own to record itself, and the database takes
  * one statement per batch instead of one per request.
  *
- * What is kept: a read that must see these writes flushes first (`hasQueued` says whether it needs to), and sees
- * everything this process accepted; `close()` flushes, and the server closes the store only after its in-flight
+ * What is kept: a read that must see these writes waits for them first (`written`), and sees everything of its
+ * kind this process accepted; `close()` flushes, and the server closes the store only after its in-flight
  * requests finish, so a drained shutdown (SIGTERM) loses nothing; a write the database refuses then is tried again
  * for a while (`drain`), and what it never took is reported, not dropped in silence. What a crash can lose: the
  * last flush interval (at most 50 ms). Another process sees a write at most one interval late. A failed write keeps
@@ -34,9 +34,16 @@ export class GroupCommit<Item> {
     else this.timer ??= setTimeout(() => void this.flush().catch(() => {}), FLUSH_INTERVAL_MS);
   }
 
-  /** Whether an item matching `test` is queued or being written (a read that must see it flushes only then). */
-  hasQueued(test: (item: Item) => boolean): boolean {
-    return this.queue.some(test) || this.inFlightBatch.some(test);
+  /**
+   * Resolves once every item matching `test` that this process holds now is in the database (rejects if its write
+   * failed). A queued one needs a flush. One only in the batch being written needs that write alone, not the
+   * follow-up that takes what other requests queued meanwhile: a reader of one user's log does not wait for a second
+   * round trip of other users' records. None: nothing to wait for.
+   */
+  written(test: (item: Item) => boolean): Promise<void> {
+    if (this.queue.some(test)) return this.flush();
+    if (this.inFlight && this.inFlightBatch.some(test)) return this.inFlight;
+    return Promise.resolve();
   }
 
   /**

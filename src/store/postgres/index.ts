@@ -259,7 +259,7 @@ export class PostgresStore implements Store {
 
   /** Before a read that answers `last_used_*`: the uses of that token (or of any) this process has queued. */
   private async tokenUsesWritten(id?: string) {
-    if (this.tokenUses.hasQueued((use) => id === undefined || use.id === id)) await this.tokenUses.flush();
+    await this.tokenUses.written((use) => id === undefined || use.id === id);
   }
 
   async appendActivity(e: ActivityRecord) {
@@ -289,7 +289,7 @@ export class PostgresStore implements Store {
 
   /** Before a read of a user's log: that user's records this process has queued (concurrent reads share one write). */
   private async activityWritten(userId: string) {
-    if (this.activity.hasQueued((record) => record.user_id === userId)) await this.activity.flush();
+    await this.activity.written((record) => record.user_id === userId);
   }
 
   async purgeActivity(before: string, batchSize: number) {

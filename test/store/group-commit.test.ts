@@ -1,0 +1,104 @@
+/**
+ * GroupCommit (src/store/postgres/group-commit.ts) with a write whose completion the test controls: what a reader
+ * waits for before it reads, and that concurrent flushes share writes.
+ */
+import { describe, expect, it } from 'vitest';
+import { GroupCommit } from '../../src/store/postgres/group-commit.js';
+
+type Item = { user: string; n: number };
+
+/** A GroupCommit whose writes stay pending until the test finishes (or fails) them, in the order they started. */
+function controlled() {
+  const writes: Array<{ batch: Item[]; finish: () => void; fail: (failure: Error) => void }> = [];
+  const commit = new GroupCommit<Item>(
+    (batch) =>
+      new Promise<void>((resolve, reject) => {
+        writes.push({ batch: [...batch], finish: resolve, fail: reject });
+      }),
+  );
+  return { commit, writes };
+}
+
+/** Whether `promise` has settled after the pending callbacks have run. */
+async function settled(promise: Promise<unknown>): Promise<boolean> {
+  let done = false;
+  promise.then(
+    () => (done = true),
+    () => (done = true),
+  );
+  await new Promise((resolve) => setImmediate(resolve));
+  return done;
+}
+
+const ofUser = (user: string) => (item: Item) => item.user === user;
+
+describe('GroupCommit.written', () => {
+  it('waits only for the write that holds the reader’s items, not for the follow-up of other users’ items', async () => {
+    const { commit, writes } = controlled();
+    commit.add({ user: 'a', n: 1 });
+    const first = commit.flush();
+    commit.add({ user: 'b', n: 2 });
+    // b's item needs a follow-up write after the one in flight; a's only needs the one in flight.
+    const forB = commit.written(ofUser('b'));
+    const forA = commit.written(ofUser('a'));
+    expect(writes.map((write) => write.batch)).toEqual([[{ user: 'a', n: 1 }]]);
+    expect(await settled(forA)).toBe(false);
+    writes[0].finish();
+    await first;
+    expect(await settled(forA)).toBe(true);
+    expect(await settled(forB)).toBe(false);
+    expect(writes.map((write) => write.batch)).toEqual([[{ user: 'a', n: 1 }], [{ user: 'b', n: 2 }]]);
+    writes[1].finish();
+    expect(await settled(forB)).toBe(true);
+  });
+
+  it('flushes a queued item at once, without waiting for the interval', async () => {
+    const { commit, writes } = controlled();
+    commit.add({ user: 'a', n: 1 });
+    const forA = commit.written(ofUser('a'));
+    expect(writes).toHaveLength(1);
+    expect(await settled(forA)).toBe(false);
+    writes[0].finish();
+    expect(await settled(forA)).toBe(true);
+  });
+
+  it('writes nothing and waits for nothing when the reader has no item held', async () => {
+    const { commit, writes } = controlled();
+    commit.add({ user: 'a', n: 1 });
+    const forB = commit.written(ofUser('b'));
+    expect(await settled(forB)).toBe(true);
+    expect(writes).toHaveLength(0);
+    const flushed = commit.flush();
+    writes[0].finish();
+    await flushed;
+  });
+
+  it('fails the reader whose items were in a write that failed, and keeps them for the next write', async () => {
+    const { commit, writes } = controlled();
+    commit.add({ user: 'a', n: 1 });
+    void commit.flush().catch(() => {});
+    const forA = commit.written(ofUser('a'));
+    writes[0].fail(new Error('lock timeout'));
+    await expect(forA).rejects.toThrow('lock timeout');
+    const again = commit.written(ofUser('a'));
+    expect(writes[1].batch).toEqual([{ user: 'a', n: 1 }]);
+    writes[1].finish();
+    await again;
+  });
+
+  it('shares writes: readers that ask while one is in flight wait for one follow-up between them', async () => {
+    const { commit, writes } = controlled();
+    commit.add({ user: 'a', n: 1 });
+    void commit.flush();
+    const readers = ['b', 'c', 'd'].map((user, n) => {
+      commit.add({ user, n });
+      return commit.written(ofUser(user));
+    });
+    writes[0].finish();
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(writes).toHaveLength(2);
+    expect(writes[1].batch.map((item) => item.user)).toEqual(['b', 'c', 'd']);
+    writes[1].finish();
+    await Promise.all(readers);
+  });
+});
