@@ -79,8 +79,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, argv: string[] 
     databaseUrl: env.DATABASE_URL,
     databaseSchema: env.DATABASE_SCHEMA || undefined,
     databaseMaxConnections: atLeast(env.DATABASE_MAX_CONNECTIONS, DEFAULT_MAX_CONNECTIONS, MIN_MAX_CONNECTIONS, 'DATABASE_MAX_CONNECTIONS'),
-    databaseLockTimeoutMs: nonNegative(env.DATABASE_LOCK_TIMEOUT_MS, 'DATABASE_LOCK_TIMEOUT_MS', DEFAULT_LOCK_TIMEOUT_MS),
-    databaseStatementTimeoutMs: nonNegative(env.DATABASE_STATEMENT_TIMEOUT_MS, 'DATABASE_STATEMENT_TIMEOUT_MS', DEFAULT_STATEMENT_TIMEOUT_MS),
+    databaseLockTimeoutMs: nonNegative(env.DATABASE_LOCK_TIMEOUT_MS, DEFAULT_LOCK_TIMEOUT_MS, 'DATABASE_LOCK_TIMEOUT_MS'),
+    databaseStatementTimeoutMs: nonNegative(env.DATABASE_STATEMENT_TIMEOUT_MS, DEFAULT_STATEMENT_TIMEOUT_MS, 'DATABASE_STATEMENT_TIMEOUT_MS'),
     trustProxyHops: parseTrustProxy(env.TRUST_PROXY),
     logLevel: (env.LOG_LEVEL ?? 'info') as LogLevel,
     production,
@@ -97,7 +97,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, argv: string[] 
     maxInflightBodyBytes: positive(env.MAX_INFLIGHT_BODY_BYTES, 256 * 1024 * 1024, 'MAX_INFLIGHT_BODY_BYTES'),
     corsOrigins: dev ? [...DEV_ORIGINS, ...corsOrigins] : corsOrigins,
     dev,
-    devLatencyMs: dev ? nonNegative(env.DEV_LATENCY_MS, 'DEV_LATENCY_MS') : 0,
+    devLatencyMs: dev ? nonNegative(env.DEV_LATENCY_MS, 0, 'DEV_LATENCY_MS') : 0,
     workers,
   };
 }
@@ -124,7 +124,7 @@ function atLeast(value: string | undefined, fallback: number, minimum: number, n
   return parsed;
 }
 
-function nonNegative(value: string | undefined, name: string, fallback = 0): number {
+function nonNegative(value: string | undefined, fallback: number, name: string): number {
   if (value === undefined || value === '') return fallback;
   const parsed = Number(value);
   if (!Number.isInteger(parsed) || parsed < 0) throw new Error(`${name} must be a whole number of milliseconds, not ${value}`);

@@ -1,6 +1,6 @@
 /** Picks the store named by the configuration. */
 import { MemoryStore } from './memory/index.js';
-import { connectionBudgetWarning, DEFAULT_MAX_CONNECTIONS } from './postgres/connection-budget.js';
+import { connectionBudgetWarning } from './postgres/connection-budget.js';
 import { PostgresStore } from './postgres/index.js';
 import type { Store } from './types.js';
 
@@ -21,15 +21,14 @@ export type StoreChoice = {
 export async function createStore(config: StoreChoice, options: { warn?: (message: string) => void } = {}): Promise<Store> {
   if (config.store === 'memory') return new MemoryStore();
   if (!config.databaseUrl) throw new Error('STORE=postgres needs DATABASE_URL (for example postgres://postgres@127.0.0.1:5432/test)');
-  const maxConnections = config.databaseMaxConnections ?? DEFAULT_MAX_CONNECTIONS;
   const store = await PostgresStore.open({
     connectionString: config.databaseUrl,
     schema: config.databaseSchema,
-    maxConnections,
+    maxConnections: config.databaseMaxConnections,
     lockTimeoutMs: config.databaseLockTimeoutMs,
     statementTimeoutMs: config.databaseStatementTimeoutMs,
   });
-  const warning = connectionBudgetWarning(config.workers ?? 1, maxConnections, store.databaseCapacity);
+  const warning = connectionBudgetWarning(config.workers ?? 1, store.maxConnections, store.databaseCapacity);
   if (warning) options.warn?.(warning);
   return store;
 }

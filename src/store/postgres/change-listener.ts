@@ -4,6 +4,7 @@
  * the store is open. It needs a session connection (a transaction-mode pooler in between would drop LISTEN).
  */
 import pg from 'pg';
+import { quoteIdentifier } from './connection.js';
 
 export type ListenerEvents = { up(): void; down(): void; message(payload: string): void };
 
@@ -30,7 +31,7 @@ export class ChangeListener {
     try {
       await client.connect();
       const { rows } = await client.query<{ schema: string }>('SELECT current_schema() AS schema');
-      await client.query(`LISTEN "${channelFor(rows[0].schema).replace(/"/g, '""')}"`);
+      await client.query(`LISTEN ${quoteIdentifier(channelFor(rows[0].schema))}`);
       if (this.closed) return void client.end().catch(() => {});
       this.client = client;
       this.events.up();

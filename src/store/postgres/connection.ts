@@ -134,6 +134,8 @@ export class PgConnection {
     readonly clientConfig: pg.ClientConfig,
     /** How many connections the database accepts from this role, read at start (connection-budget.ts). */
     readonly capacity: DatabaseCapacity,
+    /** The most connections this process opens, the listener's included: its pools' sizes add up to it. */
+    readonly maxConnections: number,
   ) {}
 
   /** Statements sent to the database since the pools opened (the bench and the round-trip test read it). */
@@ -154,7 +156,8 @@ export class PgConnection {
       application_name: options.applicationName ?? 'hoody-api',
       options: [options.schema ? `-c search_path=${startupOptionValue(quoteIdentifier(options.schema))}` : '', timeouts, extra].filter(Boolean).join(' '),
     });
-    const sizes = splitConnections(options.maxConnections ?? DEFAULT_MAX_CONNECTIONS);
+    const maxConnections = options.maxConnections ?? DEFAULT_MAX_CONNECTIONS;
+    const sizes = splitConnections(maxConnections);
     const pool = new pg.Pool(settings('', sizes.main));
     const activityPool = new pg.Pool(settings('-c synchronous_commit=off', sizes.activity));
     const readPool = new pg.Pool({
@@ -190,7 +193,7 @@ export class PgConnection {
       throw new Error(`cannot use the PostgreSQL database at ${redact(options.connectionString)}: ${(failure as Error).message}`);
     }
     const { max: _max, idleTimeoutMillis: _idle, ...clientConfig } = settings('', 1);
-    return new PgConnection(pool, activityPool, readPool, counter, clientConfig, capacity);
+    return new PgConnection(pool, activityPool, readPool, counter, clientConfig, capacity, maxConnections);
   }
 
   /**
@@ -295,7 +298,7 @@ export class PgConnection {
 }
 
 /** A name as an SQL identifier: quoted, so that any schema name works as given (capitals, spaces, quotes). */
-function quoteIdentifier(name: string): string {
+export function quoteIdentifier(name: string): string {
   return `"${name.replace(/"/g, '""')}"`;
 }
 

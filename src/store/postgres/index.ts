@@ -148,6 +148,11 @@ export class PostgresStore implements Store {
     return this.db.capacity;
   }
 
+  /** The most connections this process opens (`DATABASE_MAX_CONNECTIONS`, or the default). */
+  get maxConnections(): number {
+    return this.db.maxConnections;
+  }
+
   /** The pool of the prepared reads (connection.ts), which the prepared-statement test inspects. */
   get readPool(): pg.Pool {
     return this.db.readPool;
