@@ -50,8 +50,8 @@ describe('connection budget', () => {
     expect(connectionBudgetWarning(1, 97, capacity)).toBeUndefined();
     expect(connectionBudgetWarning(4, 25, capacity)).toBe(
       '4 process(es) x DATABASE_MAX_CONNECTIONS=25 may open 100 PostgreSQL connections, but the database accepts 97 from this role ' +
-        '(max_connections less the reserved connections), other clients included: under load, requests that need a connection ' +
-        'past that answer 503. Lower DATABASE_MAX_CONNECTIONS or WORKERS, or raise the limit.',
+        '(max_connections less the reserved connections), other clients included: under load, requests past that wait for the ' +
+        'connections already open, or answer 503 where none is. Lower DATABASE_MAX_CONNECTIONS or WORKERS, or raise the limit.',
     );
   });
 });

@@ -1,8 +1,9 @@
 /**
  * How many PostgreSQL connections a process opens, and whether the database accepts that many from all of the
  * server's processes. A process opens its connections lazily, up to its budget, as load asks for them; a database
- * that refuses one ("too many clients") makes the request waiting on it answer 503, so an operator should learn at
- * start, not under load, that `WORKERS` x `DATABASE_MAX_CONNECTIONS` is more than the database takes.
+ * that refuses one ("too many clients") holds that pool to what it has (connection.ts), or makes the request answer
+ * 503 when it has none, so an operator should learn at start, not under load, that `WORKERS` x
+ * `DATABASE_MAX_CONNECTIONS` is more than the database takes.
  */
 
 /** The default budget of one process: 10 for writes, 10 for prepared reads, 4 for activity writes, the listener. */
@@ -55,7 +56,7 @@ export function connectionBudgetWarning(workers: number, maxConnections: number,
   if (wanted <= capacity.accepts) return undefined;
   return (
     `${workers} process(es) x DATABASE_MAX_CONNECTIONS=${maxConnections} may open ${wanted} PostgreSQL connections, but the database ` +
-    `accepts ${capacity.accepts} from this role (${capacity.limitedBy}), other clients included: under load, requests that ` +
-    `need a connection past that answer 503. Lower DATABASE_MAX_CONNECTIONS or WORKERS, or raise the limit.`
+    `accepts ${capacity.accepts} from this role (${capacity.limitedBy}), other clients included: under load, requests past that ` +
+    `wait for the connections already open, or answer 503 where none is. Lower DATABASE_MAX_CONNECTIONS or WORKERS, or raise the limit.`
   );
 }

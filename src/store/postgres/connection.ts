@@ -111,6 +111,11 @@ const READ_TYPES = {
 
 const pause = (attempt: number) => new Promise((resolve) => setTimeout(resolve, Math.random() * 10 * attempt));
 
+/** "Too many clients": the database has no slot for one more connection (or the role or database is at its limit). */
+const isConnectionRefusedForLimit = (failure: unknown) => (failure as { code?: string })?.code === '53300';
+/** How long a pool the database refused a connection keeps to the ones it has before it asks for more again. */
+const HOLD_AFTER_REFUSAL_MS = 1_000;
+
 export class PgConnection {
   private constructor(
     readonly pool: pg.Pool,
@@ -137,6 +142,34 @@ export class PgConnection {
     /** The most connections this process opens, the listener's included: its pools' sizes add up to it. */
     readonly maxConnections: number,
   ) {}
+
+  /** Each pool's configured size, and the timer that gives it back after a refusal (`waitForHeldConnection`). */
+  private readonly configuredSizes = new Map<pg.Pool, number>();
+  private readonly holds = new Map<pg.Pool, NodeJS.Timeout>();
+
+  /**
+   * When the database refuses a pool one more connection ("too many clients": the server's processes together
+   * open more than it accepts, connection-budget.ts) and the pool already holds some, the request that asked should
+   * wait for one of those, not fail. pg-pool fails it, and then, as each request queued behind it tries a connection
+   * of its own, every one of them: a burst answered 503 while connections were open and about to be free. So the pool
+   * is held to what it has (its `max` lowered; pg-pool reads it for each request) for HOLD_AFTER_REFUSAL_MS, and
+   * the caller sends the request again, to queue for a held connection (within pg-pool's 5 s connection wait). A
+   * pool that holds none still answers 503: there is nothing to wait for.
+   */
+  private waitForHeldConnection(pool: pg.Pool, failure: unknown): boolean {
+    if (!isConnectionRefusedForLimit(failure) || pool.totalCount === 0) return false;
+    const configured = this.configuredSizes.get(pool) ?? pool.options.max ?? pool.totalCount;
+    this.configuredSizes.set(pool, configured);
+    pool.options.max = pool.totalCount;
+    clearTimeout(this.holds.get(pool));
+    const hold = setTimeout(() => {
+      this.holds.delete(pool);
+      pool.options.max = configured;
+    }, HOLD_AFTER_REFUSAL_MS);
+    hold.unref();
+    this.holds.set(pool, hold);
+    return true;
+  }
 
   /** Statements sent to the database since the pools opened (the bench and the round-trip test read it). */
   get statements(): number {
@@ -219,6 +252,7 @@ export class PgConnection {
       try {
         return await (prepared ? pool.query<R>({ name: this.preparedName(text), text, values }) : pool.query<R>(text, values));
       } catch (failure) {
+        if (attempt < MAX_ATTEMPTS && this.waitForHeldConnection(pool, failure)) continue;
         if (isConnectionFailure(failure) || isRefusedByDatabase(failure)) throw new StoreUnavailableError(failure);
         if (prepared && isLostPreparedStatement(failure) && attempt < MAX_ATTEMPTS) {
           this.preparing = false;
@@ -263,12 +297,7 @@ export class PgConnection {
   }
 
   private async transactionOnce<T>(work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
-    let client: pg.PoolClient;
-    try {
-      client = await this.pool.connect();
-    } catch (failure) {
-      throw new StoreUnavailableError(failure);
-    }
+    const client = await this.connect(this.pool);
     let broken = false;
     // A checked-out connection that the server drops between two queries reports it as an event; without this
     // listener that event would be an uncaught error that ends the process. The next query then fails, and is
@@ -292,7 +321,20 @@ export class PgConnection {
     }
   }
 
+  /** A connection of `pool` for a transaction; refused for the database's limit, one the pool holds (as `query`). */
+  private async connect(pool: pg.Pool): Promise<pg.PoolClient> {
+    for (let attempt = 1; ; attempt += 1) {
+      try {
+        return await pool.connect();
+      } catch (failure) {
+        if (attempt < MAX_ATTEMPTS && this.waitForHeldConnection(pool, failure)) continue;
+        throw new StoreUnavailableError(failure);
+      }
+    }
+  }
+
   async close() {
+    for (const hold of this.holds.values()) clearTimeout(hold);
     await Promise.all([this.pool.end(), this.activityPool.end(), this.readPool.end()]);
   }
 }
