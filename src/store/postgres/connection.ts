@@ -143,9 +143,8 @@ export class PgConnection {
     readonly maxConnections: number,
   ) {}
 
-  /** Each pool's configured size, and the timer that gives it back after a refusal (`waitForHeldConnection`). */
-  private readonly configuredSizes = new Map<pg.Pool, number>();
-  private readonly holds = new Map<pg.Pool, NodeJS.Timeout>();
+  /** The pools held to what they have after a refusal (`waitForHeldConnection`): each one's own size, and the timer. */
+  private readonly holds = new Map<pg.Pool, { configured: number; timer: NodeJS.Timeout }>();
 
   /**
    * When the database refuses a pool one more connection ("too many clients": the server's processes together
@@ -158,16 +157,16 @@ export class PgConnection {
    */
   private waitForHeldConnection(pool: pg.Pool, failure: unknown): boolean {
     if (!isConnectionRefusedForLimit(failure) || pool.totalCount === 0) return false;
-    const configured = this.configuredSizes.get(pool) ?? pool.options.max ?? pool.totalCount;
-    this.configuredSizes.set(pool, configured);
+    const held = this.holds.get(pool);
+    clearTimeout(held?.timer);
+    const configured = held?.configured ?? pool.options.max ?? pool.totalCount;
     pool.options.max = pool.totalCount;
-    clearTimeout(this.holds.get(pool));
-    const hold = setTimeout(() => {
+    const timer = setTimeout(() => {
       this.holds.delete(pool);
       pool.options.max = configured;
     }, HOLD_AFTER_REFUSAL_MS);
-    hold.unref();
-    this.holds.set(pool, hold);
+    timer.unref();
+    this.holds.set(pool, { configured, timer });
     return true;
   }
 
@@ -334,7 +333,7 @@ export class PgConnection {
   }
 
   async close() {
-    for (const hold of this.holds.values()) clearTimeout(hold);
+    for (const { timer } of this.holds.values()) clearTimeout(timer);
     await Promise.all([this.pool.end(), this.activityPool.end(), this.readPool.end()]);
   }
 }
