@@ -102,3 +102,52 @@ describe('GroupCommit.written', () => {
     await Promise.all(readers);
   });
 });
+
+describe('GroupCommit.unwritten', () => {
+  it('answers the batch being written and the queue as two groups, each with its last item, at once', async () => {
+    const { commit, writes } = controlled();
+    commit.add({ user: 'a', n: 1 });
+    commit.add({ user: 'b', n: 2 });
+    void commit.flush();
+    commit.add({ user: 'a', n: 3 });
+    commit.add({ user: 'c', n: 4 });
+    expect(commit.unwritten(ofUser('a'))).toEqual([
+      { last: { user: 'b', n: 2 }, matching: [{ user: 'a', n: 1 }] },
+      { last: { user: 'c', n: 4 }, matching: [{ user: 'a', n: 3 }] },
+    ]);
+    expect(commit.unwritten(ofUser('c'))).toEqual([{ last: { user: 'c', n: 4 }, matching: [{ user: 'c', n: 4 }] }]);
+    expect(commit.unwritten(ofUser('z'))).toEqual([]);
+    writes[0].finish();
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(commit.unwritten(ofUser('a'))).toEqual([{ last: { user: 'c', n: 4 }, matching: [{ user: 'a', n: 3 }] }]);
+    const flushed = commit.flush();
+    writes[1].finish();
+    await flushed;
+    expect(commit.unwritten(ofUser('a'))).toEqual([]);
+  });
+
+  it('after a failed write, its batch and the queue are one group, which the next write takes whole', async () => {
+    const { commit, writes } = controlled();
+    commit.add({ user: 'a', n: 1 });
+    const failed = commit.flush().catch(() => {});
+    commit.add({ user: 'a', n: 2 });
+    writes[0].fail(new Error('lock timeout'));
+    await failed;
+    expect(commit.unwritten(ofUser('a'))).toEqual([
+      {
+        last: { user: 'a', n: 2 },
+        matching: [
+          { user: 'a', n: 1 },
+          { user: 'a', n: 2 },
+        ],
+      },
+    ]);
+    const flushed = commit.flush();
+    expect(writes[1].batch).toEqual([
+      { user: 'a', n: 1 },
+      { user: 'a', n: 2 },
+    ]);
+    writes[1].finish();
+    await flushed;
+  });
+});

@@ -6,7 +6,7 @@
  * history; a page costs the buckets it walks plus the rows of the minutes it returns, or of the seconds inside a
  * dense minute (`activity_page`, migrations 004 and 008).
  */
-import type { ActivityFilter } from '../types.js';
+import type { ActivityFilter, ActivityRecord } from '../types.js';
 
 /** Positional parameters, numbered as they are added. */
 class Parameters {
@@ -96,21 +96,41 @@ function rangeOf(filter: ActivityFilter): Range {
 }
 
 /**
- * One page and the exact total in one statement. The total comes from the rollups and the edges; the page from an
- * index directly near the top of an unfiltered, errors-only or one-write-method log (`timeIndexCondition`), else
- * from `activity_page` (migrations 004, 008 and 009), which reads only the minutes or seconds the page needs.
- * Answers one row per item, each carrying `total`, or one row with a null `id` when the page is empty.
+ * One window of the log and the exact total in one statement: `limit` rows from `offset` (a page, or a page widened
+ * by the records this process has not written yet, see unwritten-activity.ts). The total comes from the rollups and
+ * the edges; the rows from an index directly near the top of an unfiltered, errors-only or one-write-method log
+ * (`timeIndexCondition`), else from `activity_page` (migrations 004, 008 and 009), which reads only the minutes or
+ * seconds the window needs. Each of `probeIds` is looked up in the same snapshot (`written_<i>`): whether the write
+ * that holds it had committed when the rows were read. Answers one row per item, each carrying `total` and the
+ * probes, or one row with a null `id` when the window is empty.
  */
-export function activityPageStatement(userId: string, filter: ActivityFilter, page: number, limit: number) {
+export function activityPageStatement(userId: string, filter: ActivityFilter, offset: number, limit: number, probeIds: string[] = []) {
   const p = new Parameters();
   const range = rangeOf(filter);
   const dimensions = dimensionsOf(p, filter);
   // A range that ends before it starts counts nothing: no whole bucket, and no row at its edges.
   const total = countOverRange(p, userId, range, dimensions, 'records', 'count(*)');
-  const text = `SELECT page.*, counted.total FROM (SELECT ${total} AS total) counted
-    LEFT JOIN ${pageRows(p, userId, range, filter, dimensions, page, limit)} page ON true
+  const probes = probeIds.map((id, i) => `, EXISTS (SELECT 1 FROM activity WHERE id = ${p.add(id)}::text) AS written_${i}`).join('');
+  const text = `SELECT page.*, counted.* FROM (SELECT ${total} AS total${probes}) counted
+    LEFT JOIN ${pageRows(p, userId, range, filter, dimensions, offset, limit)} page ON true
     ORDER BY page.created_at DESC, page.seq DESC`;
   return { text, values: p.values };
+}
+
+/** Whether a record is one `filter` selects: the same conditions as the statements' (the range's ends inclusive). */
+export function activityMatcher(filter: ActivityFilter): (record: ActivityRecord) => boolean {
+  const { lower, upper } = rangeOf(filter);
+  return (record) => {
+    const at = Date.parse(record.created_at);
+    return (
+      at >= lower &&
+      (upper === undefined || at <= upper) &&
+      (filter.minStatus === undefined || record.status_code >= filter.minStatus) &&
+      (filter.maxStatus === undefined || record.status_code <= filter.maxStatus) &&
+      (filter.method === undefined || record.method === filter.method) &&
+      (filter.realmId === undefined || record.realm_id === filter.realmId)
+    );
+  };
 }
 
 /** Rows of the user's time index, enough for a page near the top (`DIRECT_PAGE_ROWS`), read with no rollup walk. */
@@ -131,14 +151,14 @@ function timeIndexCondition(filter: ActivityFilter, dimensions: string): string 
   return undefined;
 }
 
-function pageRows(p: Parameters, userId: string, range: Range, filter: ActivityFilter, dimensions: string, page: number, limit: number): string {
+function pageRows(p: Parameters, userId: string, range: Range, filter: ActivityFilter, dimensions: string, offset: number, limit: number): string {
   // When an index holds exactly the matching rows in time order, a page near the top is its first offset + limit
   // entries. Deeper pages and other filters walk the rollups (activity_page), which bounds what they read.
   const condition = timeIndexCondition(filter, dimensions);
-  if (condition !== undefined && page * limit <= DIRECT_PAGE_ROWS) {
+  if (condition !== undefined && offset + limit <= DIRECT_PAGE_ROWS) {
     const upper = range.upper === undefined ? '' : ` AND created_at <= ${p.add(iso(range.upper))}`;
     return `(SELECT * FROM activity a WHERE user_id = ${p.add(userId)} AND created_at >= ${p.add(iso(range.lower))}${upper}${condition}
-      ORDER BY created_at DESC, seq DESC LIMIT ${p.add(limit)} OFFSET ${p.add((page - 1) * limit)})`;
+      ORDER BY created_at DESC, seq DESC LIMIT ${p.add(limit)} OFFSET ${p.add(offset)})`;
   }
   const typed: [unknown, string][] = [
     [userId, 'text'],
@@ -149,7 +169,7 @@ function pageRows(p: Parameters, userId: string, range: Range, filter: ActivityF
     [filter.method ?? null, 'text'],
     [filter.realmId ?? null, 'text'],
     [limit, 'bigint'],
-    [(page - 1) * limit, 'bigint'],
+    [offset, 'bigint'],
   ];
   return `activity_page(${typed.map(([value, type]) => `${p.add(value)}::${type}`).join(', ')})`;
 }

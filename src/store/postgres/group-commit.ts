@@ -4,8 +4,8 @@
  * MAX_BATCH items. A request no longer waits for a round trip of its own to record itself, and the database takes
  * one statement per batch instead of one per request.
  *
- * What is kept: a read that must see these writes waits for them first (`written`), and sees everything of its
- * kind this process accepted; `close()` flushes, and the server closes the store only after its in-flight
+ * What is kept: a read that must see these writes waits for them first (`written`), or reads without waiting and
+ * adds what the database did not have yet (`unwritten`), and sees everything of its kind this process accepted; `close()` flushes, and the server closes the store only after its in-flight
  * requests finish, so a drained shutdown (SIGTERM) loses nothing; a write the database refuses then is tried again
  * for a while (`drain`), and what it never took is reported, not dropped in silence. What a crash can lose: the
  * last flush interval (at most 50 ms). Another process sees a write at most one interval late. A failed write keeps
@@ -44,6 +44,23 @@ export class GroupCommit<Item> {
     if (this.queue.some(test)) return this.flush();
     if (this.inFlight && this.inFlightBatch.some(test)) return this.inFlight;
     return Promise.resolve();
+  }
+
+  /**
+   * What this process holds of `test` that the database may not have yet, taken at once (no await in between): the
+   * batch being written and the queue, as groups in arrival order. Each group reaches the database whole, in one
+   * statement: a write takes the whole queue, and a failed write puts its batch back in front of the queue, where
+   * the next write takes it with the rest. So a reader tells a group written or not by looking, in its own snapshot,
+   * for one item of it: `last`, since past MAX_QUEUED the oldest items go first, and a group whose last item was
+   * dropped was dropped whole.
+   */
+  unwritten(test: (item: Item) => boolean): { last: Item; matching: Item[] }[] {
+    const groups: { last: Item; matching: Item[] }[] = [];
+    for (const group of [this.inFlightBatch, this.queue]) {
+      const matching = group.filter(test);
+      if (matching.length > 0) groups.push({ last: group[group.length - 1], matching });
+    }
+    return groups;
   }
 
   /**

@@ -30,7 +30,8 @@ import type {
   VaultRecord,
 } from '../types.js';
 import { PgConnection, type PostgresStoreOptions } from './connection.js';
-import { activityPageStatement, activityStatsStatement } from './activity-sql.js';
+import { activityMatcher, activityPageStatement, activityStatsStatement } from './activity-sql.js';
+import { pageWithUnwritten, windowStart } from './unwritten-activity.js';
 import { ChangeListener } from './change-listener.js';
 import type { DatabaseCapacity } from './connection-budget.js';
 import { GroupCommit } from './group-commit.js';
@@ -271,12 +272,25 @@ export class PostgresStore implements Store {
     this.activity.add(e);
   }
 
-  /** One statement: the page, and its exact total from the day, hour and minute rollups (activity-sql.ts). */
+  /**
+   * One statement: the page, and its exact total from the day, hour and minute rollups (activity-sql.ts). The user's
+   * records this process holds unwritten are not written first: the statement reads a window wide enough for them
+   * and tells which of their batches it saw, and the rest are put in their places (unwritten-activity.ts).
+   */
   async listActivity(userId: string, filter: ActivityFilter, page: number, limit: number): Promise<Page<ActivityRecord>> {
-    await this.activityWritten(userId);
-    const { text, values } = activityPageStatement(userId, filter, page, limit);
+    const matches = activityMatcher(filter);
+    const groups = this.activity.unwritten((record) => record.user_id === userId && matches(record));
+    const held = groups.reduce((count, group) => count + group.matching.length, 0);
+    const offset = (page - 1) * limit;
+    const start = windowStart(offset, held);
+    const probes = groups.map((group) => group.last.id);
+    const { text, values } = activityPageStatement(userId, filter, start, offset - start + limit, probes);
     const { rows } = await this.read(text, values);
-    return { items: rows.filter((row) => row.id !== null).map(toActivity), total: Number(rows[0].total) };
+    const stored = rows.filter((row) => row.id !== null).map(toActivity);
+    const storedTotal = Number(rows[0].total);
+    if (groups.length === 0) return { items: stored, total: storedTotal };
+    const unwritten = groups.filter((_, i) => !rows[0][`written_${i}`]).flatMap((group) => group.matching);
+    return pageWithUnwritten(stored, start, storedTotal, unwritten, offset, limit);
   }
 
   async activityStats(userId: string, since: string) {

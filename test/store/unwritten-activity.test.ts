@@ -1,0 +1,66 @@
+/**
+ * pageWithUnwritten (src/store/postgres/unwritten-activity.ts) against a model of the log: stored rows ordered by
+ * (time, seq) newest first, and the records this process has not written, which get higher seqs in arrival order
+ * when they are. Times come from a handful of instants, so most records tie with stored rows and with each other.
+ */
+import { describe, expect, it } from 'vitest';
+import { pageWithUnwritten, windowStart } from '../../src/store/postgres/unwritten-activity.js';
+import type { ActivityRecord } from '../../src/store/types.js';
+
+/** A small deterministic generator, so a failure replays. */
+function random(seed: number) {
+  let state = seed;
+  return (n: number) => {
+    state = (state * 1_103_515_245 + 12_345) % 2 ** 31;
+    return Math.floor((state / 2 ** 31) * n);
+  };
+}
+
+const INSTANTS = ['2026-11-30T10:00:00.000Z', '2026-11-30T10:00:00.001Z', '2026-11-30T10:00:01.000Z', '2026-11-30T11:00:00.000Z', '2026-12-01T00:00:00.000Z'];
+
+let counter = 0;
+const record = (created_at: string): ActivityRecord => ({
+  id: `r${(counter += 1)}`,
+  user_id: 'u',
+  realm_id: '',
+  method: 'GET',
+  path: '/p',
+  status_code: 200,
+  ip_address: '127.0.0.1',
+  user_agent: 'test',
+  created_at,
+});
+
+/** The log once everything is written: newest first, and at one instant the later seq first. */
+const ordered = (rows: { record: ActivityRecord; seq: number }[]) =>
+  [...rows]
+    .sort((a, b) => (a.record.created_at < b.record.created_at ? 1 : a.record.created_at > b.record.created_at ? -1 : b.seq - a.seq))
+    .map((row) => row.record);
+
+describe('an activity page with the records this process has not written yet', () => {
+  it('equals the page of the log once they are written, for every page of 2,000 random logs', () => {
+    const draw = random(20_261_202);
+    for (let trial = 0; trial < 2000; trial += 1) {
+      const stored = Array.from({ length: draw(30) }, (_, seq) => ({ record: record(INSTANTS[draw(INSTANTS.length)]), seq }));
+      // Held in arrival order; some of them written by the time the window is read (they are then stored rows).
+      const held = Array.from({ length: draw(8) }, () => record(INSTANTS[draw(INSTANTS.length)]));
+      const writtenMeanwhile = draw(held.length + 1);
+      const storedNow = [...stored, ...held.slice(0, writtenMeanwhile).map((r, i) => ({ record: r, seq: stored.length + i }))];
+      const unwritten = held.slice(writtenMeanwhile);
+      const everything = ordered([...storedNow, ...unwritten.map((r, i) => ({ record: r, seq: storedNow.length + i }))]);
+      const storedLog = ordered(storedNow);
+      const limit = 1 + draw(6);
+      for (let offset = 0; offset <= everything.length + limit; offset += limit) {
+        const start = windowStart(offset, held.length);
+        const window = storedLog.slice(start, offset + limit);
+        const page = pageWithUnwritten(window, start, storedLog.length, unwritten, offset, limit);
+        expect({ trial, offset, ids: page.items.map((r) => r.id), total: page.total }).toEqual({
+          trial,
+          offset,
+          ids: everything.slice(offset, offset + limit).map((r) => r.id),
+          total: everything.length,
+        });
+      }
+    }
+  });
+});
