@@ -95,42 +95,78 @@ function rangeOf(filter: ActivityFilter): Range {
   return { lower, upper: filter.endDate === undefined ? undefined : Date.parse(filter.endDate) };
 }
 
+/** A batch holding records of this process that a page must show: one of its records, and how many it holds that match. */
+export type HeldBatch = { probeId: string; size: number };
+
 /**
- * One window of the log and the exact total in one statement: `limit` rows from `offset` (a page, or a page widened
- * by the records this process has not written yet, see unwritten-activity.ts). The total comes from the rollups and
- * the edges; the rows from an index directly near the top of an unfiltered, errors-only or one-write-method log
- * (`timeIndexCondition`), else from `activity_page` (migrations 004, 008 and 009), which reads only the minutes or
- * seconds the window needs. Each of `probeIds` is looked up in the same snapshot (`written_<i>`): whether the write
- * that holds it had committed when the rows were read. Answers one row per item, each carrying `total` and the
- * probes, or one row with a null `id` when the window is empty.
+ * One page and the exact total in one statement. The total comes from the rollups and the edges; the page from an
+ * index directly near the top of an unfiltered, errors-only or one-write-method log (`timeIndexCondition`), else
+ * from `activity_page` (migrations 004, 008 and 009), which reads only the minutes or seconds the page needs.
+ * Answers one row per item, each carrying `total`, or one row with a null `id` when the page is empty.
+ *
+ * With `held` (records this process has not written when it asks, see unwritten-activity.ts), each batch's probe is
+ * looked up in the same snapshot (`written_<i>`), and the rows start `unwritten` rows earlier (the matching records
+ * of the batches not found, or fewer at the top): as many as the page needs where those records are all newer than
+ * the rows, as they nearly always are (`narrow`), else through the page's end.
  */
-export function activityPageStatement(userId: string, filter: ActivityFilter, offset: number, limit: number, probeIds: string[] = []) {
+export function activityPageStatement(
+  userId: string,
+  filter: ActivityFilter,
+  offset: number,
+  limit: number,
+  held: HeldBatch[] = [],
+  window: 'narrow' | 'wide' = 'narrow',
+) {
   const p = new Parameters();
   const range = rangeOf(filter);
   const dimensions = dimensionsOf(p, filter);
   // A range that ends before it starts counts nothing: no whole bucket, and no row at its edges.
   const total = countOverRange(p, userId, range, dimensions, 'records', 'count(*)');
-  const probes = probeIds.map((id, i) => `, EXISTS (SELECT 1 FROM activity WHERE id = ${p.add(id)}::text) AS written_${i}`).join('');
-  const text = `SELECT page.*, counted.* FROM (SELECT ${total} AS total${probes}) counted
-    LEFT JOIN ${pageRows(p, userId, range, filter, dimensions, offset, limit)} page ON true
-    ORDER BY page.created_at DESC, page.seq DESC`;
+  const order = 'ORDER BY page.created_at DESC, page.seq DESC';
+  if (held.length === 0) {
+    const page = pageRows(p, userId, range, filter, dimensions, {
+      offset: `${p.add(offset)}::bigint`,
+      limit: `${p.add(limit)}::bigint`,
+      rowCount: offset + limit,
+    });
+    return { text: `SELECT page.*, counted.total FROM (SELECT ${total} AS total) counted LEFT JOIN ${page} page ON true ${order}`, values: p.values };
+  }
+  const probes = held.map(({ probeId }, i) => `EXISTS (SELECT 1 FROM activity WHERE id = ${p.add(probeId)}::text) AS written_${i}`);
+  const unwritten = held.map(({ size }, i) => `CASE WHEN probed.written_${i} THEN 0 ELSE ${p.add(size)}::bigint END`).join(' + ');
+  const pageOffset = `${p.add(offset)}::bigint`;
+  const pageLimit = `${p.add(limit)}::bigint`;
+  const rows = {
+    offset: `greatest(0, ${pageOffset} - counted.unwritten)`,
+    // narrowWindowRows (unwritten-activity.ts): the page less what the newer unwritten records fill, at least 1.
+    limit:
+      window === 'narrow'
+        ? `greatest(1, ${pageLimit} - least(${pageLimit}, greatest(0, counted.unwritten - ${pageOffset})))`
+        : `least(${pageOffset}, counted.unwritten) + ${pageLimit}`,
+    rowCount: offset + limit,
+  };
+  // OFFSET 0 keeps each subquery whole, so that the probes are looked up once, not once per use.
+  const text = `SELECT page.*, counted.* FROM (
+      SELECT probed.*, ${unwritten} AS unwritten FROM (SELECT ${total} AS total, ${probes.join(', ')} OFFSET 0) probed OFFSET 0
+    ) counted
+    LEFT JOIN LATERAL ${pageRows(p, userId, range, filter, dimensions, rows)} page ON true ${order}`;
   return { text, values: p.values };
 }
 
-/** Whether a record is one `filter` selects: the same conditions as the statements' (the range's ends inclusive). */
+/**
+ * Whether a record is one `filter` selects: the same conditions as the statements' (the range's ends inclusive).
+ * Times compare as strings, all in `Date#toISOString`'s form (a record's own, and the range's ends made so here).
+ */
 export function activityMatcher(filter: ActivityFilter): (record: ActivityRecord) => boolean {
-  const { lower, upper } = rangeOf(filter);
-  return (record) => {
-    const at = Date.parse(record.created_at);
-    return (
-      at >= lower &&
-      (upper === undefined || at <= upper) &&
-      (filter.minStatus === undefined || record.status_code >= filter.minStatus) &&
-      (filter.maxStatus === undefined || record.status_code <= filter.maxStatus) &&
-      (filter.method === undefined || record.method === filter.method) &&
-      (filter.realmId === undefined || record.realm_id === filter.realmId)
-    );
-  };
+  const range = rangeOf(filter);
+  const lower = iso(range.lower);
+  const upper = range.upper === undefined ? undefined : iso(range.upper);
+  return (record) =>
+    record.created_at >= lower &&
+    (upper === undefined || record.created_at <= upper) &&
+    (filter.minStatus === undefined || record.status_code >= filter.minStatus) &&
+    (filter.maxStatus === undefined || record.status_code <= filter.maxStatus) &&
+    (filter.method === undefined || record.method === filter.method) &&
+    (filter.realmId === undefined || record.realm_id === filter.realmId);
 }
 
 /** Rows of the user's time index, enough for a page near the top (`DIRECT_PAGE_ROWS`), read with no rollup walk. */
@@ -151,14 +187,17 @@ function timeIndexCondition(filter: ActivityFilter, dimensions: string): string 
   return undefined;
 }
 
-function pageRows(p: Parameters, userId: string, range: Range, filter: ActivityFilter, dimensions: string, offset: number, limit: number): string {
+/** Which rows of the matching ones: SQL for the offset and the count, and where they end at most (a number). */
+type Window = { offset: string; limit: string; rowCount: number };
+
+function pageRows(p: Parameters, userId: string, range: Range, filter: ActivityFilter, dimensions: string, window: Window): string {
   // When an index holds exactly the matching rows in time order, a page near the top is its first offset + limit
   // entries. Deeper pages and other filters walk the rollups (activity_page), which bounds what they read.
   const condition = timeIndexCondition(filter, dimensions);
-  if (condition !== undefined && offset + limit <= DIRECT_PAGE_ROWS) {
+  if (condition !== undefined && window.rowCount <= DIRECT_PAGE_ROWS) {
     const upper = range.upper === undefined ? '' : ` AND created_at <= ${p.add(iso(range.upper))}`;
     return `(SELECT * FROM activity a WHERE user_id = ${p.add(userId)} AND created_at >= ${p.add(iso(range.lower))}${upper}${condition}
-      ORDER BY created_at DESC, seq DESC LIMIT ${p.add(limit)} OFFSET ${p.add(offset)})`;
+      ORDER BY created_at DESC, seq DESC LIMIT ${window.limit} OFFSET ${window.offset})`;
   }
   const typed: [unknown, string][] = [
     [userId, 'text'],
@@ -168,10 +207,8 @@ function pageRows(p: Parameters, userId: string, range: Range, filter: ActivityF
     [filter.maxStatus ?? null, 'integer'],
     [filter.method ?? null, 'text'],
     [filter.realmId ?? null, 'text'],
-    [limit, 'bigint'],
-    [offset, 'bigint'],
   ];
-  return `activity_page(${typed.map(([value, type]) => `${p.add(value)}::${type}`).join(', ')})`;
+  return `activity_page(${[...typed.map(([value, type]) => `${p.add(value)}::${type}`), window.limit, window.offset].join(', ')})`;
 }
 
 /** activity.getStats in one statement: counts and bytes from the rollups and edges, oldest and newest from the index. */

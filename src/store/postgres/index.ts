@@ -31,7 +31,7 @@ import type {
 } from '../types.js';
 import { PgConnection, type PostgresStoreOptions } from './connection.js';
 import { activityMatcher, activityPageStatement, activityStatsStatement } from './activity-sql.js';
-import { pageWithUnwritten, windowStart } from './unwritten-activity.js';
+import { narrowWindowHolds, pageWithUnwritten } from './unwritten-activity.js';
 import { ChangeListener } from './change-listener.js';
 import type { DatabaseCapacity } from './connection-budget.js';
 import { GroupCommit } from './group-commit.js';
@@ -274,23 +274,28 @@ export class PostgresStore implements Store {
 
   /**
    * One statement: the page, and its exact total from the day, hour and minute rollups (activity-sql.ts). The user's
-   * records this process holds unwritten are not written first: the statement reads a window wide enough for them
-   * and tells which of their batches it saw, and the rest are put in their places (unwritten-activity.ts).
+   * records this process holds unwritten are not written first: the statement tells which of their batches its
+   * snapshot holds and moves the page up by the records of the others, which are put in their places
+   * (unwritten-activity.ts).
    */
   async listActivity(userId: string, filter: ActivityFilter, page: number, limit: number): Promise<Page<ActivityRecord>> {
     const matches = activityMatcher(filter);
     const groups = this.activity.unwritten((record) => record.user_id === userId && matches(record));
-    const held = groups.reduce((count, group) => count + group.matching.length, 0);
     const offset = (page - 1) * limit;
-    const start = windowStart(offset, held);
-    const probes = groups.map((group) => group.last.id);
-    const { text, values } = activityPageStatement(userId, filter, start, offset - start + limit, probes);
-    const { rows } = await this.read(text, values);
-    const stored = rows.filter((row) => row.id !== null).map(toActivity);
-    const storedTotal = Number(rows[0].total);
-    if (groups.length === 0) return { items: stored, total: storedTotal };
-    const unwritten = groups.filter((_, i) => !rows[0][`written_${i}`]).flatMap((group) => group.matching);
-    return pageWithUnwritten(stored, start, storedTotal, unwritten, offset, limit);
+    const held = groups.map((group) => ({ probeId: group.last.id, size: group.matching.length }));
+    const read = async (window: 'narrow' | 'wide') => {
+      const { text, values } = activityPageStatement(userId, filter, offset, limit, held, window);
+      const { rows } = await this.read(text, values);
+      const stored = rows.filter((row) => row.id !== null).map(toActivity);
+      const unwritten = groups.filter((_, i) => !rows[0][`written_${i}`]).flatMap((group) => group.matching);
+      return { stored, storedTotal: Number(rows[0].total), unwritten };
+    };
+    const narrow = await read('narrow');
+    if (groups.length === 0) return { items: narrow.stored, total: narrow.storedTotal };
+    // Records older than the rows read (another process's clock, or its records written meanwhile) need the rows
+    // through the page's end: a second statement, which looks for the batches again.
+    const { stored, storedTotal, unwritten } = narrowWindowHolds(narrow.stored, narrow.unwritten) ? narrow : await read('wide');
+    return pageWithUnwritten(stored, storedTotal, unwritten, offset, limit);
   }
 
   async activityStats(userId: string, since: string) {

@@ -3,11 +3,12 @@
  * batch being written) without writing them first: a client paging through its log would otherwise wait for a write
  * of its previous request's record before every page, two round trips where one does.
  *
- * The database answers a window that starts up to `unwritten.length` rows before the page, in one snapshot; the
- * records it did not have go in their places. Where they go: newest first, as the log is ordered; at one instant,
- * before every stored row, because they will get a higher `seq` when written; among themselves, the later arrival
- * first, for the same reason. (A record of another process at the same millisecond that it writes later may then
- * order differently; nothing is lost or counted twice.)
+ * The database answers, in one snapshot, whether each batch holding such records is stored, and a window that starts
+ * as many rows before the page as the batches it did not find hold; those records go in their places. Where they go:
+ * newest first, as the log is ordered; at one instant, before every stored row, because they will get a higher `seq`
+ * when written; among themselves, the later arrival first, for the same reason. Times compare as strings, all in
+ * `Date#toISOString`'s form. (A record of another process at the same millisecond, written later, may then order
+ * differently; nothing is lost or counted twice.)
  */
 import type { ActivityRecord } from '../types.js';
 
@@ -17,24 +18,38 @@ export function windowStart(offset: number, unwrittenCount: number): number {
 }
 
 /**
+ * How many stored rows from `windowStart` the page needs where the unwritten records are all newer than them: the
+ * page less the places those records fill at its top, and at least one, to tell whether they are (`narrowWindowHolds`).
+ */
+export function narrowWindowRows(offset: number, limit: number, unwrittenCount: number): number {
+  return Math.max(1, limit - Math.min(limit, Math.max(0, unwrittenCount - offset)));
+}
+
+/** Whether a `narrowWindowRows` window holds the page: every unwritten record goes before its first row, if any. */
+export function narrowWindowHolds(window: ActivityRecord[], unwritten: ActivityRecord[]): boolean {
+  return window.length === 0 || unwritten.every((record) => record.created_at >= window[0].created_at);
+}
+
+/**
  * The page at `offset` of the stored rows merged with `unwritten` (in arrival order, not stored in this snapshot):
- * `window` is the stored rows from `start`, through at least the page's end, where `start` is `windowStart` of the
- * records held when the window was asked for (at least as many as `unwritten`: some may have been written since);
- * `storedTotal` counts every stored row.
+ * `window` is the stored rows from `windowStart(offset, unwritten.length)` through the page's end, or
+ * `narrowWindowRows` of them where `narrowWindowHolds`; `storedTotal` counts every stored row.
  */
 export function pageWithUnwritten(
   window: ActivityRecord[],
-  start: number,
   storedTotal: number,
   unwritten: ActivityRecord[],
   offset: number,
   limit: number,
 ): { items: ActivityRecord[]; total: number } {
+  const start = windowStart(offset, unwritten.length);
   const total = storedTotal + unwritten.length;
-  const pending = unwritten
-    .map((record, arrival) => ({ record, arrival }))
-    .sort((a, b) => compareNewestFirst(a.record.created_at, b.record.created_at) || b.arrival - a.arrival)
-    .map(({ record }) => record);
+  // Later arrivals first, then newest first by a stable sort (records nearly always arrive in time order, and then
+  // there is nothing to sort).
+  const pending = unwritten.slice().reverse();
+  if (pending.some((record, i) => i > 0 && record.created_at > pending[i - 1].created_at)) {
+    pending.sort((a, b) => (a.created_at < b.created_at ? 1 : a.created_at > b.created_at ? -1 : 0));
+  }
   // Unwritten records that go before the window's first row belong among the stored rows before it, so their
   // places here are not theirs; but they are fewer than the rows between `start` and the page, so none reaches it.
   const merged: ActivityRecord[] = [];
@@ -47,6 +62,3 @@ export function pageWithUnwritten(
   while (next < pending.length) merged.push(pending[next++]);
   return { items: merged.slice(offset - start, offset - start + limit), total };
 }
-
-/** ISO 8601 instants of one form (`Date#toISOString`'s) order as strings. */
-const compareNewestFirst = (a: string, b: string) => (a < b ? 1 : a > b ? -1 : 0);
