@@ -283,18 +283,18 @@ export class PostgresStore implements Store {
     const groups = this.activity.unwritten((record) => record.user_id === userId && matches(record));
     const offset = (page - 1) * limit;
     const held = groups.map((group) => ({ probeId: group.last.id, size: group.matching.length }));
-    const read = async (window: 'narrow' | 'wide') => {
+    const readWindow = async (window: 'narrow' | 'wide') => {
       const { text, values } = activityPageStatement(userId, filter, offset, limit, held, window);
       const { rows } = await this.read(text, values);
       const stored = rows.filter((row) => row.id !== null).map(toActivity);
       const unwritten = groups.filter((_, i) => !rows[0][`written_${i}`]).flatMap((group) => group.matching);
       return { stored, storedTotal: Number(rows[0].total), unwritten };
     };
-    const narrow = await read('narrow');
+    const narrow = await readWindow('narrow');
     if (groups.length === 0) return { items: narrow.stored, total: narrow.storedTotal };
     // Records older than the rows read (another process's clock, or its records written meanwhile) need the rows
     // through the page's end: a second statement, which looks for the batches again.
-    const { stored, storedTotal, unwritten } = narrowWindowHolds(narrow.stored, narrow.unwritten) ? narrow : await read('wide');
+    const { stored, storedTotal, unwritten } = narrowWindowHolds(narrow.stored, narrow.unwritten) ? narrow : await readWindow('wide');
     return pageWithUnwritten(stored, storedTotal, unwritten, offset, limit);
   }
 

@@ -51,7 +51,8 @@ export function pageWithUnwritten(
     pending.sort((a, b) => (a.created_at < b.created_at ? 1 : a.created_at > b.created_at ? -1 : 0));
   }
   // Unwritten records that go before the window's first row belong among the stored rows before it, so their
-  // places here are not theirs; but they are fewer than the rows between `start` and the page, so none reaches it.
+  // places here are not theirs; but there are at most as many as the rows between `start` and the page, so none of
+  // them reaches it.
   const merged: ActivityRecord[] = [];
   let next = 0;
   for (const row of window) {
