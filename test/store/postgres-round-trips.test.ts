@@ -60,10 +60,13 @@ describe.skipIf(!DATABASE_URL)('PostgreSQL round trips per request', () => {
     expect(await perRequest('activity.list (JWT)', () => jwt.activity.list({ limit: 10 }))).toBeLessThanOrEqual(1.35);
   });
 
-  it('activity.list one page after another: one statement each, though every page follows a record not yet written', async () => {
-    // Each request leaves its activity record queued for the next batch; the next page shows it without writing it first.
-    expect(await perRequest('activity.list (JWT)', () => jwt.activity.list({ limit: 10 }), 1)).toBeLessThanOrEqual(1.15);
-    expect(await perRequest('activity.list errors_only (JWT)', () => jwt.activity.list({ limit: 10, errors_only: 'true' }), 1)).toBeLessThanOrEqual(1.15);
+  it('activity.list and activity.getStats one after another: one statement each, though each follows a record not yet written', async () => {
+    // Each request leaves its activity record queued for the next batch; the next read counts it without writing it
+    // first (that was two statements a request: the write, then the read). One at a time, the batches' share is
+    // larger than under load, and grows as the machine slows (a batch every 50 ms): hence 1.5, still short of 2.
+    expect(await perRequest('activity.list (JWT)', () => jwt.activity.list({ limit: 10 }), 1)).toBeLessThanOrEqual(1.5);
+    expect(await perRequest('activity.list errors_only (JWT)', () => jwt.activity.list({ limit: 10, errors_only: 'true' }), 1)).toBeLessThanOrEqual(1.5);
+    expect(await perRequest('activity.getStats (JWT)', () => jwt.activity.getStats(), 1)).toBeLessThanOrEqual(1.5);
   });
 
   it('vault.set (a write) with a JWT: one statement', async () => {

@@ -211,16 +211,30 @@ function pageRows(p: Parameters, userId: string, range: Range, filter: ActivityF
   return `activity_page(${[...typed.map(([value, type]) => `${p.add(value)}::${type}`), window.limit, window.offset].join(', ')})`;
 }
 
-/** activity.getStats in one statement: counts and bytes from the rollups and edges, oldest and newest from the index. */
-export function activityStatsStatement(userId: string, since: string) {
+/** The columns the store writes, and their types: one array of each per batch, or per batch held in a statement. */
+export const ACTIVITY_COLUMNS = ['id', 'user_id', 'realm_id', 'method', 'path', 'status_code', 'ip_address', 'user_agent', 'created_at'] as const;
+export const ACTIVITY_TYPES = ['text', 'text', 'text', 'text', 'text', 'int', 'text', 'text', 'timestamptz'];
+
+/**
+ * activity.getStats in one statement: counts and bytes from the rollups and edges, oldest and newest from the index.
+ * With `held` (batches holding records of this process not written when it asks), each batch's probe is looked up
+ * in the same snapshot (`written_<i>`), and its records' bytes measured as the database measures a row
+ * (`held_bytes_<i>`, activity_size), for the caller to add those of the batches not found.
+ */
+export function activityStatsStatement(userId: string, since: string, held: { probeId: string; records: ActivityRecord[] }[] = []) {
   const p = new Parameters();
   const range = { lower: Date.parse(since) };
   const records = countOverRange(p, userId, range, '', 'records', 'count(*)');
   const bytes = countOverRange(p, userId, range, '', 'bytes', 'coalesce(sum(activity_size(a)), 0)');
   const user = p.add(userId);
   const from = p.add(since);
+  const heldColumns = held.map(({ probeId, records: batch }, i) => {
+    const arrays = ACTIVITY_COLUMNS.map((column, c) => `${p.add(batch.map((record) => record[column]))}::${ACTIVITY_TYPES[c]}[]`);
+    return `, EXISTS (SELECT 1 FROM activity WHERE id = ${p.add(probeId)}::text) AS written_${i},
+      (SELECT coalesce(sum(activity_size(ROW(h.*, 0)::activity)), 0) FROM unnest(${arrays.join(', ')}) AS h) AS held_bytes_${i}`;
+  });
   const text = `SELECT ${records} AS records, ${bytes} AS bytes,
       (SELECT min(created_at) FROM activity WHERE user_id = ${user} AND created_at >= ${from}) AS oldest,
-      (SELECT max(created_at) FROM activity WHERE user_id = ${user} AND created_at >= ${from}) AS newest`;
+      (SELECT max(created_at) FROM activity WHERE user_id = ${user} AND created_at >= ${from}) AS newest${heldColumns.join('')}`;
   return { text, values: p.values };
 }

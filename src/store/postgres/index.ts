@@ -30,7 +30,7 @@ import type {
   VaultRecord,
 } from '../types.js';
 import { PgConnection, type PostgresStoreOptions } from './connection.js';
-import { activityMatcher, activityPageStatement, activityStatsStatement } from './activity-sql.js';
+import { ACTIVITY_COLUMNS, ACTIVITY_TYPES, activityMatcher, activityPageStatement, activityStatsStatement } from './activity-sql.js';
 import { narrowWindowHolds, pageWithUnwritten } from './unwritten-activity.js';
 import { ChangeListener } from './change-listener.js';
 import type { DatabaseCapacity } from './connection-budget.js';
@@ -96,8 +96,6 @@ async function insertResources(client: pg.PoolClient, resources: Pick<SeedData, 
   }
 }
 
-const ACTIVITY_COLUMNS = ['id', 'user_id', 'realm_id', 'method', 'path', 'status_code', 'ip_address', 'user_agent', 'created_at'] as const;
-const ACTIVITY_TYPES = ['text', 'text', 'text', 'text', 'text', 'int', 'text', 'text', 'timestamptz'];
 /** One multi-row INSERT per batch: each column as an array. */
 const ACTIVITY_INSERT = `INSERT INTO activity (${ACTIVITY_COLUMNS.join(', ')}) SELECT * FROM unnest(${ACTIVITY_TYPES.map((type, i) => `$${i + 1}::${type}[]`).join(', ')})`;
 
@@ -298,22 +296,33 @@ export class PostgresStore implements Store {
     return pageWithUnwritten(stored, storedTotal, unwritten, offset, limit);
   }
 
+  /**
+   * One statement, like a page: the user's records this process holds unwritten are not written first; those of the
+   * batches the statement's snapshot lacks are added (their bytes measured by the database, as a stored row's are).
+   */
   async activityStats(userId: string, since: string) {
-    await this.activityWritten(userId);
-    const { text, values } = activityStatsStatement(userId, since);
+    const matches = activityMatcher({ since });
+    const groups = this.activity.unwritten((record) => record.user_id === userId && matches(record));
+    const held = groups.map((group) => ({ probeId: group.last.id, records: group.matching }));
+    const { text, values } = activityStatsStatement(userId, since, held);
     const { rows } = await this.read(text, values);
     const row = rows[0];
-    return {
-      totalRecords: Number(row.records),
-      totalSizeBytes: Number(row.bytes),
-      oldest: iso(row.oldest),
-      newest: iso(row.newest),
-    };
+    const stats = { totalRecords: Number(row.records), totalSizeBytes: Number(row.bytes), oldest: iso(row.oldest), newest: iso(row.newest) };
+    groups.forEach((group, i) => {
+      if (row[`written_${i}`]) return;
+      stats.totalRecords += group.matching.length;
+      stats.totalSizeBytes += Number(row[`held_bytes_${i}`]);
+      for (const { created_at } of group.matching) {
+        if (stats.oldest === null || created_at < stats.oldest) stats.oldest = created_at;
+        if (stats.newest === null || created_at > stats.newest) stats.newest = created_at;
+      }
+    });
+    return stats;
   }
 
-  /** Before a read of a user's log: that user's records this process has queued (concurrent reads share one write). */
-  private async activityWritten(userId: string) {
-    await this.activity.written((record) => record.user_id === userId);
+  /** Writes every activity record this process holds (for tests and tools that read the tables themselves). */
+  async writeHeldActivity() {
+    await this.activity.flush();
   }
 
   async purgeActivity(before: string, batchSize: number) {
