@@ -99,6 +99,9 @@ async function insertResources(client: pg.PoolClient, resources: Pick<SeedData, 
 /** One multi-row INSERT per batch: each column as an array. */
 const ACTIVITY_INSERT = `INSERT INTO activity (${ACTIVITY_COLUMNS.join(', ')}) SELECT * FROM unnest(${ACTIVITY_TYPES.map((type, i) => `$${i + 1}::${type}[]`).join(', ')})`;
 
+/** Held records activity.getStats sends to be measured in its statement; past this it waits for their write. */
+const STATS_HELD_RECORDS = 16;
+
 /** Long enough for two tries past the default lock timeout, short of an orchestrator's usual 30 s stop grace. */
 const DEFAULT_CLOSE_WRITE_MS = 12_000;
 
@@ -299,10 +302,17 @@ export class PostgresStore implements Store {
   /**
    * One statement, like a page: the user's records this process holds unwritten are not written first; those of the
    * batches the statement's snapshot lacks are added (their bytes measured by the database, as a stored row's are).
+   * Past STATS_HELD_RECORDS, sending them to be measured costs more than writing them (a flood of one user's
+   * requests: the bench's getStats row fell by more than half), so the read waits for their write instead.
    */
   async activityStats(userId: string, since: string) {
     const matches = activityMatcher({ since });
-    const groups = this.activity.unwritten((record) => record.user_id === userId && matches(record));
+    const ofUser = (record: ActivityRecord) => record.user_id === userId && matches(record);
+    let groups = this.activity.unwritten(ofUser);
+    if (groups.reduce((count, group) => count + group.matching.length, 0) > STATS_HELD_RECORDS) {
+      await this.activity.written(ofUser);
+      groups = [];
+    }
     const held = groups.map((group) => ({ probeId: group.last.id, records: group.matching }));
     const { text, values } = activityStatsStatement(userId, since, held);
     const { rows } = await this.read(text, values);
