@@ -98,6 +98,9 @@ function rangeOf(filter: ActivityFilter): Range {
 /** A batch holding records of this process that a page must show: one of its records, and how many it holds that match. */
 export type HeldBatch = { probeId: string; size: number };
 
+/** Whether the batch holding `probeId` is stored, as `written_<i>`: looked up in the statement's own snapshot. */
+const heldProbe = (p: Parameters, probeId: string, i: number) => `EXISTS (SELECT 1 FROM activity WHERE id = ${p.add(probeId)}::text) AS written_${i}`;
+
 /**
  * One page and the exact total in one statement. The total comes from the rollups and the edges; the page from an
  * index directly near the top of an unfiltered, errors-only or one-write-method log (`timeIndexCondition`), else
@@ -131,7 +134,7 @@ export function activityPageStatement(
     });
     return { text: `SELECT page.*, counted.total FROM (SELECT ${total} AS total) counted LEFT JOIN ${page} page ON true ${order}`, values: p.values };
   }
-  const probes = held.map(({ probeId }, i) => `EXISTS (SELECT 1 FROM activity WHERE id = ${p.add(probeId)}::text) AS written_${i}`);
+  const probes = held.map(({ probeId }, i) => heldProbe(p, probeId, i));
   const unwritten = held.map(({ size }, i) => `CASE WHEN probed.written_${i} THEN 0 ELSE ${p.add(size)}::bigint END`).join(' + ');
   const pageOffset = `${p.add(offset)}::bigint`;
   const pageLimit = `${p.add(limit)}::bigint`;
@@ -213,7 +216,9 @@ function pageRows(p: Parameters, userId: string, range: Range, filter: ActivityF
 
 /** The columns the store writes, and their types: one array of each per batch, or per batch held in a statement. */
 export const ACTIVITY_COLUMNS = ['id', 'user_id', 'realm_id', 'method', 'path', 'status_code', 'ip_address', 'user_agent', 'created_at'] as const;
-export const ACTIVITY_TYPES = ['text', 'text', 'text', 'text', 'text', 'int', 'text', 'text', 'timestamptz'];
+const ACTIVITY_TYPES = ['text', 'text', 'text', 'text', 'text', 'int', 'text', 'text', 'timestamptz'];
+/** One multi-row INSERT per batch: each column as an array. */
+export const ACTIVITY_INSERT = `INSERT INTO activity (${ACTIVITY_COLUMNS.join(', ')}) SELECT * FROM unnest(${ACTIVITY_TYPES.map((type, i) => `$${i + 1}::${type}[]`).join(', ')})`;
 
 /**
  * activity.getStats in one statement: counts and bytes from the rollups and edges, oldest and newest from the index.
@@ -230,7 +235,7 @@ export function activityStatsStatement(userId: string, since: string, held: { pr
   const from = p.add(since);
   const heldColumns = held.map(({ probeId, records: batch }, i) => {
     const arrays = ACTIVITY_COLUMNS.map((column, c) => `${p.add(batch.map((record) => record[column]))}::${ACTIVITY_TYPES[c]}[]`);
-    return `, EXISTS (SELECT 1 FROM activity WHERE id = ${p.add(probeId)}::text) AS written_${i},
+    return `, ${heldProbe(p, probeId, i)},
       (SELECT coalesce(sum(activity_size(ROW(h.*, 0)::activity)), 0) FROM unnest(${arrays.join(', ')}) AS h) AS held_bytes_${i}`;
   });
   const text = `SELECT ${records} AS records, ${bytes} AS bytes,

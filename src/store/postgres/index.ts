@@ -30,7 +30,7 @@ import type {
   VaultRecord,
 } from '../types.js';
 import { PgConnection, type PostgresStoreOptions } from './connection.js';
-import { ACTIVITY_COLUMNS, ACTIVITY_TYPES, activityMatcher, activityPageStatement, activityStatsStatement } from './activity-sql.js';
+import { ACTIVITY_COLUMNS, ACTIVITY_INSERT, activityMatcher, activityPageStatement, activityStatsStatement } from './activity-sql.js';
 import { narrowWindowHolds, pageWithUnwritten } from './unwritten-activity.js';
 import { ChangeListener } from './change-listener.js';
 import type { DatabaseCapacity } from './connection-budget.js';
@@ -95,9 +95,6 @@ async function insertResources(client: pg.PoolClient, resources: Pick<SeedData, 
     ]);
   }
 }
-
-/** One multi-row INSERT per batch: each column as an array. */
-const ACTIVITY_INSERT = `INSERT INTO activity (${ACTIVITY_COLUMNS.join(', ')}) SELECT * FROM unnest(${ACTIVITY_TYPES.map((type, i) => `$${i + 1}::${type}[]`).join(', ')})`;
 
 /** Held records activity.getStats sends to be measured in its statement; past this it waits for their write. */
 const STATS_HELD_RECORDS = 16;
