@@ -95,11 +95,11 @@ function rangeOf(filter: ActivityFilter): Range {
   return { lower, upper: filter.endDate === undefined ? undefined : Date.parse(filter.endDate) };
 }
 
-/** A batch holding records of this process that a page must show: one of its records, and how many it holds that match. */
-export type HeldBatch = { probeId: string; size: number };
+/** A batch of this process's records a read must count (GroupCommit.unwritten): its last record, and those that match. */
+export type HeldBatch = { last: ActivityRecord; matching: ActivityRecord[] };
 
-/** Whether the batch holding `probeId` is stored, as `written_<i>`: looked up in the statement's own snapshot. */
-const heldProbe = (p: Parameters, probeId: string, i: number) => `EXISTS (SELECT 1 FROM activity WHERE id = ${p.add(probeId)}::text) AS written_${i}`;
+/** Whether the batch is stored, as `written_<i>`: its last record looked up in the statement's own snapshot. */
+const heldProbe = (p: Parameters, { last }: HeldBatch, i: number) => `EXISTS (SELECT 1 FROM activity WHERE id = ${p.add(last.id)}::text) AS written_${i}`;
 
 /**
  * One page and the exact total in one statement. The total comes from the rollups and the edges; the page from an
@@ -134,8 +134,8 @@ export function activityPageStatement(
     });
     return { text: `SELECT page.*, counted.total FROM (SELECT ${total} AS total) counted LEFT JOIN ${page} page ON true ${order}`, values: p.values };
   }
-  const probes = held.map(({ probeId }, i) => heldProbe(p, probeId, i));
-  const unwritten = held.map(({ size }, i) => `CASE WHEN probed.written_${i} THEN 0 ELSE ${p.add(size)}::bigint END`).join(' + ');
+  const probes = held.map((batch, i) => heldProbe(p, batch, i));
+  const unwritten = held.map(({ matching }, i) => `CASE WHEN probed.written_${i} THEN 0 ELSE ${p.add(matching.length)}::bigint END`).join(' + ');
   const pageOffset = `${p.add(offset)}::bigint`;
   const pageLimit = `${p.add(limit)}::bigint`;
   const rows = {
@@ -226,16 +226,16 @@ export const ACTIVITY_INSERT = `INSERT INTO activity (${ACTIVITY_COLUMNS.join(',
  * in the same snapshot (`written_<i>`), and its records' bytes measured as the database measures a row
  * (`held_bytes_<i>`, activity_size), for the caller to add those of the batches not found.
  */
-export function activityStatsStatement(userId: string, since: string, held: { probeId: string; records: ActivityRecord[] }[] = []) {
+export function activityStatsStatement(userId: string, since: string, held: HeldBatch[] = []) {
   const p = new Parameters();
   const range = { lower: Date.parse(since) };
   const records = countOverRange(p, userId, range, '', 'records', 'count(*)');
   const bytes = countOverRange(p, userId, range, '', 'bytes', 'coalesce(sum(activity_size(a)), 0)');
   const user = p.add(userId);
   const from = p.add(since);
-  const heldColumns = held.map(({ probeId, records: batch }, i) => {
-    const arrays = ACTIVITY_COLUMNS.map((column, c) => `${p.add(batch.map((record) => record[column]))}::${ACTIVITY_TYPES[c]}[]`);
-    return `, ${heldProbe(p, probeId, i)},
+  const heldColumns = held.map((batch, i) => {
+    const arrays = ACTIVITY_COLUMNS.map((column, c) => `${p.add(batch.matching.map((record) => record[column]))}::${ACTIVITY_TYPES[c]}[]`);
+    return `, ${heldProbe(p, batch, i)},
       (SELECT coalesce(sum(activity_size(ROW(h.*, 0)::activity)), 0) FROM unnest(${arrays.join(', ')}) AS h) AS held_bytes_${i}`;
   });
   const text = `SELECT ${records} AS records, ${bytes} AS bytes,

@@ -277,12 +277,10 @@ export class PostgresStore implements Store {
    * (unwritten-activity.ts).
    */
   async listActivity(userId: string, filter: ActivityFilter, page: number, limit: number): Promise<Page<ActivityRecord>> {
-    const matches = activityMatcher(filter);
-    const groups = this.activity.unwritten((record) => record.user_id === userId && matches(record));
+    const groups = this.heldActivity(userId, filter);
     const offset = (page - 1) * limit;
-    const held = groups.map((group) => ({ probeId: group.last.id, size: group.matching.length }));
     const readWindow = async (window: 'narrow' | 'wide') => {
-      const { text, values } = activityPageStatement(userId, filter, offset, limit, held, window);
+      const { text, values } = activityPageStatement(userId, filter, offset, limit, groups, window);
       const { rows } = await this.read(text, values);
       const stored = rows.filter((row) => row.id !== null).map(toActivity);
       const unwritten = groups.filter((_, i) => !rows[0][`written_${i}`]).flatMap((group) => group.matching);
@@ -303,15 +301,12 @@ export class PostgresStore implements Store {
    * requests: the bench's getStats row fell by more than half), so the read waits for their write instead.
    */
   async activityStats(userId: string, since: string) {
-    const matches = activityMatcher({ since });
-    const ofUser = (record: ActivityRecord) => record.user_id === userId && matches(record);
-    let groups = this.activity.unwritten(ofUser);
+    let groups = this.heldActivity(userId, { since });
     if (groups.reduce((count, group) => count + group.matching.length, 0) > STATS_HELD_RECORDS) {
-      await this.activity.written(ofUser);
+      await this.activity.written((record) => record.user_id === userId);
       groups = [];
     }
-    const held = groups.map((group) => ({ probeId: group.last.id, records: group.matching }));
-    const { text, values } = activityStatsStatement(userId, since, held);
+    const { text, values } = activityStatsStatement(userId, since, groups);
     const { rows } = await this.read(text, values);
     const row = rows[0];
     const stats = { totalRecords: Number(row.records), totalSizeBytes: Number(row.bytes), oldest: iso(row.oldest), newest: iso(row.newest) };
@@ -325,6 +320,12 @@ export class PostgresStore implements Store {
       }
     });
     return stats;
+  }
+
+  /** The user's records `filter` selects that this process holds and the database may not have (GroupCommit.unwritten). */
+  private heldActivity(userId: string, filter: ActivityFilter) {
+    const matches = activityMatcher(filter);
+    return this.activity.unwritten((record) => record.user_id === userId && matches(record));
   }
 
   /** Writes every activity record this process holds (for tests and tools that read the tables themselves). */
