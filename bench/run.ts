@@ -370,20 +370,7 @@ async function main() {
   const rows: Row[] = [];
   const startup: Record<string, number> = {};
   execSync('npm run --silent prestart', { cwd: root, stdio: 'inherit' });
-  execFileSync(
-    join(root, 'node_modules/.bin/esbuild'),
-    [
-      'bench/server.ts',
-      '--bundle',
-      '--platform=node',
-      '--format=esm',
-      '--packages=external',
-      '--sourcemap',
-      '--outfile=dist/bench/server.mjs',
-      '--log-level=warning',
-    ],
-    { cwd: root, stdio: 'inherit' },
-  );
+  execFileSync('bash', ['scripts/build-server.sh', 'bench/server.ts', 'dist/bench/server.mjs'], { cwd: root, stdio: 'inherit' });
 
   // `npm start` itself (its bundle, the memory store with the demo data): the first answer a user sees.
   const startPort = 4800 + (process.pid % 100);
