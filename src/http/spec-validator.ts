@@ -21,6 +21,14 @@ import { listOperations, resolveRef, type OpenApiDocument } from '../spec/operat
 import { createSchemaCompiler } from '../spec/schemas.js';
 import type { SpecValidator, ValidationIssue } from '../pipeline/types.js';
 
+/**
+ * The server's Ajv instances do not check the spec's schemas against the 2020-12 meta-schema: Redocly's lint and the
+ * tests (createSchemaCompiler with Ajv's defaults, over every schema) do. Compiling that meta-schema was most of an
+ * operation's first request, once per Ajv, and openapi-backend makes a new Ajv for each operation's parameters,
+ * body and responses (users.get's first answer took 185-212 ms, the next ones 3-15 ms).
+ */
+const SERVER_AJV: Options = { strict: true, validateSchema: false };
+
 class SpecBackend extends OpenAPIBackend {
   /** Redocly lints the spec; openapi-backend's checker only knows 3.0. */
   override validateDefinition() {
@@ -40,7 +48,7 @@ export async function createSpecValidator(spec: OpenApiDocument): Promise<SpecVa
     validate: true,
     coerceTypes: true,
     ignoreTrailingSlashes: false,
-    customizeAjv: (_original, ajvOptions) => createAjv({ ...(ajvOptions as Options), strict: true }) as never,
+    customizeAjv: (_original, ajvOptions) => createAjv({ ...(ajvOptions as Options), ...SERVER_AJV }) as never,
   });
   await backend.init();
   const operations = new Map<string, Operation>(backend.getOperations().map((operation) => [operation.operationId!, operation]));
@@ -57,7 +65,7 @@ export async function createSpecValidator(spec: OpenApiDocument): Promise<SpecVa
   // Ajv with allErrors visits every item of a hostile array (1 MiB of bad realm ids: ~1.5M errors, ~0.7 s) before
   // anyone can cap the list. A large body is first checked by a validator that stops at its first error, compiled
   // on first need; only a body that passes it (a valid one, usually) goes on to the full validation.
-  const failFastAjv = createAjv({ strict: true, allErrors: false });
+  const failFastAjv = createAjv({ ...SERVER_AJV, allErrors: false });
   const failFastBodyValidators = new Map<string, ValidateFunction | undefined>();
   const failFastBody = (operationId: string) => {
     if (!failFastBodyValidators.has(operationId)) {
@@ -81,7 +89,7 @@ export async function createSpecValidator(spec: OpenApiDocument): Promise<SpecVa
     const documented = responses[String(status)] ?? responses[`${Math.floor(status / 100)}XX`] ?? responses.default;
     const schema = resolveRef(spec, documented)?.content?.['application/json']?.schema;
     if (!schema) return undefined;
-    responseSchemas ??= createSchemaCompiler(spec);
+    responseSchemas ??= createSchemaCompiler(spec, SERVER_AJV);
     return responseSchemas.compile(schema);
   };
 

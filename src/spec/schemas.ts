@@ -3,7 +3,7 @@
  * references point at `#/components/schemas/<Name>`; they are rewritten to a registered schema that holds the
  * components as `$defs`, so inline schemas and components resolve the same references.
  */
-import type { ValidateFunction } from 'ajv';
+import type { Options, ValidateFunction } from 'ajv';
 import { createAjv } from './ajv.js';
 
 type Json = Record<string, unknown>;
@@ -22,8 +22,8 @@ function rewriteRefs(node: unknown): unknown {
   return out;
 }
 
-export function createSchemaCompiler(spec: { components?: { schemas?: Json } }) {
-  const ajv = createAjv();
+export function createSchemaCompiler(spec: { components?: { schemas?: Json } }, options: Options = {}) {
+  const ajv = createAjv(options);
   ajv.addSchema({ $id: COMPONENTS_ID, $defs: rewriteRefs(spec.components?.schemas ?? {}) });
   const cache = new WeakMap<object, ValidateFunction>();
   return {
