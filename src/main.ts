@@ -35,7 +35,7 @@ async function main() {
   const store = devStore?.store ?? (await createStore(config, { warn }));
   if (config.seedDemo && !devStore) await store.seed(demoData());
   logger.info('store ready', { store: config.store, seeded: config.dev ? 'dev' : config.seedDemo });
-  const docsHtml = existsSync(DOCS_SITE_PATH) ? readFileSync(DOCS_SITE_PATH, 'utf8') : undefined;
+  const docsHtml = () => (existsSync(DOCS_SITE_PATH) ? readFileSync(DOCS_SITE_PATH, 'utf8') : undefined);
   const dev = devStore && { reset: async () => (await devStore.reset(), logger.info('dev: reset to the demo data')) };
   const app = await createApp({ spec, store, handlers, config, logger, docsHtml, dev });
 

@@ -18,7 +18,7 @@ import { RateLimiter, type RateLimitConfig } from '../pipeline/rate-limits.js';
 import { isIP } from 'node:net';
 import { BodyBudget, BodyReader } from './read-body.js';
 import { corsMiddleware } from './cors.js';
-import { prepareDocument, serveDocument } from './static-documents.js';
+import { preparedOnFirstNeed, serveDocument } from './static-documents.js';
 import { healthCheck, HEALTH_PATH } from './health.js';
 import { ThrottledLog } from '../pipeline/throttled-log.js';
 import { registerDevRoutes, type DevControls } from './dev-routes.js';
@@ -46,8 +46,8 @@ export type AppDeps = {
   clock?: () => Date;
   /** A validator already compiled for this spec (compiling takes about a second; tests share one). */
   validator?: SpecValidator;
-  /** The HTML reference (docs/site/index.html), served at GET /docs. */
-  docsHtml?: string;
+  /** Reads the HTML reference (docs/site/index.html), served at GET /docs; undefined when it is not built. */
+  docsHtml?: () => string | undefined;
   /** The dev server's controls (reset); its routes exist only with `config.dev`. */
   dev?: DevControls;
 };
@@ -226,14 +226,15 @@ export async function createApp(deps: AppDeps): Promise<ServerApp> {
   // Static documents: compressed, with an ETag and a cache policy of their own (src/http/static-documents.ts).
   const documentHeaders = { ...baseHeaders };
   delete documentHeaders['Cache-Control'];
-  const specDocument = prepareDocument(JSON.stringify(deps.spec), 'application/json; charset=UTF-8');
-  const docsDocument = deps.docsHtml === undefined ? undefined : prepareDocument(deps.docsHtml, 'text/html; charset=UTF-8');
-  app.get('/openapi.json', (c) => serveDocument(c, specDocument, documentHeaders));
+  const specDocument = preparedOnFirstNeed(() => JSON.stringify(deps.spec), 'application/json; charset=UTF-8');
+  const docsDocument = preparedOnFirstNeed(() => deps.docsHtml?.(), 'text/html; charset=UTF-8');
+  app.get('/openapi.json', (c) => serveDocument(c, specDocument()!, documentHeaders));
   app.get(HEALTH_PATH, healthCheck(deps.store, baseHeaders, deps.logger));
   // Browsers ask for it on every page; an empty answer keeps their consoles clean.
   app.get('/favicon.ico', (c) => c.body(null, 204));
   app.get('/docs', (c) => {
-    if (docsDocument) return serveDocument(c, docsDocument, documentHeaders);
+    const docs = docsDocument();
+    if (docs) return serveDocument(c, docs, documentHeaders);
     withSecurityHeaders(c);
     return c.json(envelope(404, 'NOT_FOUND', 'The HTML reference is not built: run npm run docs'), 404);
   });
