@@ -6,6 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { DEMO_USERS } from '../../src/store/demo-data.js';
 import { startServerProcess } from '../support/process.js';
+import { startTestServer } from '../support/server.js';
 
 describe('static documents', () => {
   it('are compressed, validated with an ETag and cacheable; API answers stay no-store', async () => {
@@ -39,6 +40,21 @@ describe('static documents', () => {
       expect([api.status, api.headers.get('cache-control'), api.headers.get('etag')]).toEqual([200, 'no-store', null]);
     } finally {
       await server.stop();
+    }
+  });
+
+  it('/docs answers 404 in the envelope when the reference is not built, and the spec is still served', async () => {
+    const server = await startTestServer(); // no reference given, as when docs/site/index.html is missing
+    try {
+      const docs = await server.fetch(new Request('http://localhost/docs'));
+      expect([docs.status, await docs.json()]).toEqual([
+        404,
+        { statusCode: 404, error: 'Not Found', code: 'NOT_FOUND', message: 'The HTML reference is not built: run npm run docs' },
+      ]);
+      const spec = await server.fetch(new Request('http://localhost/openapi.json'));
+      expect([spec.status, ((await spec.json()) as { openapi: string }).openapi]).toEqual([200, '3.1.0']);
+    } finally {
+      await server.store.close();
     }
   });
 });
