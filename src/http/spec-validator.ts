@@ -79,7 +79,7 @@ export async function createSpecValidator(spec: OpenApiDocument): Promise<SpecVa
   // Responses (checked outside production) are validated against the spec as written, its components compiled once
   // and shared by $id (src/spec/schemas.ts), and only for the status answered. openapi-backend compiles every status
   // of an operation at its first answer, each with the shared schemas inlined, in an Ajv of its own: about 100 ms of
-  // `npm start`'s first answer (a 401), of which this leaves a tenth.
+  // `npm start`'s first answer (a 401), most of which this saves.
   let responseSchemas: ReturnType<typeof createSchemaCompiler> | undefined;
   let responsesById: Map<string, Record<string, unknown>> | undefined;
   const responseValidator = (operationId: string, status: number): ValidateFunction | undefined => {

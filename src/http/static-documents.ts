@@ -1,8 +1,8 @@
 /**
  * The server's static documents (`/docs`, the HTML reference; `/openapi.json`, the bundled spec), prepared once,
- * off the start path: compressed with Brotli and gzip, with a strong `ETag` (SHA-256 of the content) and a cache policy for
- * content that changes only with a deploy: a browser may reuse it for an hour, then revalidates (304 when
- * unchanged). API answers are untouched: they keep `Cache-Control: no-store`.
+ * off the start path: compressed with Brotli and gzip, with a strong `ETag` (SHA-256 of the content) and a cache
+ * policy for content that changes only with a deploy: a browser may reuse it for an hour, then revalidates (304
+ * when unchanged). API answers are untouched: they keep `Cache-Control: no-store`.
  */
 import { createHash } from 'node:crypto';
 import { promisify } from 'node:util';
