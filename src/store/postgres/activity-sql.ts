@@ -6,6 +6,7 @@
  * history; a page costs the buckets it walks plus the rows of the minutes it returns, or of the seconds inside a
  * dense minute (`activity_page`, migrations 004 and 008).
  */
+import { Buffer } from 'node:buffer';
 import type { ActivityFilter, ActivityRecord } from '../types.js';
 
 /** Positional parameters, numbered as they are added. */
@@ -214,7 +215,7 @@ function pageRows(p: Parameters, userId: string, range: Range, filter: ActivityF
   return `activity_page(${[...typed.map(([value, type]) => `${p.add(value)}::${type}`), window.limit, window.offset].join(', ')})`;
 }
 
-/** The columns the store writes, and their types: one array of each per batch, or per batch held in a statement. */
+/** The columns the store writes, and their types: one array of each per batch. */
 export const ACTIVITY_COLUMNS = ['id', 'user_id', 'realm_id', 'method', 'path', 'status_code', 'ip_address', 'user_agent', 'created_at'] as const;
 const ACTIVITY_TYPES = ['text', 'text', 'text', 'text', 'text', 'int', 'text', 'text', 'timestamptz'];
 /** One multi-row INSERT per batch: each column as an array. */
@@ -223,8 +224,7 @@ export const ACTIVITY_INSERT = `INSERT INTO activity (${ACTIVITY_COLUMNS.join(',
 /**
  * activity.getStats in one statement: counts and bytes from the rollups and edges, oldest and newest from the index.
  * With `held` (batches holding records of this process not written when it asks), each batch's probe is looked up
- * in the same snapshot (`written_<i>`), and its records' bytes measured as the database measures a row
- * (`held_bytes_<i>`, activity_size), for the caller to add those of the batches not found.
+ * in the same snapshot (`written_<i>`), for the caller to add the records of the batches not found.
  */
 export function activityStatsStatement(userId: string, since: string, held: HeldBatch[] = []) {
   const p = new Parameters();
@@ -233,13 +233,35 @@ export function activityStatsStatement(userId: string, since: string, held: Held
   const bytes = countOverRange(p, userId, range, '', 'bytes', 'coalesce(sum(activity_size(a)), 0)');
   const user = p.add(userId);
   const from = p.add(since);
-  const heldColumns = held.map((batch, i) => {
-    const arrays = ACTIVITY_COLUMNS.map((column, c) => `${p.add(batch.matching.map((record) => record[column]))}::${ACTIVITY_TYPES[c]}[]`);
-    return `, ${heldProbe(p, batch, i)},
-      (SELECT coalesce(sum(activity_size(ROW(h.*, 0)::activity)), 0) FROM unnest(${arrays.join(', ')}) AS h) AS held_bytes_${i}`;
-  });
+  const probes = held.map((batch, i) => `, ${heldProbe(p, batch, i)}`);
   const text = `SELECT ${records} AS records, ${bytes} AS bytes,
       (SELECT min(created_at) FROM activity WHERE user_id = ${user} AND created_at >= ${from}) AS oldest,
-      (SELECT max(created_at) FROM activity WHERE user_id = ${user} AND created_at >= ${from}) AS newest${heldColumns.join('')}`;
+      (SELECT max(created_at) FROM activity WHERE user_id = ${user} AND created_at >= ${from}) AS newest${probes.join('')}`;
   return { text, values: p.values };
+}
+
+const measured = new WeakMap<ActivityRecord, number>();
+
+/**
+ * The bytes PostgreSQL's `activity_size` (migration 004) counts for a record once it is stored: the UTF-8 length of
+ * `json_build_object(...)::text` over its columns. activity.getStats adds the records this process has not written
+ * yet with it, instead of sending them to be measured: under one user's flood of requests (a hundred or more held),
+ * sending them cost more than the rest of the statement. PostgreSQL writes `"key" : value` pairs joined by `, `,
+ * escapes strings as JSON.stringify does (quote, backslash, control characters; the server's strings hold no lone
+ * surrogates), and writes a timestamp as ISO 8601 with its fraction's trailing zeros dropped and the session's UTC
+ * offset, six characters for any present-day time zone (`+00:00`, `+05:30`). Checked against the database in
+ * test/store/postgres-activity-bytes.test.ts. Measured once per record.
+ */
+export function activityBytes(record: ActivityRecord): number {
+  let bytes = measured.get(record);
+  if (bytes === undefined) {
+    const fraction = record.created_at.slice(20, 23).replace(/0+$/, '');
+    const time = `${record.created_at.slice(0, 19)}${fraction ? `.${fraction}` : ''}+00:00`;
+    const json =
+      `{"id" : ${JSON.stringify(record.id)}, "user_id" : ${JSON.stringify(record.user_id)}, "realm_id" : ${JSON.stringify(record.realm_id)}, ` +
+      `"method" : ${JSON.stringify(record.method)}, "path" : ${JSON.stringify(record.path)}, "status_code" : ${record.status_code}, ` +
+      `"ip_address" : ${JSON.stringify(record.ip_address)}, "user_agent" : ${JSON.stringify(record.user_agent)}, "created_at" : "${time}"}`;
+    measured.set(record, (bytes = Buffer.byteLength(json, 'utf8')));
+  }
+  return bytes;
 }

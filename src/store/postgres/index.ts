@@ -30,7 +30,7 @@ import type {
   VaultRecord,
 } from '../types.js';
 import { PgConnection, type PostgresStoreOptions } from './connection.js';
-import { ACTIVITY_COLUMNS, ACTIVITY_INSERT, activityMatcher, activityPageStatement, activityStatsStatement } from './activity-sql.js';
+import { ACTIVITY_COLUMNS, ACTIVITY_INSERT, activityBytes, activityMatcher, activityPageStatement, activityStatsStatement } from './activity-sql.js';
 import { narrowWindowHolds, pageWithUnwritten } from './unwritten-activity.js';
 import { ChangeListener } from './change-listener.js';
 import type { DatabaseCapacity } from './connection-budget.js';
@@ -95,9 +95,6 @@ async function insertResources(client: pg.PoolClient, resources: Pick<SeedData, 
     ]);
   }
 }
-
-/** Held records activity.getStats sends to be measured in its statement; past this it waits for their write. */
-const STATS_HELD_RECORDS = 16;
 
 /** Long enough for two tries past the default lock timeout, short of an orchestrator's usual 30 s stop grace. */
 const DEFAULT_CLOSE_WRITE_MS = 12_000;
@@ -297,16 +294,11 @@ export class PostgresStore implements Store {
 
   /**
    * One statement, like a page: the user's records this process holds unwritten are not written first; those of the
-   * batches the statement's snapshot lacks are added (their bytes measured by the database, as a stored row's are).
-   * Past STATS_HELD_RECORDS, sending them to be measured costs more than writing them (a flood of one user's
-   * requests: the bench's getStats row fell by more than half), so the read waits for their write instead.
+   * batches the statement's snapshot lacks are added, their bytes counted as the database counts a stored row's
+   * (`activityBytes`), so none of them is sent.
    */
   async activityStats(userId: string, since: string) {
-    let groups = this.heldActivity(userId, { since });
-    if (groups.reduce((count, group) => count + group.matching.length, 0) > STATS_HELD_RECORDS) {
-      await this.activity.written((record) => record.user_id === userId);
-      groups = [];
-    }
+    const groups = this.heldActivity(userId, { since });
     const { text, values } = activityStatsStatement(userId, since, groups);
     const { rows } = await this.read(text, values);
     const row = rows[0];
@@ -314,7 +306,7 @@ export class PostgresStore implements Store {
     groups.forEach((group, i) => {
       if (row[`written_${i}`]) return;
       stats.totalRecords += group.matching.length;
-      stats.totalSizeBytes += Number(row[`held_bytes_${i}`]);
+      for (const record of group.matching) stats.totalSizeBytes += activityBytes(record);
       for (const { created_at } of group.matching) {
         if (stats.oldest === null || created_at < stats.oldest) stats.oldest = created_at;
         if (stats.newest === null || created_at > stats.newest) stats.newest = created_at;
