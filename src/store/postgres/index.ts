@@ -306,10 +306,10 @@ export class PostgresStore implements Store {
     groups.forEach((group, i) => {
       if (row[`written_${i}`]) return;
       stats.totalRecords += group.matching.length;
-      for (const record of group.matching) stats.totalSizeBytes += activityBytes(record);
-      for (const { created_at } of group.matching) {
-        if (stats.oldest === null || created_at < stats.oldest) stats.oldest = created_at;
-        if (stats.newest === null || created_at > stats.newest) stats.newest = created_at;
+      for (const record of group.matching) {
+        stats.totalSizeBytes += activityBytes(record);
+        if (stats.oldest === null || record.created_at < stats.oldest) stats.oldest = record.created_at;
+        if (stats.newest === null || record.created_at > stats.newest) stats.newest = record.created_at;
       }
     });
     return stats;
