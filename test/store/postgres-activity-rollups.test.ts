@@ -196,7 +196,7 @@ describe.skipIf(!DATABASE_URL)('PostgreSQL activity rollups', () => {
     // or may not hold it. The memory store, which holds every record, answers what the pages must be.
     const since = new Date(START).toISOString();
     for (let round = 0; round < 40; round += 1) {
-      // Up to 12 records held; in some rounds more than activity.getStats sends to be measured (16), so it waits for them.
+      // Up to 12 records held, and in some rounds up to 40, as in one user's flood of requests.
       for (let i = 1 + rng.int(rng.next() < 0.3 ? 40 : 12); i > 0; i -= 1) {
         const entry = record('u1', rng.next() < 0.5 ? instant() : START + SPAN - rng.int(60_000), rng);
         await postgres.appendActivity(entry);
@@ -210,7 +210,7 @@ describe.skipIf(!DATABASE_URL)('PostgreSQL activity rollups', () => {
         await expectSamePage('u1', filter, rng.next() < 0.2 ? 1 + rng.int(80) : 1 + rng.int(3), 1 + rng.int(30));
       }
       await writing;
-      // activity.getStats the same way: what it answered with records held (bytes measured by the database) is what
+      // activity.getStats the same way: what it answered with records held (their bytes counted in the server) is what
       // it answers once they are written, and the memory store's count, oldest and newest.
       await postgres.writeHeldActivity();
       const statsOnceWritten = await postgres.activityStats('u1', statsSince);

@@ -285,8 +285,8 @@ export class PostgresStore implements Store {
     };
     const narrow = await readWindow('narrow');
     if (groups.length === 0) return { items: narrow.stored, total: narrow.storedTotal };
-    // Records older than the rows read (another process's clock, or its records written meanwhile) need the rows
-    // through the page's end: a second statement, which looks for the batches again.
+    // Records older than the rows the page needs from the window (another process's clock, or its records written
+    // meanwhile) need the rows through the page's end: a second statement, which looks for the batches again.
     const holds = narrowWindowHolds(narrow.stored, narrow.unwritten, offset, limit);
     const { stored, storedTotal, unwritten } = holds ? narrow : await readWindow('wide');
     return pageWithUnwritten(stored, storedTotal, unwritten, offset, limit);
