@@ -2,7 +2,8 @@
  * The in-memory Store: the embedded default. Every method does its reads and writes synchronously between two
  * awaits, so each is atomic under concurrent requests, as the interface requires. Stored records are deep-frozen
  * copies, replaced (never changed) on update, so reads can hand them out without copying and no caller can change
- * stored state through what it got.
+ * stored state through what it got. Activity is kept by column instead (activity-log.ts), and its reads build the
+ * records they answer.
  */
 import type {
   ActivityFilter,
@@ -22,6 +23,7 @@ import type {
   UserRecord,
   VaultRecord,
 } from '../types.js';
+import { ActivityLog, StringTable } from './activity-log.js';
 
 function deepFreeze<T>(value: T): T {
   if (value && typeof value === 'object' && !Object.isFrozen(value)) {
@@ -40,8 +42,9 @@ export class MemoryStore implements Store {
   private otpSteps = new Map<string, number>();
   private tokens = new Map<string, TokenRecord>();
   private tokensByDigest = new Map<string, string>();
-  /** Per user, in the order recorded (time order), so a user's listing never scans other users' entries. */
-  private activity = new Map<string, ActivityRecord[]>();
+  /** Per user (activity-log.ts), so a user's listing never scans other users' entries. */
+  private activity = new Map<string, ActivityLog>();
+  private activityStrings = new StringTable();
   private vault = new Map<string, VaultRecord>();
   private vaultTotals = new Map<string, number>();
   private servers: ServerRecord[] = [];
@@ -55,8 +58,6 @@ export class MemoryStore implements Store {
    */
   private rateLimits = new Map<string, number>();
   private rateLimitWindowMs = -Infinity;
-  /** Per user, the running byte total of the activity list: entry i's bytes are total[i + 1] - total[i]. */
-  private activityBytes = new Map<string, number[]>();
 
   constructor(private readonly maxRateLimitKeys = 100_000) {}
 
@@ -97,80 +98,24 @@ export class MemoryStore implements Store {
   }
 
   async appendActivity(entry: ActivityRecord) {
-    let entries = this.activity.get(entry.user_id);
-    if (!entries) this.activity.set(entry.user_id, (entries = []));
-    // Kept sorted by time (ties in arrival order): entries nearly always arrive in order, so this is an append.
-    const at = entries.length && entries[entries.length - 1].created_at > entry.created_at ? firstFrom(entries, entry.created_at, true) : entries.length;
-    const record = Object.freeze({ ...entry });
-    if (at === entries.length) entries.push(record);
-    else entries.splice(at, 0, record);
-    // The running byte totals are extended when activity.getStats asks (not on the request path); an entry placed
-    // before others invalidates the totals from there on.
-    const totals = this.activityBytes.get(entry.user_id);
-    if (totals && totals.length > at + 1) totals.length = at + 1;
-  }
-
-  /** Running totals of the entries' sizes: totals[k] is the size of the first k entries, extended as needed. */
-  private activityTotals(userId: string, entries: ActivityRecord[]): number[] {
-    let totals = this.activityBytes.get(userId);
-    if (!totals) this.activityBytes.set(userId, (totals = [0]));
-    for (let k = totals.length - 1; k < entries.length; k += 1) totals.push(totals[k] + Buffer.byteLength(JSON.stringify(entries[k])));
-    return totals;
+    let log = this.activity.get(entry.user_id);
+    if (!log) this.activity.set(entry.user_id, (log = new ActivityLog(entry.user_id, this.activityStrings)));
+    log.append(entry);
   }
 
   async listActivity(userId: string, filter: ActivityFilter, page: number, limit: number) {
-    const entries = this.activity.get(userId) ?? [];
-    const from = firstFrom(entries, filter.startDate && filter.startDate > filter.since ? filter.startDate : filter.since);
-    const to = filter.endDate === undefined ? entries.length : firstFrom(entries, filter.endDate, true);
-    const matches = (entry: ActivityRecord) =>
-      (filter.minStatus === undefined || entry.status_code >= filter.minStatus) &&
-      (filter.maxStatus === undefined || entry.status_code <= filter.maxStatus) &&
-      (filter.method === undefined || entry.method === filter.method) &&
-      (filter.realmId === undefined || entry.realm_id === filter.realmId);
-    const skip = (page - 1) * limit;
-    const unfiltered = filter.minStatus === undefined && filter.maxStatus === undefined && filter.method === undefined && filter.realmId === undefined;
-    if (unfiltered) {
-      // Only a time range: the page is a slice, found without looking at the other entries.
-      const end = Math.max(from, to - skip);
-      return { items: entries.slice(Math.max(from, end - limit), end).reverse(), total: Math.max(0, to - from) };
-    }
-    const items: ActivityRecord[] = [];
-    let total = 0;
-    // Newest first: walk the time range backwards, keeping only the page's items.
-    for (let i = to - 1; i >= from; i -= 1) {
-      if (!matches(entries[i])) continue;
-      if (total >= skip && items.length < limit) items.push(entries[i]);
-      total += 1;
-    }
-    return { items, total };
+    return this.activity.get(userId)?.list(filter, page, limit) ?? { items: [], total: 0 };
   }
 
-  /** O(log n), plus the entries appended since the last call: the entries are time-sorted, their sizes running totals. */
   async activityStats(userId: string, since: string) {
-    const entries = this.activity.get(userId) ?? [];
-    const totals = this.activityTotals(userId, entries);
-    const from = firstFrom(entries, since);
-    return {
-      totalRecords: entries.length - from,
-      totalSizeBytes: totals[entries.length] - totals[from],
-      oldest: entries[from]?.created_at ?? null,
-      newest: from < entries.length ? entries[entries.length - 1].created_at : null,
-    };
+    return this.activity.get(userId)?.stats(since) ?? { totalRecords: 0, totalSizeBytes: 0, oldest: null, newest: null };
   }
 
   async purgeActivity(before: string, batchSize: number) {
     let removed = 0;
-    for (const [userId, entries] of this.activity) {
+    for (const log of this.activity.values()) {
       if (removed >= batchSize) break;
-      const kept = entries.filter((entry) => {
-        if (removed < batchSize && entry.created_at < before) {
-          removed += 1;
-          return false;
-        }
-        return true;
-      });
-      this.activity.set(userId, kept);
-      this.activityBytes.delete(userId);
+      removed += log.removeBefore(before, batchSize - removed);
     }
     return removed;
   }
@@ -344,22 +289,4 @@ export class MemoryStore implements Store {
   async ping() {}
 
   async close() {}
-}
-
-/** [0, bytes of entry 0, bytes of entries 0-1, ...]: each entry's serialized size, summed. */
-
-/**
- * Binary search of a time-sorted list: the index of the first entry at or after `time`, or with `strictlyAfter` the
- * first entry after it.
- */
-function firstFrom(entries: ActivityRecord[], time: string, strictlyAfter = false): number {
-  let low = 0;
-  let high = entries.length;
-  while (low < high) {
-    const middle = (low + high) >>> 1;
-    const before = strictlyAfter ? entries[middle].created_at <= time : entries[middle].created_at < time;
-    if (before) low = middle + 1;
-    else high = middle;
-  }
-  return low;
 }
