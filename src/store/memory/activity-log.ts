@@ -14,8 +14,10 @@ import type { ActivityFilter, ActivityRecord } from '../types.js';
 
 /**
  * Each distinct string once, by number: realms, methods, paths, addresses and user agents repeat across records. It
- * keeps what it has seen after the records holding it are purged, so it grows with the distinct paths (a user's id,
- * a vault key), not with the requests.
+ * keeps what it has seen after the records holding it are purged, so it grows with the distinct strings (a user's
+ * id in a path, a vault key, an address), not with the requests; a client that sends a new user agent with every
+ * request grows it as fast as the records, and the retention job does not shrink it. The memory store is the
+ * development and test store, restarted often; PostgreSQL keeps no such table.
  */
 export class StringTable {
   private readonly numbers = new Map<string, number>();
