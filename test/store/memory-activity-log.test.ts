@@ -1,7 +1,8 @@
 /**
  * The memory store's column-kept activity log (src/store/memory/activity-log.ts) against a model: the records as
  * appended, sorted by time with ties in arrival order, filtered and paged newest first. Records arrive mostly in
- * time order and sometimes late, with times from a few instants so that many tie, and the log is purged in between.
+ * time order and sometimes late, with times from a few instants so that many tie, and the log is purged in between
+ * (the table of distinct strings losing those no record holds).
  */
 import { Buffer } from 'node:buffer';
 import { describe, expect, it } from 'vitest';
@@ -102,9 +103,13 @@ describe('memory store activity log', () => {
         const removable = model.filter((r) => r.created_at < before).length;
         expect(log.removeBefore(before, max)).toBe(Math.min(max, removable));
         model = model.slice(Math.min(max, removable));
+        // The table holds the strings of the records left, and no more.
+        expect(strings.size).toBe(new Set(model.flatMap((r) => [r.realm_id, r.method, r.path, r.ip_address, r.user_agent])).size);
       }
     }
     expect(log.length).toBe(model.length);
+    expect(log.removeBefore(at(clock + 1), Infinity)).toBe(model.length);
+    expect(strings.size).toBe(0);
     expect(checked).toBe(40 * 8 * 3);
   });
 });

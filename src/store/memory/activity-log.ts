@@ -13,23 +13,36 @@ import { Buffer } from 'node:buffer';
 import type { ActivityFilter, ActivityRecord } from '../types.js';
 
 /**
- * Each distinct string once, by number: realms, methods, paths, addresses and user agents repeat across records. It
- * keeps what it has seen after the records holding it are purged, so it grows with the distinct strings (a user's
- * id in a path, a vault key, an address), not with the requests; a client that sends a new user agent with every
- * request grows it as fast as the records, and the retention job does not shrink it. The memory store is the
- * development and test store, restarted often; PostgreSQL keeps no such table.
+ * Each distinct string once, by number: realms, methods, paths, addresses and user agents repeat across records.
+ * Counted by use, so that a string goes when the retention job removes the last record holding it (a client that
+ * sends a new user agent with every request would otherwise grow the table for as long as the process lives).
  */
 export class StringTable {
   private readonly numbers = new Map<string, number>();
   private readonly strings: string[] = [];
+  private readonly uses: number[] = [];
+  private readonly free: number[] = [];
 
-  numberOf(text: string): number {
+  /** The number of `text`, counting one more use of it. */
+  use(text: string): number {
     let number = this.numbers.get(text);
     if (number === undefined) {
-      number = this.strings.push(text) - 1;
+      number = this.free.pop() ?? this.strings.length;
+      this.strings[number] = text;
+      this.uses[number] = 0;
       this.numbers.set(text, number);
     }
+    this.uses[number] += 1;
     return number;
+  }
+
+  /** One use of `number` fewer; the string goes with its last. */
+  release(number: number): void {
+    this.uses[number] -= 1;
+    if (this.uses[number] > 0) return;
+    this.numbers.delete(this.strings[number]);
+    this.strings[number] = '';
+    this.free.push(number);
   }
 
   /** The number of `text` if some record holds it; -1 matches no record. */
@@ -39,6 +52,11 @@ export class StringTable {
 
   at(number: number): string {
     return this.strings[number];
+  }
+
+  /** How many distinct strings are held. */
+  get size(): number {
+    return this.numbers.size;
   }
 }
 
@@ -74,11 +92,11 @@ export class ActivityLog {
     place(this.ids, record.id);
     place(this.times, record.created_at);
     place(this.statuses, record.status_code);
-    place(this.realms, this.strings.numberOf(record.realm_id));
-    place(this.methods, this.strings.numberOf(record.method));
-    place(this.paths, this.strings.numberOf(record.path));
-    place(this.addresses, this.strings.numberOf(record.ip_address));
-    place(this.agents, this.strings.numberOf(record.user_agent));
+    place(this.realms, this.strings.use(record.realm_id));
+    place(this.methods, this.strings.use(record.method));
+    place(this.paths, this.strings.use(record.path));
+    place(this.addresses, this.strings.use(record.ip_address));
+    place(this.agents, this.strings.use(record.user_agent));
     if (this.byteTotals.length > at + 1) this.byteTotals.length = at + 1;
   }
 
@@ -122,9 +140,9 @@ export class ActivityLog {
   removeBefore(before: string, max: number): number {
     const removed = Math.min(max, this.firstFrom(before));
     if (removed === 0) return 0;
-    for (const column of [this.ids, this.times, this.statuses, this.realms, this.methods, this.paths, this.addresses, this.agents]) {
-      column.splice(0, removed);
-    }
+    const numbered = [this.realms, this.methods, this.paths, this.addresses, this.agents];
+    for (const column of numbered) for (let i = 0; i < removed; i += 1) this.strings.release(column[i]);
+    for (const column of [this.ids, this.times, this.statuses, ...numbered]) column.splice(0, removed);
     this.byteTotals.length = 1;
     return removed;
   }
