@@ -12,7 +12,7 @@
  * Per request, only openapi-backend's compiled validators run, fed with what the HTTP router already parsed (the
  * matched operation, its path parameters, the query). Its `validateRequest` would also run its own router's
  * `parseRequest` (the path template recompiled, the query deep-cloned, cookies parsed) on every call; see
- * ARCHITECTURE.md for what that cost.
+ * bench/README.md for what that cost.
  */
 import { OpenAPIBackend, type Document, type Operation } from 'openapi-backend';
 import type { Options, ValidateFunction } from 'ajv';
