@@ -307,10 +307,12 @@ async function workerRows(): Promise<Row[]> {
 }
 
 /**
- * users.get on bare Hono, the server (memory), the server at 16x the operations and Prism, measured in turns (3 rounds
+ * users.get on bare Hono, the server (memory), the server at 16x the operations and Prism, measured in turns (6 rounds
  * of 4 s each, all four alive and pinned to the same core, each idle while another is loaded): this machine's speed
  * drifts by tens of percent over the minutes between a table's rows (the 16x row once ran at 158% of the 1x row), so
- * the ratios the goals compare are taken from these paired turns.
+ * the ratios the goals compare are taken from these paired turns. Every other round runs the targets in reverse
+ * order, so that a drift within the rounds does not favour the target that comes first; with 3 rounds in one order,
+ * a run gave 16x at 89% of 1x where 10 alternated rounds of the same build gave 102%.
  */
 async function pairedUsersGet(prism: Target): Promise<{ ceiling: number; server: number; server16x: number; prism: number; rounds: number }> {
   const ceiling = await start(node, ['--import', 'tsx', 'bench/ceiling.ts'], {}, async (t) => (await fetch(`${t.url}/api/v1/users/${JOHN}`)).ok);
@@ -319,13 +321,13 @@ async function pairedUsersGet(prism: Target): Promise<{ ceiling: number; server:
   const request = OPERATIONS['users.get (JWT)'];
   const targets = { ceiling, server, server16x, prism };
   const totals = { ceiling: 0, server: 0, server16x: 0, prism: 0 };
-  const rounds = 3;
+  const rounds = 6;
   try {
     for (const target of Object.values(targets)) await load(target, request, WARMUP_S * 3);
     for (let round = 0; round < rounds; round += 1) {
-      for (const [name, target] of Object.entries(targets) as [keyof typeof totals, Target][]) {
-        totals[name] += (await load(target, request, 4)).requests.average / rounds;
-      }
+      const order = Object.entries(targets) as [keyof typeof totals, Target][];
+      if (round % 2 === 1) order.reverse();
+      for (const [name, target] of order) totals[name] += (await load(target, request, 4)).requests.average / rounds;
     }
   } finally {
     await Promise.all([stop(ceiling), stop(server), stop(server16x)]);
