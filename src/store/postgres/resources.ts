@@ -1,47 +1,29 @@
 /** A user's servers, projects and containers on PostgreSQL: provisioning, and what each realm holds. */
 import type pg from 'pg';
-import type { Provisioning, RealmUsage, SeedData } from '../types.js';
+import type { ContainerRecord, ProjectRecord, Provisioning, RealmUsage, SeedData, ServerRecord } from '../types.js';
 import type { PgConnection } from './connection.js';
 import { toContainer, toProject, toServer } from './rows.js';
+
+/** Each resource table's columns, as the records name them. */
+const RESOURCE_COLUMNS = {
+  servers: ['id', 'user_id', 'name', 'region', 'tier', 'status', 'realm_id', 'created_at'],
+  projects: ['id', 'user_id', 'name', 'is_default', 'realm_id', 'created_at'],
+  containers: ['id', 'user_id', 'name', 'project_id', 'server_id', 'realm_id', 'status', 'created_at'],
+} as const satisfies { servers: (keyof ServerRecord)[]; projects: (keyof ProjectRecord)[]; containers: (keyof ContainerRecord)[] };
 
 /**
  * Inserts servers, projects and containers, for provisioning and for seeding alike. An id that exists is left as it
  * is: provisioning reaches here only once per user (its own primary key decides), and seeding may run again.
  */
 export async function insertResources(client: pg.PoolClient, resources: Pick<SeedData, 'servers' | 'projects' | 'containers'>) {
-  for (const s of resources.servers ?? []) {
-    await client.query('INSERT INTO servers VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT DO NOTHING', [
-      s.id,
-      s.user_id,
-      s.name,
-      s.region,
-      s.tier,
-      s.status,
-      s.realm_id,
-      s.created_at,
-    ]);
-  }
-  for (const p of resources.projects ?? []) {
-    await client.query('INSERT INTO projects VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT DO NOTHING', [
-      p.id,
-      p.user_id,
-      p.name,
-      p.is_default,
-      p.realm_id,
-      p.created_at,
-    ]);
-  }
-  for (const c of resources.containers ?? []) {
-    await client.query('INSERT INTO containers VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT DO NOTHING', [
-      c.id,
-      c.user_id,
-      c.name,
-      c.project_id,
-      c.server_id,
-      c.realm_id,
-      c.status,
-      c.created_at,
-    ]);
+  for (const [table, columns] of Object.entries(RESOURCE_COLUMNS) as [keyof typeof RESOURCE_COLUMNS, readonly string[]][]) {
+    const placeholders = columns.map((_, i) => `$${i + 1}`).join(', ');
+    for (const record of resources[table] ?? []) {
+      await client.query(
+        `INSERT INTO ${table} (${columns.join(', ')}) VALUES (${placeholders}) ON CONFLICT DO NOTHING`,
+        columns.map((column) => (record as Record<string, unknown>)[column]),
+      );
+    }
   }
 }
 
