@@ -4,14 +4,7 @@
  * per kind and the change listener, and seeds, checks and closes the store.
  *
  * Every operation the interface calls atomic is one SQL statement or one transaction holding a row lock, never a
- * read-modify-write across an await in JavaScript:
- * - realm add/remove: one UPDATE whose WHERE re-checks membership after the row lock;
- * - vault writes: one function call (migrations 003, 007) that locks the user's vault_usage row first, then the
- *   entries, so every vault write takes its locks in the same order; one user's writes queue in this process and
- *   their sets go in batches (vault-write-queue.ts);
- * - alias and public-key uniqueness: unique constraints, mapped to the conflict codes;
- * - provisioning: a primary key on the user's provisioning row;
- * - OTP replay: one conditional UPDATE of the last accepted step.
+ * read-modify-write across an await in JavaScript; each aggregate's file says how.
  * A lost connection surfaces as StoreUnavailableError (503); the failed statement or transaction changed nothing.
  * Authentication lookups (users by id, tokens by digest) are served from a cache kept fresh by NOTIFY
  * (principal-cache.ts); activity and a token's last use are group-committed (group-commit.ts); activity counts come

@@ -1,4 +1,7 @@
-/** A user's servers, projects and containers on PostgreSQL: provisioning, and what each realm holds. */
+/**
+ * A user's servers, projects and containers on PostgreSQL: provisioning (once per user, decided by the primary key of
+ * the user's provisioning row), and what each realm holds.
+ */
 import type pg from 'pg';
 import type { ContainerRecord, ProjectRecord, Provisioning, RealmUsage, SeedData, ServerRecord } from '../types.js';
 import type { PgConnection } from './connection.js';

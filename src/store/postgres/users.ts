@@ -1,4 +1,7 @@
-/** Users on PostgreSQL: the cached lookup authentication makes, profile writes, and the OTP replay guard. */
+/**
+ * Users on PostgreSQL: the cached lookup authentication makes, profile writes, and the OTP replay guard (one
+ * conditional UPDATE of the last accepted step, so a code is accepted once even under concurrent requests).
+ */
 import type { UserChanges, UserRecord } from '../types.js';
 import type { PgConnection } from './connection.js';
 import type { PrincipalCache } from './principal-cache.js';
