@@ -20,14 +20,24 @@ export type RateLimitConfig = {
 };
 export type Quota = { limited: boolean; headers: Record<string, string>; retryAfterSeconds: number };
 
+type Policy = 'per-ip' | 'per-credential' | 'auth-failures';
+
 export class RateLimiter {
   private readonly counter: QuotaCounter;
+  /** Each policy's `RateLimit-Policy` header: fixed by the configuration, so made once, not per answer. */
+  private readonly policyHeaders: Record<Policy, string>;
 
   constructor(
     store: Store,
     private readonly config: RateLimitConfig,
   ) {
     this.counter = store.quotaCountsCostARoundTrip ? new ReconcilingQuotaCounter(store, config.syncIntervalMs) : new StoreQuotaCounter(store);
+    const policy = (name: Policy, limit: number) => `"${name}";q=${limit};w=${config.windowSeconds}`;
+    this.policyHeaders = {
+      'per-ip': policy('per-ip', config.perIp),
+      'per-credential': policy('per-credential', config.perCredential),
+      'auth-failures': policy('auth-failures', config.authFailuresPerIp),
+    };
   }
 
   /** Writes pending counts to the store (the server calls it before closing the store). */
@@ -41,15 +51,12 @@ export class RateLimiter {
     return { start, resetSeconds: Math.max(1, Math.ceil((start + size - now.getTime()) / 1000)) };
   }
 
-  private quota(policy: string, limit: number, count: number, now: Date): Quota {
+  private quota(policy: Policy, limit: number, count: number, now: Date): Quota {
     const { resetSeconds } = this.window(now);
     return {
       limited: count > limit,
       retryAfterSeconds: resetSeconds,
-      headers: {
-        RateLimit: `"${policy}";r=${Math.max(0, limit - count)};t=${resetSeconds}`,
-        'RateLimit-Policy': `"${policy}";q=${limit};w=${this.config.windowSeconds}`,
-      },
+      headers: { RateLimit: `"${policy}";r=${Math.max(0, limit - count)};t=${resetSeconds}`, 'RateLimit-Policy': this.policyHeaders[policy] },
     };
   }
 

@@ -40,10 +40,13 @@ describe('rate limits', () => {
   it('per IP: every request from an address counts, whoever sends it', async () => {
     const server = await startTestServer({ rateLimits: { perIp: 3 } });
     const from = (ip: string) => ({ headers: { 'X-Forwarded-For': ip } });
-    const statuses = [];
+    const answers = [];
     for (const user of ['john_doe', 'jane_roe', 'admin', 'john_doe'] as const)
-      statuses.push((await (await server.as(user, from('203.0.113.7'))).activity.getStats()).response.status);
-    expect(statuses).toEqual([200, 200, 200, 429]);
+      answers.push((await (await server.as(user, from('203.0.113.7'))).activity.getStats()).response);
+    expect(answers.map((answer) => answer.status)).toEqual([200, 200, 200, 429]);
+    // The refusal names the quota that refused it.
+    expect(answers[3].headers.get('ratelimit')).toMatch(/^"per-ip";r=0;t=\d+$/);
+    expect(answers[3].headers.get('ratelimit-policy')).toBe('"per-ip";q=3;w=60');
     expect((await (await server.as('john_doe', from('203.0.113.8'))).activity.getStats()).response.status).toBe(200);
   });
 
@@ -59,6 +62,8 @@ describe('rate limits', () => {
     // Three failures: now even a valid credential and a right code from that address are refused.
     const good = await olivia.authTokens.create({ data: { alias: 'Brute', otp_code: totpAt(DEMO_USERS.otp_olivia.totpSecret, currentStep(now.getTime())) } });
     expect([good.response.status, good.error?.code]).toEqual([429, 'RATE_LIMITED']);
+    expect(good.response.headers.get('ratelimit-policy')).toBe('"auth-failures";q=3;w=60');
+    expect(Number(good.response.headers.get('retry-after'))).toBeGreaterThan(0);
     expect((await (await server.as('john_doe')).users.get({ id: john })).response.status).toBe(200);
     now = new Date('2030-05-01T10:01:10Z');
     expect((await (await server.as('otp_olivia', attacker)).users.get({ id: DEMO_USERS.otp_olivia.id })).response.status).toBe(200);
