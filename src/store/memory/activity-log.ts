@@ -3,11 +3,8 @@
  * time as strings, the status as a number, and the realm, method, path, IP address and user agent as numbers into a
  * table of distinct strings shared by every log (`StringTable`). Every request appends a record and the log keeps 30
  * days of them, so what each costs to hold is what the store's memory grows by, and what every full garbage
- * collection traces: as frozen objects, 554 bytes a record, the record and its strings each an object of its own; by
- * column, 154 bytes and two strings. Measured in alternated turns on one machine, users.get on the memory server
- * went 7-22% faster (median 12%) with it, as the records of its earlier requests piled up, and a filtered page over
- * 100,000 records from 25-41 to 800-1,400 requests a second (its walk reads numbers from arrays, not fields of
- * scattered objects). Reads build the records they answer.
+ * collection traces: by column a record is two strings and a few numbers, not an object with strings of its own
+ * (bench/README.md has what that measured). Reads build the records they answer.
  */
 import { Buffer } from 'node:buffer';
 import type { ActivityFilter, ActivityRecord } from '../types.js';

@@ -23,11 +23,6 @@ export class PgActivity {
 
   constructor(private readonly db: PgConnection) {}
 
-  /** A read a request waits on, as a prepared statement on the read pool (connection.ts says when that pays). */
-  private read(text: string, values: unknown[]) {
-    return this.db.query(text, values, this.db.readPool, { prepared: true });
-  }
-
   async appendActivity(e: ActivityRecord) {
     this.writes.add(e);
   }
@@ -43,7 +38,7 @@ export class PgActivity {
     const offset = (page - 1) * limit;
     const readWindow = async (window: 'narrow' | 'wide') => {
       const { text, values } = activityPageStatement(userId, filter, offset, limit, groups, window);
-      const { rows } = await this.read(text, values);
+      const { rows } = await this.db.read(text, values);
       const stored = rows.filter((row) => row.id !== null).map(toActivity);
       const unwritten = groups.filter((_, i) => !rows[0][`written_${i}`]).flatMap((group) => group.matching);
       return { stored, storedTotal: Number(rows[0].total), unwritten };
@@ -65,7 +60,7 @@ export class PgActivity {
   async activityStats(userId: string, since: string) {
     const groups = this.heldActivity(userId, { since });
     const { text, values } = activityStatsStatement(userId, since, groups);
-    const { rows } = await this.read(text, values);
+    const { rows } = await this.db.read(text, values);
     const row = rows[0];
     const stats = { totalRecords: Number(row.records), totalSizeBytes: Number(row.bytes), oldest: iso(row.oldest), newest: iso(row.newest) };
     groups.forEach((group, i) => {

@@ -240,6 +240,11 @@ export class PgConnection {
    * Behind a transaction-mode pooler a prepared statement may be missing from the server connection a query lands
    * on: the first such failure turns preparing off for this process, and the query runs again unprepared.
    */
+  /** A read a request waits on: a prepared statement on the read pool, whose plans are generic (`query` says why). */
+  read<R extends pg.QueryResultRow = any>(text: string, values: unknown[]): Promise<pg.QueryResult<R>> {
+    return this.query<R>(text, values, this.readPool, { prepared: true });
+  }
+
   async query<R extends pg.QueryResultRow = any>(
     text: string,
     values: unknown[] = [],

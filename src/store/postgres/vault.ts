@@ -21,26 +21,21 @@ export class PgVault {
 
   constructor(private readonly db: PgConnection) {}
 
-  /** A read a request waits on, as a prepared statement on the read pool (connection.ts says when that pays). */
-  private read(text: string, values: unknown[]) {
-    return this.db.query(text, values, this.db.readPool, { prepared: true });
-  }
-
   async listVault(userId: string, realmId: string, page: number, limit: number) {
     const [items, count] = await Promise.all([
-      this.read('SELECT * FROM vault_entries WHERE user_id = $1 AND realm_id = $2 ORDER BY key LIMIT $3 OFFSET $4', [
+      this.db.read('SELECT * FROM vault_entries WHERE user_id = $1 AND realm_id = $2 ORDER BY key LIMIT $3 OFFSET $4', [
         userId,
         realmId,
         limit,
         (page - 1) * limit,
       ]),
-      this.read('SELECT count(*) AS total FROM vault_entries WHERE user_id = $1 AND realm_id = $2', [userId, realmId]),
+      this.db.read('SELECT count(*) AS total FROM vault_entries WHERE user_id = $1 AND realm_id = $2', [userId, realmId]),
     ]);
     return { items: items.rows.map(toVault), total: Number(count.rows[0].total) };
   }
 
   async getVault(userId: string, realmId: string, key: string) {
-    const { rows } = await this.read('SELECT * FROM vault_entries WHERE user_id = $1 AND realm_id = $2 AND key = $3', [userId, realmId, key]);
+    const { rows } = await this.db.read('SELECT * FROM vault_entries WHERE user_id = $1 AND realm_id = $2 AND key = $3', [userId, realmId, key]);
     return rows[0] && toVault(rows[0]);
   }
 
