@@ -1,19 +1,18 @@
 /**
- * Writes generated/error-codes.gen.ts: the error-code catalogue (openapi/error-codes.yaml) as a typed table the server
+ * Renders generated/error-codes.gen.ts: the error-code catalogue (openapi/error-codes.yaml) as a typed table the server
  * throws from, so a code, its status and its default message are written once. Each code's status is the one status
  * under which the bundled spec lists it (the `default` codes carry theirs in the catalogue); a code listed under two
  * statuses, or under none, stops the generation.
  */
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parse } from 'yaml';
-import { listOperations, loadSpec } from '../src/spec/operations.js';
+import { listOperations, type OpenApiDocument } from '../src/spec/operations.js';
 
 const root = resolve(import.meta.dirname, '..');
 type CatalogueEntry = { title: string; message?: string; status?: number };
 
-function renderErrorCodesModule(): string {
-  const spec = loadSpec();
+export function renderErrorCodesModule(spec: OpenApiDocument): string {
   const catalogue: Record<string, CatalogueEntry> = parse(readFileSync(join(root, 'openapi/error-codes.yaml'), 'utf8'));
   const statuses = new Map<string, Set<number>>();
   for (const op of listOperations(spec)) {
@@ -41,5 +40,3 @@ function renderErrorCodesModule(): string {
     '',
   ].join('\n');
 }
-
-writeFileSync(join(root, 'generated/error-codes.gen.ts'), renderErrorCodesModule());

@@ -1,15 +1,11 @@
 /**
- * Writes generated/mock-spec.gen.ts from the bundled spec: what the SDK's MSW handlers (packages/sdk/src/msw/) and
+ * Renders generated/mock-spec.gen.ts from the bundled spec: what the SDK's MSW handlers (packages/sdk/src/msw/) and
  * the mock's scenario selection need, and nothing a reader would: per operation its method, path, request schemas
  * (parameters and body, `$ref`s left pointing into `schemas`) and every documented answer as (status, example name,
  * body, headers); and the component schemas once. A `default` response's examples take their status from their
  * own `statusCode` (500 INTERNAL_ERROR, 503 SERVICE_UNAVAILABLE).
  */
-import { readFileSync, writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
-import { listOperations, loadSpec, resolveRef, type OpenApiDocument } from '../src/spec/operations.js';
-
-const root = join(import.meta.dirname, '..');
+import { listOperations, resolveRef, type OpenApiDocument } from '../src/spec/operations.js';
 
 /** Schema keywords that only explain; the validator does not need them. */
 const PROSE = new Set(['description', 'title', '$comment', 'externalDocs']);
@@ -73,10 +69,4 @@ export function renderMockSpec(spec: OpenApiDocument): string {
     `export const mockSpec: MockSpec = ${JSON.stringify({ version: spec.info.version, operations, schemas: withoutProse(spec.components.schemas) })};`,
     '',
   ].join('\n');
-}
-
-if (process.argv[1]?.endsWith('generate-mock-spec.ts')) {
-  const output = resolve(process.argv[2] ?? join(root, 'generated/mock-spec.gen.ts'));
-  writeFileSync(output, renderMockSpec(loadSpec()));
-  console.log(`wrote ${output} (${readFileSync(output).length} bytes)`);
 }

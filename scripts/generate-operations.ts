@@ -1,14 +1,14 @@
 /**
- * Writes generated/operations.gen.ts from the bundled spec: the operation table the SDK package (packages/sdk/) and the
+ * Renders generated/operations.gen.ts from the bundled spec: the operation table the SDK package (packages/sdk/) and the
  * server's handler types (src/handlers/types.ts) are built on.
  *
  * For each operationId: its SDK group and method (the operationId's two parts), HTTP method and path, whether it is
  * a paginated list (it takes `page` and answers `metadata`), and the hey-api types of its request, responses and
  * errors, by the names hey-api itself gave them in the SDK it wrote (see heyApiTypeNames).
  */
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { listOperations, loadSpec, resolveRef, type OpenApiDocument, type SpecOperation } from '../src/spec/operations.js';
+import { listOperations, resolveRef, type OpenApiDocument, type SpecOperation } from '../src/spec/operations.js';
 
 const root = resolve(import.meta.dirname, '..');
 
@@ -84,10 +84,4 @@ export function renderOperationsModule(spec: OpenApiDocument): string {
     '}',
     '',
   ].join('\n');
-}
-
-if (process.argv[1]?.endsWith('generate-operations.ts')) {
-  const output = resolve(process.argv[2] ?? join(root, 'generated/operations.gen.ts'));
-  writeFileSync(output, renderOperationsModule(loadSpec()));
-  console.log(`wrote ${output}`);
 }
