@@ -141,6 +141,12 @@ export class PgConnection {
     readonly capacity: DatabaseCapacity,
     /** The most connections this process opens, the listener's included: its pools' sizes add up to it. */
     readonly maxConnections: number,
+    /**
+     * The connections of each pool that the database accepted. pg-pool's `totalCount` also counts connects still
+     * under way, which the same limit may refuse in turn: a pool held to that count kept trying new connections (each
+     * refusal makes pg-pool start one for the next request in its queue), and a burst ran out of tries (503s).
+     */
+    private readonly established: Map<pg.Pool, Set<pg.PoolClient>>,
   ) {}
 
   /** The pools held to what they have after a refusal (`waitForHeldConnection`): each one's own size, and the timer. */
@@ -156,11 +162,12 @@ export class PgConnection {
    * pool that holds none still answers 503: there is nothing to wait for.
    */
   private waitForHeldConnection(pool: pg.Pool, failure: unknown): boolean {
-    if (!isConnectionRefusedForLimit(failure) || pool.totalCount === 0) return false;
+    const established = this.established.get(pool)?.size ?? 0;
+    if (!isConnectionRefusedForLimit(failure) || established === 0) return false;
     const held = this.holds.get(pool);
     clearTimeout(held?.timer);
-    const configured = held?.configured ?? pool.options.max ?? pool.totalCount;
-    pool.options.max = pool.totalCount;
+    const configured = held?.configured ?? pool.options.max ?? established;
+    pool.options.max = established;
     const timer = setTimeout(() => {
       this.holds.delete(pool);
       pool.options.max = configured;
@@ -202,8 +209,11 @@ export class PgConnection {
     for (const each of pools) each.on('error', () => {});
     // Every statement of every connection is counted, so round trips per request can be measured (not timed).
     const counter = { statements: 0 };
+    const established = new Map(pools.map((each) => [each, new Set<pg.PoolClient>()]));
     for (const each of pools) {
+      each.on('remove', (client) => established.get(each)!.delete(client));
       each.on('connect', (client) => {
+        established.get(each)!.add(client);
         const query = client.query.bind(client) as (...args: unknown[]) => unknown;
         client.query = ((...args: unknown[]) => {
           counter.statements += 1;
@@ -225,7 +235,7 @@ export class PgConnection {
       throw new Error(`cannot use the PostgreSQL database at ${redact(options.connectionString)}: ${(failure as Error).message}`);
     }
     const { max: _max, idleTimeoutMillis: _idle, ...clientConfig } = settings('', 1);
-    return new PgConnection(pool, activityPool, readPool, counter, clientConfig, capacity, maxConnections);
+    return new PgConnection(pool, activityPool, readPool, counter, clientConfig, capacity, maxConnections, established);
   }
 
   /**
