@@ -1,69 +1,51 @@
 /**
- * The in-memory Store: the embedded default. Every method does its reads and writes synchronously between two
- * awaits, so each is atomic under concurrent requests, as the interface requires. Stored records are deep-frozen
- * copies, replaced (never changed) on update, so reads can hand them out without copying and no caller can change
- * stored state through what it got. Activity is kept by column instead (activity-log.ts), and its reads build the
- * records they answer.
+ * The in-memory Store: the embedded default, one file per aggregate like the PostgreSQL store (`tokens.ts`,
+ * `vault.ts`, `activity-log.ts`, `quota-counters.ts`); this class holds users and provisioned resources and wires the
+ * rest. Every method does its reads and writes synchronously between two awaits, so each is atomic under concurrent
+ * requests, as the interface requires. Stored records are deep-frozen copies (records.ts), replaced (never changed)
+ * on update, so reads can hand them out without copying and no caller can change stored state through what it got.
+ * Activity is kept by column instead (activity-log.ts), and its reads build the records they answer.
  */
 import type {
   ActivityFilter,
   ActivityRecord,
   ContainerRecord,
-  Page,
   ProjectRecord,
   Provisioning,
   RealmUsage,
   SeedData,
   ServerRecord,
   Store,
-  TokenChanges,
-  TokenConflict,
-  TokenRecord,
   UserChanges,
   UserRecord,
-  VaultRecord,
 } from '../types.js';
 import { ActivityLog, StringTable } from './activity-log.js';
-
-function deepFreeze<T>(value: T): T {
-  if (value && typeof value === 'object' && !Object.isFrozen(value)) {
-    Object.freeze(value);
-    for (const inner of Object.values(value)) deepFreeze(inner);
-  }
-  return value;
-}
-/** An immutable copy of what a caller handed in. */
-const copy = <T>(value: T): T => deepFreeze(structuredClone(value));
-const paginate = <T>(items: T[], page: number, limit: number): Page<T> => ({ items: items.slice((page - 1) * limit, page * limit), total: items.length });
-const vaultId = (userId: string, realmId: string, key: string) => `${userId}\u0000${realmId}\u0000${key}`;
+import { MemoryQuotaCounters } from './quota-counters.js';
+import { copy } from './records.js';
+import { MemoryTokens } from './tokens.js';
+import { MemoryVault } from './vault.js';
 
 export class MemoryStore implements Store {
   private users = new Map<string, UserRecord>();
   private otpSteps = new Map<string, number>();
-  private tokens = new Map<string, TokenRecord>();
-  private tokensByDigest = new Map<string, string>();
+  private tokens = new MemoryTokens();
   /** Per user (activity-log.ts), so a user's listing never scans other users' entries. */
   private activity = new Map<string, ActivityLog>();
   private activityStrings = new StringTable();
-  private vault = new Map<string, VaultRecord>();
-  private vaultTotals = new Map<string, number>();
+  private vault = new MemoryVault();
   private servers: ServerRecord[] = [];
   private projects: ProjectRecord[] = [];
   private containers: ContainerRecord[] = [];
   private provisioned = new Map<string, Provisioning>();
-  /**
-   * Quota counters of the current window only: a hit in a newer window drops the older one whole, so the map
-   * holds at most the keys seen in one window, and never more than `maxRateLimitKeys` (past it the oldest key of
-   * the window is forgotten, which at worst restarts that key's count).
-   */
-  private rateLimits = new Map<string, number>();
-  private rateLimitWindowMs = -Infinity;
+  private quotaCounters: MemoryQuotaCounters;
 
-  constructor(private readonly maxRateLimitKeys = 100_000) {}
+  constructor(maxRateLimitKeys = 100_000) {
+    this.quotaCounters = new MemoryQuotaCounters(maxRateLimitKeys);
+  }
 
   /** How many quota counters are held (for the memory-bound tests). */
   get rateLimitKeyCount(): number {
-    return this.rateLimits.size;
+    return this.quotaCounters.size;
   }
 
   async getUser(id: string) {
@@ -120,51 +102,12 @@ export class MemoryStore implements Store {
     return removed;
   }
 
-  async listVault(userId: string, realmId: string, page: number, limit: number) {
-    const entries = [...this.vault.values()].filter((e) => e.user_id === userId && e.realm_id === realmId).sort((a, b) => (a.key < b.key ? -1 : 1));
-    return paginate(entries, page, limit);
-  }
-
-  async getVault(userId: string, realmId: string, key: string) {
-    return this.vault.get(vaultId(userId, realmId, key));
-  }
-
-  async setVault(entry: VaultRecord, limitBytes: number) {
-    const id = vaultId(entry.user_id, entry.realm_id, entry.key);
-    const previous = this.vault.get(id);
-    const total = this.vaultTotals.get(entry.user_id) ?? 0;
-    const nextTotal = total - (previous?.size_bytes ?? 0) + entry.size_bytes;
-    if (nextTotal > limitBytes) return 'VAULT_LIMIT_EXCEEDED' as const;
-    const stored = copy({ ...entry, created_at: previous?.created_at ?? entry.created_at });
-    this.vault.set(id, stored);
-    this.vaultTotals.set(entry.user_id, nextTotal);
-    return { entry: stored, created: !previous };
-  }
-
-  async deleteVault(userId: string, realmId: string, key: string) {
-    const id = vaultId(userId, realmId, key);
-    const entry = this.vault.get(id);
-    if (!entry) return false;
-    this.vault.delete(id);
-    this.vaultTotals.set(userId, (this.vaultTotals.get(userId) ?? 0) - entry.size_bytes);
-    return true;
-  }
-
-  async clearVault(userId: string, realmId: string) {
-    let count = 0;
-    for (const [id, entry] of this.vault) {
-      if (entry.user_id !== userId || entry.realm_id !== realmId) continue;
-      this.vault.delete(id);
-      this.vaultTotals.set(userId, (this.vaultTotals.get(userId) ?? 0) - entry.size_bytes);
-      count += 1;
-    }
-    return count;
-  }
-
-  async vaultUsage(userId: string, realmId: string) {
-    const realm = [...this.vault.values()].filter((e) => e.user_id === userId && e.realm_id === realmId);
-    return { realmKeys: realm.length, realmBytes: realm.reduce((sum, e) => sum + e.size_bytes, 0), totalBytes: this.vaultTotals.get(userId) ?? 0 };
-  }
+  listVault: Store['listVault'] = (userId, realmId, page, limit) => this.vault.listVault(userId, realmId, page, limit);
+  getVault: Store['getVault'] = (userId, realmId, key) => this.vault.getVault(userId, realmId, key);
+  setVault: Store['setVault'] = (entry, limitBytes) => this.vault.setVault(entry, limitBytes);
+  deleteVault: Store['deleteVault'] = (userId, realmId, key) => this.vault.deleteVault(userId, realmId, key);
+  clearVault: Store['clearVault'] = (userId, realmId) => this.vault.clearVault(userId, realmId);
+  vaultUsage: Store['vaultUsage'] = (userId, realmId) => this.vault.vaultUsage(userId, realmId);
 
   async realmUsage(userId: string) {
     const usage = new Map<string, RealmUsage>();
@@ -177,105 +120,23 @@ export class MemoryStore implements Store {
     for (const p of this.projects) if (p.user_id === userId) count(p.realm_id, 'projects');
     for (const c of this.containers) if (c.user_id === userId) count(c.realm_id, 'containers');
     for (const s of this.servers) if (s.user_id === userId) count(s.realm_id, 'servers');
-    for (const t of this.tokens.values()) if (t.user_id === userId) for (const realm of t.realm_ids) count(realm, 'auth_tokens');
+    for (const t of this.tokens.ofUser(userId)) for (const realm of t.realm_ids) count(realm, 'auth_tokens');
     return usage;
   }
 
-  async listTokens(userId: string, page: number, limit: number) {
-    const mine = [...this.tokens.values()].filter((t) => t.user_id === userId).reverse();
-    return paginate(mine, page, limit);
-  }
+  listTokens: Store['listTokens'] = (userId, page, limit) => this.tokens.listTokens(userId, page, limit);
+  getToken: Store['getToken'] = (userId, id) => this.tokens.getToken(userId, id);
+  findTokenByDigest: Store['findTokenByDigest'] = (digest) => this.tokens.findTokenByDigest(digest);
+  findTokenByPublicKey: Store['findTokenByPublicKey'] = (publicKey, now) => this.tokens.findTokenByPublicKey(publicKey, now);
+  createToken: Store['createToken'] = (token, aliasCandidates) => this.tokens.createToken(token, aliasCandidates);
+  updateToken: Store['updateToken'] = (userId, id, changes, now) => this.tokens.updateToken(userId, id, changes, now);
+  deleteToken: Store['deleteToken'] = (userId, id) => this.tokens.deleteToken(userId, id);
+  addTokenRealm: Store['addTokenRealm'] = (userId, id, realmId, now) => this.tokens.addTokenRealm(userId, id, realmId, now);
+  removeTokenRealm: Store['removeTokenRealm'] = (userId, id, realmId, now, options) => this.tokens.removeTokenRealm(userId, id, realmId, now, options);
+  recordTokenUse: Store['recordTokenUse'] = (id, at, ip) => this.tokens.recordTokenUse(id, at, ip);
 
-  async getToken(userId: string, id: string) {
-    const token = this.tokens.get(id);
-    return token && token.user_id === userId ? token : undefined;
-  }
-
-  async findTokenByDigest(digest: string) {
-    const id = this.tokensByDigest.get(digest);
-    return id ? this.tokens.get(id) : undefined;
-  }
-
-  async findTokenByPublicKey(publicKey: string, now: string) {
-    return [...this.tokens.values()].find((t) => t.public_key === publicKey && t.is_enabled && (t.expires_at === null || t.expires_at > now));
-  }
-
-  private conflict(userId: string, alias: string | undefined, publicKey: string | null | undefined, exceptId?: string): TokenConflict | undefined {
-    for (const token of this.tokens.values()) {
-      if (token.id === exceptId) continue;
-      if (alias !== undefined && token.user_id === userId && token.alias === alias) return 'DUPLICATE_ALIAS';
-      if (publicKey && token.public_key === publicKey) return 'PUBLIC_KEY_IN_USE';
-    }
-    return undefined;
-  }
-
-  async createToken(token: Omit<TokenRecord, 'alias'>, aliasCandidates: string[]) {
-    if (token.public_key && this.conflict(token.user_id, undefined, token.public_key)) return 'PUBLIC_KEY_IN_USE' as const;
-    const alias = aliasCandidates.find((candidate) => !this.conflict(token.user_id, candidate, undefined));
-    if (alias === undefined) return 'DUPLICATE_ALIAS' as const;
-    const stored: TokenRecord = copy({ ...token, alias });
-    this.tokens.set(stored.id, stored);
-    this.tokensByDigest.set(stored.token_digest, stored.id);
-    return stored;
-  }
-
-  async updateToken(userId: string, id: string, changes: TokenChanges, now: string) {
-    const token = this.tokens.get(id);
-    if (!token || token.user_id !== userId) return undefined;
-    const conflict = this.conflict(userId, changes.alias, changes.public_key, id);
-    if (conflict) return conflict;
-    const next = copy({ ...token, ...changes, updated_at: now });
-    this.tokens.set(id, next);
-    return next;
-  }
-
-  async deleteToken(userId: string, id: string) {
-    const token = this.tokens.get(id);
-    if (!token || token.user_id !== userId) return false;
-    this.tokens.delete(id);
-    this.tokensByDigest.delete(token.token_digest);
-    return true;
-  }
-
-  async addTokenRealm(userId: string, id: string, realmId: string, now: string) {
-    const token = this.tokens.get(id);
-    if (!token || token.user_id !== userId) return undefined;
-    if (!token.realm_ids.includes(realmId)) this.tokens.set(id, copy({ ...token, realm_ids: [...token.realm_ids, realmId], updated_at: now }));
-    return this.tokens.get(id)!;
-  }
-
-  async removeTokenRealm(userId: string, id: string, realmId: string, now: string, options: { keepOne?: boolean } = {}) {
-    const token = this.tokens.get(id);
-    if (!token || token.user_id !== userId) return undefined;
-    if (options.keepOne && token.realm_ids.length === 1 && token.realm_ids[0] === realmId) return 'LAST_REALM' as const;
-    if (token.realm_ids.includes(realmId)) this.tokens.set(id, copy({ ...token, realm_ids: token.realm_ids.filter((r) => r !== realmId), updated_at: now }));
-    return this.tokens.get(id)!;
-  }
-
-  async recordTokenUse(id: string, at: string, ip: string) {
-    const token = this.tokens.get(id);
-    if (token) this.tokens.set(id, Object.freeze({ ...token, last_used_at: at, last_used_ip: ip }));
-  }
-
-  async hitRateLimit(key: string, windowStartMs: number, increment: number) {
-    if (windowStartMs > this.rateLimitWindowMs) {
-      this.rateLimits.clear();
-      this.rateLimitWindowMs = windowStartMs;
-    } else if (windowStartMs < this.rateLimitWindowMs) {
-      // A window already over (a request that started before the roll): it counts against nothing.
-      return increment;
-    }
-    const count = (this.rateLimits.get(key) ?? 0) + increment;
-    if (increment > 0) {
-      if (!this.rateLimits.has(key) && this.rateLimits.size >= this.maxRateLimitKeys) this.rateLimits.delete(this.rateLimits.keys().next().value!);
-      this.rateLimits.set(key, count);
-    }
-    return count;
-  }
-
-  async purgeRateLimits(beforeMs: number) {
-    if (this.rateLimitWindowMs < beforeMs) this.rateLimits.clear();
-  }
+  hitRateLimit: Store['hitRateLimit'] = (key, windowStartMs, increment) => this.quotaCounters.hitRateLimit(key, windowStartMs, increment);
+  purgeRateLimits: Store['purgeRateLimits'] = (beforeMs) => this.quotaCounters.purgeRateLimits(beforeMs);
 
   async seed(data: SeedData) {
     for (const user of data.users) this.users.set(user.id, copy(user));

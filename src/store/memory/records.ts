@@ -1,0 +1,18 @@
+/** How the in-memory store keeps what it is handed: deep-frozen copies, replaced (never changed) on update. */
+import type { Page } from '../types.js';
+
+function deepFreeze<T>(value: T): T {
+  if (value && typeof value === 'object' && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const inner of Object.values(value)) deepFreeze(inner);
+  }
+  return value;
+}
+
+/** An immutable copy of what a caller handed in. */
+export const copy = <T>(value: T): T => deepFreeze(structuredClone(value));
+
+export const paginate = <T>(items: T[], page: number, limit: number): Page<T> => ({
+  items: items.slice((page - 1) * limit, page * limit),
+  total: items.length,
+});
