@@ -312,34 +312,47 @@ async function workerRows(): Promise<Row[]> {
  * drifts by tens of percent over the minutes between a table's rows (the 16x row once ran at 158% of the 1x row), so
  * the ratios the goals compare are taken from these paired turns. Every other round runs the targets in reverse
  * order, so that a drift within the rounds does not favour the target that comes first; with 3 rounds in one order,
- * a run gave 16x at 89% of 1x where 10 alternated rounds of the same build gave 102%.
+ * a run gave 16x at 89% of 1x where 10 alternated rounds of the same build gave 102%. Each target's figure is the
+ * median of its rounds, not their mean, so that a round or two in a slow spell do not move it (the turns run after
+ * the PostgreSQL rows, and the database may still be at work on the same cores): a run gave 16x at 80% of 1x by the
+ * mean, where 8 turns alternated right after gave 105%. Every round's figures are printed and kept in results.json.
  */
-async function pairedUsersGet(prism: Target): Promise<{ ceiling: number; server: number; server16x: number; prism: number; rounds: number }> {
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return Math.round(sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2);
+}
+
+async function pairedUsersGet(
+  prism: Target,
+): Promise<{ ceiling: number; server: number; server16x: number; prism: number; rounds: number; turns: Record<string, number[]> }> {
   const ceiling = await start(node, ['--import', 'tsx', 'bench/ceiling.ts'], {}, async (t) => (await fetch(`${t.url}/api/v1/users/${JOHN}`)).ok);
   const server = await start(node, serverArgs, { BENCH_STORE: 'memory' }, probeUser);
   const server16x = await start(node, serverArgs, { BENCH_STORE: 'memory', BENCH_SPEC_TIMES: '16' }, probeUser);
   const request = OPERATIONS['users.get (JWT)'];
   const targets = { ceiling, server, server16x, prism };
-  const totals = { ceiling: 0, server: 0, server16x: 0, prism: 0 };
+  const turns: Record<keyof typeof targets, number[]> = { ceiling: [], server: [], server16x: [], prism: [] };
   const rounds = 6;
   try {
     for (const target of Object.values(targets)) await load(target, request, WARMUP_S * 3);
     for (let round = 0; round < rounds; round += 1) {
-      const order = Object.entries(targets) as [keyof typeof totals, Target][];
+      const order = Object.entries(targets) as [keyof typeof targets, Target][];
       if (round % 2 === 1) order.reverse();
-      for (const [name, target] of order) totals[name] += (await load(target, request, 4)).requests.average / rounds;
+      for (const [name, target] of order) turns[name].push(Math.round((await load(target, request, 4)).requests.average));
     }
   } finally {
     await Promise.all([stop(ceiling), stop(server), stop(server16x)]);
   }
   const paired = {
-    ceiling: Math.round(totals.ceiling),
-    server: Math.round(totals.server),
-    server16x: Math.round(totals.server16x),
-    prism: Math.round(totals.prism),
+    ceiling: median(turns.ceiling),
+    server: median(turns.server),
+    server16x: median(turns.server16x),
+    prism: median(turns.prism),
     rounds,
+    turns,
   };
-  console.log(`  paired users.get (req/s): bare Hono ${paired.ceiling}, server ${paired.server}, at 16x ${paired.server16x}, Prism ${paired.prism}`);
+  console.log(`  paired users.get, each round (req/s): ${JSON.stringify(turns)}`);
+  console.log(`  paired users.get, medians (req/s): bare Hono ${paired.ceiling}, server ${paired.server}, at 16x ${paired.server16x}, Prism ${paired.prism}`);
   return paired;
 }
 
@@ -536,7 +549,7 @@ async function main() {
       `npm run generate: ${generateMs} ms`,
       'activity.list query at 1,000,000 rows (PostgreSQL):',
       JSON.stringify(activityAtOneMillion),
-      `users.get in paired turns (req/s, ${paired.rounds} rounds of 4 s): ${JSON.stringify(paired)}`,
+      `users.get in paired turns (req/s, the median of ${paired.rounds} rounds of 4 s, and each round): ${JSON.stringify(paired)}`,
       'worst-body refusals vs a normal request (ms, best of 3):',
       JSON.stringify(refusals),
       '',
