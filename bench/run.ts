@@ -306,23 +306,24 @@ async function workerRows(): Promise<Row[]> {
   return rows;
 }
 
-/**
- * users.get on bare Hono, the server (memory), the server at 16x the operations and Prism, measured in turns (6 rounds
- * of 4 s each, all four alive and pinned to the same core, each idle while another is loaded): this machine's speed
- * drifts by tens of percent over the minutes between a table's rows (the 16x row once ran at 158% of the 1x row), so
- * the ratios the goals compare are taken from these paired turns. Every other round runs the targets in reverse
- * order, so that a drift within the rounds does not favour the target that comes first; with 3 rounds in one order,
- * a run gave 16x at 89% of 1x where 10 alternated rounds of the same build gave 102%. Each target's figure is the
- * median of its rounds, not their mean, so that a round or two in a slow spell do not move it (the turns run after
- * the PostgreSQL rows, and the database may still be at work on the same cores): a run gave 16x at 80% of 1x by the
- * mean, where 8 turns alternated right after gave 105%. Every round's figures are printed and kept in results.json.
- */
 function median(values: number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
   const middle = Math.floor(sorted.length / 2);
   return Math.round(sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2);
 }
 
+/**
+ * users.get on bare Hono, the server (memory), the server at 16x the operations and Prism, measured in turns (10 rounds
+ * of 4 s each, all four alive and pinned to the same core, each idle while another is loaded): this machine's speed
+ * drifts by tens of percent over the minutes between a table's rows (the 16x row once ran at 158% of the 1x row), so
+ * the ratios the goals compare are taken from these paired turns. Every other round runs the targets in reverse
+ * order, so that a drift within the rounds does not favour the target that comes first; with 3 rounds in one order,
+ * a run gave 16x at 89% of 1x where 10 alternated rounds of the same build gave 102%. Each target's figure is the
+ * median of its rounds, not their mean, so that a round or two in a slow spell do not move it: a run gave 16x at 80%
+ * of 1x by the mean of 6 rounds, where 8 turns alternated right after gave 105%. Single rounds still swing far (the
+ * 16x/1x ratio of 14 alternated rounds of one build ran from 0.67 to 1.86, median 1.0), so there are 10. Every
+ * round's figures are printed and kept in results.json.
+ */
 async function pairedUsersGet(
   prism: Target,
 ): Promise<{ ceiling: number; server: number; server16x: number; prism: number; rounds: number; turns: Record<string, number[]> }> {
@@ -332,7 +333,7 @@ async function pairedUsersGet(
   const request = OPERATIONS['users.get (JWT)'];
   const targets = { ceiling, server, server16x, prism };
   const turns: Record<keyof typeof targets, number[]> = { ceiling: [], server: [], server16x: [], prism: [] };
-  const rounds = 6;
+  const rounds = 10;
   try {
     for (const target of Object.values(targets)) await load(target, request, WARMUP_S * 3);
     for (let round = 0; round < rounds; round += 1) {
