@@ -19,11 +19,17 @@ import type {
   UserChanges,
   UserRecord,
 } from '../types.js';
+import { forwardTo, TOKEN_METHODS, VAULT_METHODS, type TokenMethod, type VaultMethod } from '../forward.js';
 import { ActivityLog, StringTable } from './activity-log.js';
 import { MemoryQuotaCounters } from './quota-counters.js';
 import { copy } from './records.js';
 import { MemoryTokens } from './tokens.js';
 import { MemoryVault } from './vault.js';
+
+const QUOTA_METHODS = ['hitRateLimit', 'purgeRateLimits'] as const;
+
+/** The methods the constructor forwards to an aggregate (forward.ts). */
+export interface MemoryStore extends Pick<Store, TokenMethod | VaultMethod | (typeof QUOTA_METHODS)[number]> {}
 
 export class MemoryStore implements Store {
   private users = new Map<string, UserRecord>();
@@ -41,6 +47,7 @@ export class MemoryStore implements Store {
 
   constructor(maxRateLimitKeys = 100_000) {
     this.quotaCounters = new MemoryQuotaCounters(maxRateLimitKeys);
+    Object.assign(this, forwardTo(this.tokens, TOKEN_METHODS), forwardTo(this.vault, VAULT_METHODS), forwardTo(this.quotaCounters, QUOTA_METHODS));
   }
 
   /** How many quota counters are held (for the memory-bound tests). */
@@ -102,13 +109,6 @@ export class MemoryStore implements Store {
     return removed;
   }
 
-  listVault: Store['listVault'] = (userId, realmId, page, limit) => this.vault.listVault(userId, realmId, page, limit);
-  getVault: Store['getVault'] = (userId, realmId, key) => this.vault.getVault(userId, realmId, key);
-  setVault: Store['setVault'] = (entry, limitBytes) => this.vault.setVault(entry, limitBytes);
-  deleteVault: Store['deleteVault'] = (userId, realmId, key) => this.vault.deleteVault(userId, realmId, key);
-  clearVault: Store['clearVault'] = (userId, realmId) => this.vault.clearVault(userId, realmId);
-  vaultUsage: Store['vaultUsage'] = (userId, realmId) => this.vault.vaultUsage(userId, realmId);
-
   async realmUsage(userId: string) {
     const usage = new Map<string, RealmUsage>();
     const count = (realmId: string, kind: keyof RealmUsage) => {
@@ -123,20 +123,6 @@ export class MemoryStore implements Store {
     for (const t of this.tokens.ofUser(userId)) for (const realm of t.realm_ids) count(realm, 'auth_tokens');
     return usage;
   }
-
-  listTokens: Store['listTokens'] = (userId, page, limit) => this.tokens.listTokens(userId, page, limit);
-  getToken: Store['getToken'] = (userId, id) => this.tokens.getToken(userId, id);
-  findTokenByDigest: Store['findTokenByDigest'] = (digest) => this.tokens.findTokenByDigest(digest);
-  findTokenByPublicKey: Store['findTokenByPublicKey'] = (publicKey, now) => this.tokens.findTokenByPublicKey(publicKey, now);
-  createToken: Store['createToken'] = (token, aliasCandidates) => this.tokens.createToken(token, aliasCandidates);
-  updateToken: Store['updateToken'] = (userId, id, changes, now) => this.tokens.updateToken(userId, id, changes, now);
-  deleteToken: Store['deleteToken'] = (userId, id) => this.tokens.deleteToken(userId, id);
-  addTokenRealm: Store['addTokenRealm'] = (userId, id, realmId, now) => this.tokens.addTokenRealm(userId, id, realmId, now);
-  removeTokenRealm: Store['removeTokenRealm'] = (userId, id, realmId, now, options) => this.tokens.removeTokenRealm(userId, id, realmId, now, options);
-  recordTokenUse: Store['recordTokenUse'] = (id, at, ip) => this.tokens.recordTokenUse(id, at, ip);
-
-  hitRateLimit: Store['hitRateLimit'] = (key, windowStartMs, increment) => this.quotaCounters.hitRateLimit(key, windowStartMs, increment);
-  purgeRateLimits: Store['purgeRateLimits'] = (beforeMs) => this.quotaCounters.purgeRateLimits(beforeMs);
 
   async seed(data: SeedData) {
     for (const user of data.users) this.users.set(user.id, copy(user));

@@ -11,6 +11,7 @@
  * from rollups kept by triggers (migration 004, activity-sql.ts).
  */
 import type pg from 'pg';
+import { forwardTo, TOKEN_METHODS, VAULT_METHODS, type TokenMethod, type VaultMethod } from '../forward.js';
 import type { SeedData, Store, TokenRecord, UserRecord } from '../types.js';
 import { PgActivity } from './activity.js';
 import { ChangeListener } from './change-listener.js';
@@ -28,6 +29,9 @@ const SEED_LOCK_KEY = 7_301_995;
 
 /** Long enough for two tries past the default lock timeout, short of an orchestrator's usual 30 s stop grace. */
 const DEFAULT_CLOSE_WRITE_MS = 12_000;
+
+/** The methods the constructor forwards to an aggregate (forward.ts). */
+export interface PostgresStore extends Pick<Store, TokenMethod | VaultMethod> {}
 
 export class PostgresStore implements Store {
   readonly quotaCountsCostARoundTrip = true;
@@ -52,6 +56,7 @@ export class PostgresStore implements Store {
     this.activity = new PgActivity(db);
     this.vault = new PgVault(db);
     this.resources = new PgResources(db);
+    Object.assign(this, forwardTo(this.tokens, TOKEN_METHODS), forwardTo(this.vault, VAULT_METHODS));
     this.changes = new ChangeListener(db.clientConfig, {
       up: () => [this.userCache, this.tokenCache].forEach((cache) => cache.setLive(true)),
       down: () => [this.userCache, this.tokenCache].forEach((cache) => cache.setLive(false)),
@@ -106,25 +111,6 @@ export class PostgresStore implements Store {
   purgeActivity: Store['purgeActivity'] = (before, batchSize) => this.activity.purgeActivity(before, batchSize);
   /** Writes every activity record this process holds (for tests and tools that read the tables themselves). */
   writeHeldActivity = () => this.activity.writeHeldActivity();
-
-  listVault: Store['listVault'] = (userId, realmId, page, limit) => this.vault.listVault(userId, realmId, page, limit);
-  getVault: Store['getVault'] = (userId, realmId, key) => this.vault.getVault(userId, realmId, key);
-  setVault: Store['setVault'] = (entry, limitBytes) => this.vault.setVault(entry, limitBytes);
-  deleteVault: Store['deleteVault'] = (userId, realmId, key) => this.vault.deleteVault(userId, realmId, key);
-  clearVault: Store['clearVault'] = (userId, realmId) => this.vault.clearVault(userId, realmId);
-  vaultUsage: Store['vaultUsage'] = (userId, realmId) => this.vault.vaultUsage(userId, realmId);
-
-  listTokens: Store['listTokens'] = (userId, page, limit) => this.tokens.listTokens(userId, page, limit);
-  getToken: Store['getToken'] = (userId, id) => this.tokens.getToken(userId, id);
-  findTokenByDigest: Store['findTokenByDigest'] = (digest) => this.tokens.findTokenByDigest(digest);
-  findTokenByPublicKey: Store['findTokenByPublicKey'] = (publicKey, now) => this.tokens.findTokenByPublicKey(publicKey, now);
-  createToken: Store['createToken'] = (token, aliasCandidates) => this.tokens.createToken(token, aliasCandidates);
-  updateToken: Store['updateToken'] = (userId, id, changes, now) => this.tokens.updateToken(userId, id, changes, now);
-  deleteToken: Store['deleteToken'] = (userId, id) => this.tokens.deleteToken(userId, id);
-  addTokenRealm: Store['addTokenRealm'] = (userId, id, realmId, now) => this.tokens.addTokenRealm(userId, id, realmId, now);
-  removeTokenRealm: Store['removeTokenRealm'] = (userId, id, realmId, now, options) => this.tokens.removeTokenRealm(userId, id, realmId, now, options);
-  /** Usage telemetry like the activity log: group-committed through the same non-waiting connections. */
-  recordTokenUse: Store['recordTokenUse'] = (id, at, ip) => this.tokens.recordTokenUse(id, at, ip);
 
   /** Counters go through the non-waiting connections: a lost increment after a crash only loosens a quota. */
   async hitRateLimit(key: string, windowStartMs: number, increment: number) {
