@@ -238,6 +238,11 @@ export class PgConnection {
     return new PgConnection(pool, activityPool, readPool, counter, clientConfig, capacity, maxConnections, established);
   }
 
+  /** A read a request waits on: a prepared statement on the read pool, whose plans are generic (`query` says why). */
+  read<R extends pg.QueryResultRow = any>(text: string, values: unknown[]): Promise<pg.QueryResult<R>> {
+    return this.query<R>(text, values, this.readPool, { prepared: true });
+  }
+
   /**
    * One statement. A deadlock or serialization failure rolled the statement back whole, so it is retried (a bounded
    * number of times, after a short random pause); a lost connection becomes StoreUnavailableError (503).
@@ -250,11 +255,6 @@ export class PgConnection {
    * Behind a transaction-mode pooler a prepared statement may be missing from the server connection a query lands
    * on: the first such failure turns preparing off for this process, and the query runs again unprepared.
    */
-  /** A read a request waits on: a prepared statement on the read pool, whose plans are generic (`query` says why). */
-  read<R extends pg.QueryResultRow = any>(text: string, values: unknown[]): Promise<pg.QueryResult<R>> {
-    return this.query<R>(text, values, this.readPool, { prepared: true });
-  }
-
   async query<R extends pg.QueryResultRow = any>(
     text: string,
     values: unknown[] = [],
