@@ -1,7 +1,7 @@
 /**
  * Before the run: clears the coverage records of the previous run, so the report after `vitest run` counts this run
  * only, and builds the server as `npm start` does (the tests that start a server process run that build). After
- * the run: drops the PostgreSQL schemas the tests made.
+ * the run: drops the PostgreSQL schemas (and databases) the tests made.
  */
 import { execFileSync } from 'node:child_process';
 import { rmSync } from 'node:fs';
@@ -20,6 +20,9 @@ export default function setup() {
     await client.connect();
     const { rows } = await client.query<{ nspname: string }>(`SELECT nspname FROM pg_namespace WHERE nspname LIKE '${SCHEMA_PREFIX}%'`);
     for (const { nspname } of rows) await client.query(`DROP SCHEMA "${nspname.replace(/"/g, '""')}" CASCADE`);
+    // And any database a test made (postgres-collation.test.ts drops its own; this is for a run cut short).
+    const made = await client.query<{ datname: string }>(`SELECT datname FROM pg_database WHERE datname LIKE '${SCHEMA_PREFIX}%'`);
+    for (const { datname } of made.rows) await client.query(`DROP DATABASE "${datname.replace(/"/g, '""')}" WITH (FORCE)`);
     await client.end();
   };
 }

@@ -39,3 +39,18 @@ export function token(userId: string, fields: Partial<TokenRecord> = {}): Omit<T
 export function entry(userId: string, key: string, size: number, realmId = ''): VaultRecord {
   return { user_id: userId, realm_id: realmId, key, value: 'x'.repeat(size), metadata: null, size_bytes: size, created_at: T0, updated_at: T0 };
 }
+
+/**
+ * Vault keys that a case-folding collation (en_US, ICU) orders differently from byte order, which vault.listKeys
+ * promises on every store and database: written in this order, listed in BYTE_ORDERED_KEYS' order.
+ */
+export const MIXED_CASE_KEYS = ['b', 'B', '_c', 'a', 'A', '-d', '.e', '0', 'Z9', 'z'];
+export const BYTE_ORDERED_KEYS = ['-d', '.e', '0', 'A', 'B', 'Z9', '_c', 'a', 'b', 'z'];
+
+/** Writes MIXED_CASE_KEYS to jane's default realm and lists them, three to a page, every page. */
+export async function listMixedCaseKeys(store: Store): Promise<string[]> {
+  for (const key of MIXED_CASE_KEYS) await store.setVault(entry(jane, key, 1), 1000);
+  const keys: string[] = [];
+  for (let page = 1; page <= 4; page += 1) keys.push(...(await store.listVault(jane, '', page, 3)).items.map((e) => e.key));
+  return keys;
+}

@@ -1,6 +1,6 @@
 /** The store contract, vault: writes, realms, usage and the quota under concurrency. */
 import { expect, it } from 'vitest';
-import { jane, john, MIB, T0, entry, type FreshStore } from './fixtures.js';
+import { BYTE_ORDERED_KEYS, jane, john, listMixedCaseKeys, MIB, T0, entry, type FreshStore } from './fixtures.js';
 import { REALM } from '../../support/sample-calls.js';
 
 export function vaultContract(name: string, fresh: FreshStore) {
@@ -23,6 +23,10 @@ export function vaultContract(name: string, fresh: FreshStore) {
     expect((await store.vaultUsage(jane, '')).totalBytes).toBe(35);
     expect(await store.clearVault(jane, REALM)).toBe(1);
     expect(await store.vaultUsage(jane, '')).toEqual({ realmKeys: 1, realmBytes: 5, totalBytes: 5 });
+  });
+
+  it('vault: keys list in byte order, uppercase before lowercase, page after page', async () => {
+    expect(await listMixedCaseKeys(await fresh())).toEqual(BYTE_ORDERED_KEYS);
   });
 
   it('vault: with 40 MB used, 20 concurrent 1 MB writes give exactly 10 successes, and usage is the sum of sizes', async () => {
