@@ -1,56 +1,62 @@
-/** Vault entries in the in-memory store, with each user's byte total kept beside them for the limit check. */
+/**
+ * Vault entries in the in-memory store, kept per (user, realm) so that listing, clearing and counting a realm read
+ * that realm's entries only, not every user's; each user's byte total is kept beside them for the limit check.
+ */
 import type { VaultRecord } from '../types.js';
 import { copy, paginate } from './records.js';
 
-const vaultId = (userId: string, realmId: string, key: string) => `${userId}\u0000${realmId}\u0000${key}`;
+const realmOf = (userId: string, realmId: string) => `${userId}\u0000${realmId}`;
+/** Byte order, as PostgreSQL lists them (`COLLATE "C"`, migration 012): keys are ASCII. */
+const byKey = (a: VaultRecord, b: VaultRecord) => (a.key < b.key ? -1 : 1);
 
 export class MemoryVault {
-  private vault = new Map<string, VaultRecord>();
+  private realms = new Map<string, Map<string, VaultRecord>>();
   private vaultTotals = new Map<string, number>();
 
+  private realm(userId: string, realmId: string): ReadonlyMap<string, VaultRecord> {
+    return this.realms.get(realmOf(userId, realmId)) ?? new Map();
+  }
+
   async listVault(userId: string, realmId: string, page: number, limit: number) {
-    const entries = [...this.vault.values()].filter((e) => e.user_id === userId && e.realm_id === realmId).sort((a, b) => (a.key < b.key ? -1 : 1));
-    return paginate(entries, page, limit);
+    return paginate([...this.realm(userId, realmId).values()].sort(byKey), page, limit);
   }
 
   async getVault(userId: string, realmId: string, key: string) {
-    return this.vault.get(vaultId(userId, realmId, key));
+    return this.realm(userId, realmId).get(key);
   }
 
   async setVault(entry: VaultRecord, limitBytes: number) {
-    const id = vaultId(entry.user_id, entry.realm_id, entry.key);
-    const previous = this.vault.get(id);
+    const id = realmOf(entry.user_id, entry.realm_id);
+    const realm = this.realms.get(id) ?? new Map<string, VaultRecord>();
+    const previous = realm.get(entry.key);
     const total = this.vaultTotals.get(entry.user_id) ?? 0;
     const nextTotal = total - (previous?.size_bytes ?? 0) + entry.size_bytes;
     if (nextTotal > limitBytes) return 'VAULT_LIMIT_EXCEEDED' as const;
     const stored = copy({ ...entry, created_at: previous?.created_at ?? entry.created_at });
-    this.vault.set(id, stored);
+    this.realms.set(id, realm.set(entry.key, stored));
     this.vaultTotals.set(entry.user_id, nextTotal);
     return { entry: stored, created: !previous };
   }
 
   async deleteVault(userId: string, realmId: string, key: string) {
-    const id = vaultId(userId, realmId, key);
-    const entry = this.vault.get(id);
+    const realm = this.realms.get(realmOf(userId, realmId));
+    const entry = realm?.get(key);
     if (!entry) return false;
-    this.vault.delete(id);
+    realm!.delete(key);
     this.vaultTotals.set(userId, (this.vaultTotals.get(userId) ?? 0) - entry.size_bytes);
     return true;
   }
 
   async clearVault(userId: string, realmId: string) {
-    let count = 0;
-    for (const [id, entry] of this.vault) {
-      if (entry.user_id !== userId || entry.realm_id !== realmId) continue;
-      this.vault.delete(id);
-      this.vaultTotals.set(userId, (this.vaultTotals.get(userId) ?? 0) - entry.size_bytes);
-      count += 1;
-    }
-    return count;
+    const { realmKeys, realmBytes } = await this.vaultUsage(userId, realmId);
+    this.realms.delete(realmOf(userId, realmId));
+    this.vaultTotals.set(userId, (this.vaultTotals.get(userId) ?? 0) - realmBytes);
+    return realmKeys;
   }
 
   async vaultUsage(userId: string, realmId: string) {
-    const realm = [...this.vault.values()].filter((e) => e.user_id === userId && e.realm_id === realmId);
-    return { realmKeys: realm.length, realmBytes: realm.reduce((sum, e) => sum + e.size_bytes, 0), totalBytes: this.vaultTotals.get(userId) ?? 0 };
+    let realmBytes = 0;
+    for (const entry of this.realm(userId, realmId).values()) realmBytes += entry.size_bytes;
+    return { realmKeys: this.realm(userId, realmId).size, realmBytes, totalBytes: this.vaultTotals.get(userId) ?? 0 };
   }
 }
