@@ -196,7 +196,7 @@ export class Vault extends HeyApiClient {
      *
      * List all keys in the encrypted vault with metadata. Values are not included — use `GET /api/v1/vault/keys/{key}` to retrieve a specific value.
      *
-     * Keys of the active realm only, sorted by key, paginated (`page`, `limit`; `listIterator` in the SDK walks every page).
+     * Keys of the active realm only, sorted by key in byte order (`-`, `.`, digits, capitals, `_`, small letters: `B` before `a`), the same on every server, paginated (`page`, `limit`; `listIterator` in the SDK walks every page).
      *
      */
     public list<ThrowOnError extends boolean = false>(parameters?: {

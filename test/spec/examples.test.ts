@@ -54,6 +54,20 @@ describe('examples', () => {
     expect(validate(c.value) ? [] : validate.errors).toEqual([]);
   });
 
+  it("of a list are in the list's documented order: vault keys by byte order, activity newest first", () => {
+    const itemsOf = (operationId: string) => {
+      const op = listOperations(spec).find((each) => each.operationId === operationId)!;
+      const examples = resolveRef(spec, op.operation.responses['200']).content['application/json'].examples;
+      return Object.values<any>(examples).map((example) => resolveRef(spec, example).value.data as Record<string, string>[]);
+    };
+    const keyLists = itemsOf('vault.list').map((items) => items.map((item) => item.key));
+    const activityLists = itemsOf('activity.list').map((items) => items.map((item) => item.created_at));
+    expect(keyLists.flat().length).toBeGreaterThan(1);
+    expect(activityLists.flat().length).toBeGreaterThan(1);
+    for (const keys of keyLists) expect(keys).toEqual([...keys].sort());
+    for (const times of activityLists) expect(times).toEqual([...times].sort().reverse());
+  });
+
   it('are rejected when they break their schema (the validator is not vacuous)', () => {
     const user = compiler.compile(spec.components.schemas.User);
     expect(user({ id: 'nope' })).toBe(false);
