@@ -55,8 +55,9 @@ export class MemoryVault {
   }
 
   async vaultUsage(userId: string, realmId: string) {
+    const realm = this.realm(userId, realmId);
     let realmBytes = 0;
-    for (const entry of this.realm(userId, realmId).values()) realmBytes += entry.size_bytes;
-    return { realmKeys: this.realm(userId, realmId).size, realmBytes, totalBytes: this.vaultTotals.get(userId) ?? 0 };
+    for (const entry of realm.values()) realmBytes += entry.size_bytes;
+    return { realmKeys: realm.size, realmBytes, totalBytes: this.vaultTotals.get(userId) ?? 0 };
   }
 }

@@ -41,7 +41,7 @@ export function entry(userId: string, key: string, size: number, realmId = ''): 
 }
 
 /**
- * Vault keys that a case-folding collation (en_US, ICU) orders differently from byte order, which vault.listKeys
+ * Vault keys that a case-folding collation (en_US, ICU) orders differently from byte order, which vault.list
  * promises on every store and database: written in this order, listed in BYTE_ORDERED_KEYS' order.
  */
 export const MIXED_CASE_KEYS = ['b', 'B', '_c', 'a', 'A', '-d', '.e', '0', 'Z9', 'z'];

@@ -1,4 +1,4 @@
--- vault.listKeys is "sorted by key", and the memory store sorts by code unit (uppercase before lowercase, `-` and
+-- vault.list is "sorted by key", and the memory store sorts by code unit (uppercase before lowercase, `-` and
 -- `.` before digits). `ORDER BY key` followed the database's default collation instead: the same on a C or C.UTF-8
 -- database, but on one created under en_US.UTF-8 or an ICU locale (what initdb and most managed services pick)
 -- keys came case-folded with punctuation ignored (`a`, `B`, `_c` rather than `B`, `_c`, `a`), so the two stores, or
