@@ -31,6 +31,14 @@ export type PostgresStoreOptions = {
   closeWriteMs?: number;
   /** How long an idle connection stays open (tests keep it short, since they open many stores). */
   idleTimeoutMillis?: number;
+  /**
+   * Connections each pool keeps open however long it stays idle (default 1; pg-pool's `min`). On a quiet server every
+   * connection used to close after the idle timeout, and the next request paid for a new one: the connect, and a
+   * backend that builds its catalog caches and plans each prepared statement again on first use (bench/README.md
+   * has the figures). pg-pool hands out the most recently released connection first, so at low traffic the one kept
+   * is the one used. A test that needs a pool holding none passes 0.
+   */
+  keepOpenConnections?: number;
   applicationName?: string;
 };
 
@@ -192,6 +200,7 @@ export class PgConnection {
       max,
       connectionTimeoutMillis: 5000,
       idleTimeoutMillis: options.idleTimeoutMillis ?? 30_000,
+      min: Math.min(options.keepOpenConnections ?? 1, max),
       application_name: options.applicationName ?? 'hoody-api',
       options: [options.schema ? `-c search_path=${startupOptionValue(quoteIdentifier(options.schema))}` : '', timeouts, extra].filter(Boolean).join(' '),
     });
@@ -234,7 +243,7 @@ export class PgConnection {
       await Promise.all(pools.map((each) => each.end())).catch(() => {});
       throw new Error(`cannot use the PostgreSQL database at ${redact(options.connectionString)}: ${(failure as Error).message}`);
     }
-    const { max: _max, idleTimeoutMillis: _idle, ...clientConfig } = settings('', 1);
+    const { max: _max, min: _min, idleTimeoutMillis: _idle, ...clientConfig } = settings('', 1);
     return new PgConnection(pool, activityPool, readPool, counter, clientConfig, capacity, maxConnections, established);
   }
 
