@@ -60,6 +60,11 @@ describe.skipIf(!DATABASE_URL)('PostgreSQL round trips per request', () => {
     expect(await perRequest('activity.list (JWT)', () => jwt.activity.list({ limit: 10 }))).toBeLessThanOrEqual(1.35);
   });
 
+  it('vault.list and authTokens.list (page and total in one statement) with a JWT: one statement each', async () => {
+    expect(await perRequest('vault.list (JWT)', () => jwt.vault.list({ limit: 10 }))).toBeLessThanOrEqual(1.25);
+    expect(await perRequest('authTokens.list (JWT)', () => jwt.authTokens.list({ limit: 10 }))).toBeLessThanOrEqual(1.25);
+  });
+
   it('activity.list and activity.getStats one after another: one statement each, though each follows a record not yet written', async () => {
     // Each request leaves its activity record queued for the next batch; the next read counts it without writing it
     // first (that was two statements a request: the write, then the read). One at a time, the batches' share is

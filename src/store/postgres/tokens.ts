@@ -56,11 +56,14 @@ export class PgTokens {
 
   async listTokens(userId: string, page: number, limit: number) {
     await this.usesWritten();
-    const [items, count] = await Promise.all([
-      this.db.query(`SELECT ${TOKEN_COLUMNS} FROM auth_tokens WHERE user_id = $1 ORDER BY seq DESC LIMIT $2 OFFSET $3`, [userId, limit, (page - 1) * limit]),
-      this.db.query<{ total: string }>('SELECT count(*) AS total FROM auth_tokens WHERE user_id = $1', [userId]),
-    ]);
-    return { items: items.rows.map(toToken), total: Number(count.rows[0].total) };
+    // One statement: the page and the user's count. An empty page still answers one row, carrying the total.
+    const { rows } = await this.db.query(
+      `SELECT counted.total, token.* FROM (SELECT count(*) AS total FROM auth_tokens WHERE user_id = $1) counted
+       LEFT JOIN LATERAL (SELECT ${TOKEN_COLUMNS}, seq FROM auth_tokens WHERE user_id = $1 ORDER BY seq DESC LIMIT $2 OFFSET $3) token ON true
+       ORDER BY token.seq DESC`,
+      [userId, limit, (page - 1) * limit],
+    );
+    return { items: rows.filter((row) => row.id !== null).map(toToken), total: Number(rows[0].total) };
   }
 
   async getToken(userId: string, id: string) {

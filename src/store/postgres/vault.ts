@@ -22,16 +22,15 @@ export class PgVault {
   constructor(private readonly db: PgConnection) {}
 
   async listVault(userId: string, realmId: string, page: number, limit: number) {
-    const [items, count] = await Promise.all([
-      this.db.read('SELECT * FROM vault_entries WHERE user_id = $1 AND realm_id = $2 ORDER BY key LIMIT $3 OFFSET $4', [
-        userId,
-        realmId,
-        limit,
-        (page - 1) * limit,
-      ]),
-      this.db.read('SELECT count(*) AS total FROM vault_entries WHERE user_id = $1 AND realm_id = $2', [userId, realmId]),
-    ]);
-    return { items: items.rows.map(toVault), total: Number(count.rows[0].total) };
+    // One statement: the page, and the total from the realm's counter (migration 006) in the same snapshot. An empty
+    // page still answers one row, carrying the total.
+    const { rows } = await this.db.read(
+      `SELECT counted.total, entry.* FROM (SELECT coalesce(max(keys), 0) AS total FROM vault_realm_usage WHERE user_id = $1 AND realm_id = $2) counted
+       LEFT JOIN LATERAL (SELECT * FROM vault_entries WHERE user_id = $1 AND realm_id = $2 ORDER BY key LIMIT $3 OFFSET $4) entry ON true
+       ORDER BY entry.key`,
+      [userId, realmId, limit, (page - 1) * limit],
+    );
+    return { items: rows.filter((row) => row.key !== null).map(toVault), total: Number(rows[0].total) };
   }
 
   async getVault(userId: string, realmId: string, key: string) {
