@@ -30,29 +30,53 @@ export async function insertResources(client: pg.PoolClient, resources: Pick<See
   }
 }
 
+/** The resources of a user's provisioning row ($1), each as JSON. */
+const PROVISIONED = `SELECT to_jsonb(s) AS server, to_jsonb(p) AS project, to_jsonb(c) AS container FROM provisioning v
+  JOIN servers s ON s.id = v.server_id JOIN projects p ON p.id = v.project_id JOIN containers c ON c.id = v.container_id
+  WHERE v.user_id = $1`;
+
+/** A row of PROVISIONED as records (JSON writes a timestamp in the session's zone: read back through Date). */
+function provisioned(row: { server: Record<string, any>; project: Record<string, any>; container: Record<string, any> }): Provisioning {
+  const dated = (json: Record<string, any>) => ({ ...json, created_at: new Date(json.created_at) });
+  return { server: toServer(dated(row.server)), project: toProject(dated(row.project)), container: toContainer(dated(row.container)) };
+}
+
 export class PgResources {
   constructor(private readonly db: PgConnection) {}
 
+  /**
+   * One statement, so that retrySetup is one round trip: it claims the user's provisioning row and, only if the claim
+   * took, inserts the three resources (all or nothing, as one statement is); else it reads the resources of the row
+   * already there. A claim that lost a race to a transaction still running when the statement began waits for it and
+   * then finds a row its snapshot cannot see: that one case reads again, in a second statement.
+   */
   async provision(userId: string, create: Provisioning) {
-    return this.db.transaction(async (client) => {
-      const claimed = await client.query(
-        'INSERT INTO provisioning (user_id, server_id, project_id, container_id) VALUES ($1, $2, $3, $4) ON CONFLICT (user_id) DO NOTHING',
-        [userId, create.server.id, create.project.id, create.container.id],
-      );
-      if (claimed.rowCount === 1) {
-        await insertResources(client, { servers: [create.server], projects: [create.project], containers: [create.container] });
-        return { provisioning: create, created: true };
-      }
-      const { rows } = await client.query('SELECT server_id, project_id, container_id FROM provisioning WHERE user_id = $1', [userId]);
-      // One connection runs one query at a time.
-      const server = await client.query('SELECT * FROM servers WHERE id = $1', [rows[0].server_id]);
-      const project = await client.query('SELECT * FROM projects WHERE id = $1', [rows[0].project_id]);
-      const container = await client.query('SELECT * FROM containers WHERE id = $1', [rows[0].container_id]);
-      return {
-        provisioning: { server: toServer(server.rows[0]), project: toProject(project.rows[0]), container: toContainer(container.rows[0]) },
-        created: false,
-      };
-    });
+    const values = (table: keyof typeof RESOURCE_COLUMNS, first: number) => RESOURCE_COLUMNS[table].map((_, i) => `$${first + i}`).join(', ');
+    const serverAt = 2;
+    const projectAt = serverAt + RESOURCE_COLUMNS.servers.length;
+    const containerAt = projectAt + RESOURCE_COLUMNS.projects.length;
+    const { rows } = await this.db.query(
+      `WITH claimed AS (
+         INSERT INTO provisioning (user_id, server_id, project_id, container_id) VALUES ($1, $${serverAt}, $${projectAt}, $${containerAt})
+         ON CONFLICT (user_id) DO NOTHING RETURNING user_id
+       ), new_server AS (
+         INSERT INTO servers (${RESOURCE_COLUMNS.servers.join(', ')}) SELECT ${values('servers', serverAt)} FROM claimed ON CONFLICT DO NOTHING
+       ), new_project AS (
+         INSERT INTO projects (${RESOURCE_COLUMNS.projects.join(', ')}) SELECT ${values('projects', projectAt)} FROM claimed ON CONFLICT DO NOTHING
+       ), new_container AS (
+         INSERT INTO containers (${RESOURCE_COLUMNS.containers.join(', ')}) SELECT ${values('containers', containerAt)} FROM claimed ON CONFLICT DO NOTHING
+       )
+       SELECT EXISTS (SELECT 1 FROM claimed) AS created, existing.* FROM (SELECT 1) one LEFT JOIN (${PROVISIONED}) existing ON true`,
+      [
+        userId,
+        ...RESOURCE_COLUMNS.servers.map((column) => create.server[column]),
+        ...RESOURCE_COLUMNS.projects.map((column) => create.project[column]),
+        ...RESOURCE_COLUMNS.containers.map((column) => create.container[column]),
+      ],
+    );
+    if (rows[0].created) return { provisioning: create, created: true };
+    const [existing] = rows[0].server ? rows : (await this.db.query(PROVISIONED, [userId])).rows;
+    return { provisioning: provisioned(existing), created: false };
   }
 
   async realmUsage(userId: string) {
