@@ -1,7 +1,7 @@
 /**
  * A quiet server keeps one connection of each pool open past the idle timeout (`keepOpenConnections`), so that its
  * next request does not pay for a new connection, whose backend builds its caches and plans its prepared
- * statements again (30-45 ms a request here). Counted from the database's side, in pg_stat_activity.
+ * statements again (20-50 ms a request here). Counted from the database's side, in pg_stat_activity.
  */
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';

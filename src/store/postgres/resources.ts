@@ -14,10 +14,7 @@ const RESOURCE_COLUMNS = {
   containers: ['id', 'user_id', 'name', 'project_id', 'server_id', 'realm_id', 'status', 'created_at'],
 } as const satisfies { servers: (keyof ServerRecord)[]; projects: (keyof ProjectRecord)[]; containers: (keyof ContainerRecord)[] };
 
-/**
- * Inserts servers, projects and containers, for provisioning and for seeding alike. An id that exists is left as it
- * is: provisioning reaches here only once per user (its own primary key decides), and seeding may run again.
- */
+/** Inserts servers, projects and containers when seeding. An id that exists is left as it is: seeding may run again. */
 export async function insertResources(client: pg.PoolClient, resources: Pick<SeedData, 'servers' | 'projects' | 'containers'>) {
   for (const [table, columns] of Object.entries(RESOURCE_COLUMNS) as [keyof typeof RESOURCE_COLUMNS, readonly string[]][]) {
     const placeholders = columns.map((_, i) => `$${i + 1}`).join(', ');
