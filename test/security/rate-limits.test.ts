@@ -13,10 +13,15 @@ import { RECONCILE_INTERVAL_MS } from '../../src/pipeline/quota-counter.js';
 import { RateLimiter } from '../../src/pipeline/rate-limits.js';
 
 const john = DEMO_USERS.john_doe.id;
+/**
+ * A clock that stands still 10 s into a minute, so that a test's requests all fall in one 60 s window. With the real
+ * clock, a run whose requests straddled a minute's end found the quota reset (seen once in CI: 200 where 429 was due).
+ */
+const inOneWindow = () => new Date('2030-05-01T10:00:10Z');
 
 describe('rate limits', () => {
   it('per credential: the quota is counted, shown in headers, and refused with 429 and Retry-After', async () => {
-    const server = await startTestServer({ rateLimits: { perCredential: 5 } });
+    const server = await startTestServer({ rateLimits: { perCredential: 5 }, clock: inOneWindow });
     const api = await server.as('john_doe');
     const statuses: number[] = [];
     let last: { response: Response; error?: unknown } | undefined;
@@ -38,7 +43,7 @@ describe('rate limits', () => {
   });
 
   it('per IP: every request from an address counts, whoever sends it', async () => {
-    const server = await startTestServer({ rateLimits: { perIp: 3 } });
+    const server = await startTestServer({ rateLimits: { perIp: 3 }, clock: inOneWindow });
     const from = (ip: string) => ({ headers: { 'X-Forwarded-For': ip } });
     const answers = [];
     for (const user of ['john_doe', 'jane_roe', 'admin', 'john_doe'] as const)
