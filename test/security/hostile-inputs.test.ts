@@ -137,7 +137,8 @@ describe('hostile inputs', () => {
   });
 
   it('forwarded addresses: junk falls back to the peer and is never stored; IPv6 clients share a quota per /64', async () => {
-    const server = await startTestServer({ trustProxyHops: 1, rateLimits: { authFailuresPerIp: 3 } });
+    // On one quota window, as in the case above: four requests that straddled a minute's end would find it reset.
+    const server = await startTestServer({ trustProxyHops: 1, rateLimits: { authFailuresPerIp: 3 }, clock: () => new Date('2030-05-01T10:00:10Z') });
     const created = await server.token('john_doe', { alias: 'Forwarded' });
     const junk = `${'z'.repeat(2_000)}`;
     const viaJunk = await raw(server, 'GET', '/api/v1/auth/tokens/me', { jwt: created.token, headers: { 'x-forwarded-for': junk } });
