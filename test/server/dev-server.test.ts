@@ -62,7 +62,8 @@ describe('the dev server', () => {
     ]);
     const foreign = await preflight('https://elsewhere.example');
     expect(foreign.headers.get('access-control-allow-origin')).toBeNull();
-    expect(server.output()).toMatch(/CORS preflight refused: origin not allowed","origin":"https:\/\/elsewhere.example"/);
+    const refusedElsewhere = /CORS preflight refused: origin not allowed","origin":"https:\/\/elsewhere.example"/;
+    expect(await server.outputMatching(refusedElsewhere)).toMatch(refusedElsewhere);
   });
 
   it('resets to the demo data without a restart, and adds latency on request', async () => {
@@ -105,7 +106,8 @@ describe('outside the dev server', () => {
       const reset = await fetch(`${server.url}/__dev/reset`, { method: 'POST' });
       expect(reset.status).toBe(404);
       await fetch(`${server.url}/api/v1/realms/`, { method: 'OPTIONS', headers: { origin: 'http://localhost:5173', 'access-control-request-method': 'GET' } });
-      expect(server.output()).toMatch(/CORS preflight refused: origin not allowed","origin":"http:\/\/localhost:5173"/);
+      const refusedLocalhost = /CORS preflight refused: origin not allowed","origin":"http:\/\/localhost:5173"/;
+      expect(await server.outputMatching(refusedLocalhost)).toMatch(refusedLocalhost);
     } finally {
       await server.stop();
     }

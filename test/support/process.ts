@@ -9,6 +9,11 @@ export type ServerProcess = {
   child: ChildProcess;
   url: string;
   output: () => string;
+  /**
+   * The output once it matches `pattern`, or as it is after `timeoutMs` (bounded). A line the server logs while
+   * answering may reach this process after the answer does.
+   */
+  outputMatching: (pattern: RegExp, timeoutMs?: number) => Promise<string>;
   stop: () => Promise<number | null>;
 };
 
@@ -39,9 +44,15 @@ export async function startServerProcess(env: Record<string, string | undefined>
   const url = output().match(/"msg":"listening","url":"([^"]+)"/)![1];
   const stop = async () => {
     if (child.exitCode !== null) return child.exitCode;
-    const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+    // 'close', not 'exit': its output is all read by then (a test may look for its last lines).
+    const exited = new Promise<number | null>((resolve) => child.once('close', (code) => resolve(code)));
     child.kill('SIGTERM');
     return exited;
   };
-  return { child, url, output, stop };
+  const outputMatching = async (pattern: RegExp, timeoutMs = 5_000) => {
+    const until = Date.now() + timeoutMs;
+    while (!pattern.test(output()) && Date.now() < until) await new Promise((resolve) => setTimeout(resolve, 20));
+    return output();
+  };
+  return { child, url, output, outputMatching, stop };
 }
