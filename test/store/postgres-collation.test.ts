@@ -1,8 +1,8 @@
 /**
- * Vault keys list in byte order on a database whose default collation folds case and ignores punctuation (ICU
- * en-US, as on a database made under en_US.UTF-8 or by most managed services), as they do on the memory store and
- * on this machine's C.UTF-8 database. Before migration 012, such a database listed `a A b B` where the memory store
- * listed `A B a b`. The test makes that database (and drops it after), since a collation is fixed at creation.
+ * Vault keys list in byte order on a database whose default collation interleaves cases and moves `_` (ICU en-US,
+ * like a database made under en_US.UTF-8 or by most managed services), as they do on the memory store and on this
+ * machine's C.UTF-8 database. Before migration 012, such a database listed `_c 0 a A b B` where the memory store
+ * listed `0 A B _c a b`. The test makes that database (and drops it after), since a collation is fixed at creation.
  */
 import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -23,7 +23,7 @@ describe.skipIf(!DATABASE_URL)('PostgreSQL on a database with a case-folding col
     await admin.end();
   });
 
-  it('lists vault keys in byte order, where the database itself sorts them case-folded', async () => {
+  it('lists vault keys in byte order, where the database itself sorts them otherwise', async () => {
     await admin.connect();
     await admin.query(`DROP DATABASE IF EXISTS "${database}" WITH (FORCE)`);
     await admin.query(`CREATE DATABASE "${database}" TEMPLATE template0 LOCALE_PROVIDER icu ICU_LOCALE 'en-US' LOCALE 'C.UTF-8'`);
