@@ -43,6 +43,7 @@ export class MemoryVault {
     const entry = realm?.get(key);
     if (!entry) return false;
     realm!.delete(key);
+    if (realm!.size === 0) this.realms.delete(realmOf(userId, realmId));
     this.vaultTotals.set(userId, (this.vaultTotals.get(userId) ?? 0) - entry.size_bytes);
     return true;
   }

@@ -48,28 +48,23 @@ export class PgResources {
    * then finds a row its snapshot cannot see: that one case reads again, in a second statement.
    */
   async provision(userId: string, create: Provisioning) {
-    const values = (table: keyof typeof RESOURCE_COLUMNS, first: number) => RESOURCE_COLUMNS[table].map((_, i) => `$${first + i}`).join(', ');
-    const serverAt = 2;
-    const projectAt = serverAt + RESOURCE_COLUMNS.servers.length;
-    const containerAt = projectAt + RESOURCE_COLUMNS.projects.length;
+    // Parameters: $1 the user, then each resource's columns in RESOURCE_COLUMNS' order (`id` first), which is also
+    // the order of the provisioning row's three ids.
+    const records = { servers: create.server, projects: create.project, containers: create.container };
+    const values: unknown[] = [userId];
+    const ids: string[] = [];
+    const inserts = Object.entries(RESOURCE_COLUMNS).map(([table, columns]) => {
+      const placeholders = columns.map((column) => `$${values.push((records[table as keyof typeof records] as Record<string, unknown>)[column])}`);
+      ids.push(placeholders[0]);
+      return `new_${table} AS (INSERT INTO ${table} (${columns.join(', ')}) SELECT ${placeholders.join(', ')} FROM claimed ON CONFLICT DO NOTHING)`;
+    });
     const { rows } = await this.db.query(
       `WITH claimed AS (
-         INSERT INTO provisioning (user_id, server_id, project_id, container_id) VALUES ($1, $${serverAt}, $${projectAt}, $${containerAt})
+         INSERT INTO provisioning (user_id, server_id, project_id, container_id) VALUES ($1, ${ids.join(', ')})
          ON CONFLICT (user_id) DO NOTHING RETURNING user_id
-       ), new_server AS (
-         INSERT INTO servers (${RESOURCE_COLUMNS.servers.join(', ')}) SELECT ${values('servers', serverAt)} FROM claimed ON CONFLICT DO NOTHING
-       ), new_project AS (
-         INSERT INTO projects (${RESOURCE_COLUMNS.projects.join(', ')}) SELECT ${values('projects', projectAt)} FROM claimed ON CONFLICT DO NOTHING
-       ), new_container AS (
-         INSERT INTO containers (${RESOURCE_COLUMNS.containers.join(', ')}) SELECT ${values('containers', containerAt)} FROM claimed ON CONFLICT DO NOTHING
-       )
+       ), ${inserts.join(', ')}
        SELECT EXISTS (SELECT 1 FROM claimed) AS created, existing.* FROM (SELECT 1) one LEFT JOIN (${PROVISIONED}) existing ON true`,
-      [
-        userId,
-        ...RESOURCE_COLUMNS.servers.map((column) => create.server[column]),
-        ...RESOURCE_COLUMNS.projects.map((column) => create.project[column]),
-        ...RESOURCE_COLUMNS.containers.map((column) => create.container[column]),
-      ],
+      values,
     );
     if (rows[0].created) return { provisioning: create, created: true };
     const [existing] = rows[0].server ? rows : (await this.db.query(PROVISIONED, [userId])).rows;
