@@ -1,10 +1,11 @@
 /**
- * pageWithUnwritten (src/store/postgres/unwritten-activity.ts) against a model of the log: stored rows ordered by
- * (time, seq) newest first, and the records this process has not written, which get higher seqs in arrival order
- * when they are. Times come from a handful of instants, so most records tie with stored rows and with each other.
+ * pageWithUnwritten and pageFromWindow (src/store/postgres/unwritten-activity.ts) against a model of the log: stored
+ * rows ordered by (time, seq) newest first, and the records this process has not written, which get higher seqs in
+ * arrival order when they are. Times come from a handful of instants, so most records tie with stored rows and with
+ * each other.
  */
 import { describe, expect, it } from 'vitest';
-import { narrowWindowHolds, narrowWindowRows, pageWithUnwritten, windowStart } from '../../src/store/postgres/unwritten-activity.js';
+import { narrowWindowRows, pageFromWindow, pageWithUnwritten, windowStart, type StoredWindow } from '../../src/store/postgres/unwritten-activity.js';
 import type { ActivityRecord } from '../../src/store/types.js';
 
 /** A small deterministic generator, so a failure replays. */
@@ -15,6 +16,12 @@ function random(seed: number) {
     return Math.floor((state / 2 ** 31) * n);
   };
 }
+
+/** What a statement answers for `count` rows of the stored log from `start`. */
+const read = (storedLog: ActivityRecord[], start: number, count: number): StoredWindow => {
+  const rows = storedLog.slice(start, start + count);
+  return { start, rows, complete: rows.length < count, storedTotal: storedLog.length };
+};
 
 const INSTANTS = ['2026-11-30T10:00:00.000Z', '2026-11-30T10:00:00.001Z', '2026-11-30T10:00:01.000Z', '2026-11-30T11:00:00.000Z', '2026-12-01T00:00:00.000Z'];
 
@@ -57,12 +64,12 @@ describe('an activity page with the records this process has not written yet', (
         const expected = { trial, offset, ids: everything.slice(offset, offset + limit).map((r) => r.id), total: everything.length };
         const wide = pageWithUnwritten(storedLog.slice(start, offset + limit), storedLog.length, unwritten, offset, limit);
         expect({ trial, offset, ids: wide.items.map((r) => r.id), total: wide.total }).toEqual(expected);
-        const narrowWindow = storedLog.slice(start, start + narrowWindowRows(offset, limit, unwritten.length));
-        if (!narrowWindowHolds(narrowWindow, unwritten, offset, limit)) continue;
+        const narrowWindow = read(storedLog, start, narrowWindowRows(offset, limit, unwritten.length));
+        const narrow = pageFromWindow(narrowWindow, unwritten, offset, limit);
+        if (!narrow) continue;
         narrowsHeld += 1;
         // The cases the window holds although a record not written goes after its first row.
-        if (narrowWindow.length > 0 && unwritten.some((r) => r.created_at < narrowWindow[0].created_at)) narrowsPastFirstRow += 1;
-        const narrow = pageWithUnwritten(narrowWindow, storedLog.length, unwritten, offset, limit);
+        if (narrowWindow.rows.length > 0 && unwritten.some((r) => r.created_at < narrowWindow.rows[0].created_at)) narrowsPastFirstRow += 1;
         expect({ trial, offset, ids: narrow.items.map((r) => r.id), total: narrow.total }).toEqual(expected);
       }
     }
@@ -70,5 +77,43 @@ describe('an activity page with the records this process has not written yet', (
     expect(narrowsHeld).toBeGreaterThan(2000);
     expect(narrowsPastFirstRow).toBeGreaterThan(500);
     console.log(`narrow windows checked: ${narrowsHeld}, of which ${narrowsPastFirstRow} with a record not written after the first row`);
+  });
+});
+
+describe('a window kept for a page asked again (activity-page-cache.ts)', () => {
+  it('answers the page of the log as it is now, or nothing, after more records arrive unwritten, for 2,000 random logs', () => {
+    const draw = random(20_261_203);
+    let answered = 0;
+    let answeredAfterArrivals = 0;
+    for (let trial = 0; trial < 2000; trial += 1) {
+      const storedLog = ordered(Array.from({ length: draw(40) }, (_, seq) => ({ record: record(INSTANTS[draw(INSTANTS.length)]), seq })));
+      const limit = 1 + draw(6);
+      const offset = limit * draw(8);
+      // Held when the window is read, and what arrives before the page is asked again (later instants, mostly).
+      const heldThen = Array.from({ length: draw(5) }, () => record(INSTANTS[draw(INSTANTS.length)]));
+      const arrived = Array.from({ length: draw(2 * limit) }, () => record(INSTANTS[Math.max(draw(INSTANTS.length), draw(INSTANTS.length))]));
+      const heldNow = [...heldThen, ...arrived];
+      // As the store reads it: `limit` rows early where there are rows there, narrow or wide.
+      const start = windowStart(offset, heldThen.length);
+      const earlier = heldThen.length === 0 ? 0 : Math.min(limit, start);
+      const rows = draw(2) === 0 ? narrowWindowRows(offset, limit, heldThen.length) : Math.min(offset, heldThen.length) + limit;
+      const kept = read(storedLog, start - earlier, rows + earlier);
+      const page = pageFromWindow(kept, heldNow, offset, limit);
+      if (!page) continue;
+      answered += 1;
+      if (arrived.length > 0) answeredAfterArrivals += 1;
+      const everything = ordered([
+        ...storedLog.map((r, i) => ({ record: r, seq: storedLog.length - i })),
+        ...heldNow.map((r, i) => ({ record: r, seq: storedLog.length + 1 + i })),
+      ]);
+      expect({ trial, ids: page.items.map((r) => r.id), total: page.total }).toEqual({
+        trial,
+        ids: everything.slice(offset, offset + limit).map((r) => r.id),
+        total: everything.length,
+      });
+    }
+    expect(answered).toBeGreaterThan(1000);
+    expect(answeredAfterArrivals).toBeGreaterThan(500);
+    console.log(`kept windows that answered: ${answered}, of which ${answeredAfterArrivals} after more records arrived`);
   });
 });

@@ -14,7 +14,9 @@ export function freshSchema(): string {
   return `${SCHEMA_PREFIX}${process.pid}_${randomBytes(4).toString('hex')}`;
 }
 
-export async function makePostgresStore(options: { schema?: string; applicationName?: string; lockTimeoutMs?: number } = {}): Promise<PostgresStore> {
+export async function makePostgresStore(
+  options: { schema?: string; applicationName?: string; lockTimeoutMs?: number; activityPagesMs?: number } = {},
+): Promise<PostgresStore> {
   if (!DATABASE_URL) throw new Error(POSTGRES_SKIP_REASON);
   return PostgresStore.open({
     connectionString: DATABASE_URL,
@@ -23,5 +25,6 @@ export async function makePostgresStore(options: { schema?: string; applicationN
     idleTimeoutMillis: 1000,
     applicationName: options.applicationName,
     lockTimeoutMs: options.lockTimeoutMs,
+    activityPagesMs: options.activityPagesMs,
   });
 }

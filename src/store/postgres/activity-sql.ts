@@ -111,7 +111,8 @@ const heldProbe = (p: Parameters, { last }: HeldBatch, i: number) => `EXISTS (SE
  * With `held` (records this process has not written when it asks, see unwritten-activity.ts), each batch's probe is
  * looked up in the same snapshot (`written_<i>`), and the rows start `unwritten` rows earlier (the matching records
  * of the batches not found, or fewer at the top): as many as the page needs where those records are all newer than
- * the rows, as they nearly always are (`narrow`), else through the page's end.
+ * the rows, as they nearly always are (`narrow`), else through the page's end; and up to `before` rows earlier
+ * still, so that the answer also holds the page once that many more records are held (activity-page-cache.ts).
  */
 export function activityPageStatement(
   userId: string,
@@ -120,6 +121,7 @@ export function activityPageStatement(
   limit: number,
   held: HeldBatch[] = [],
   window: 'narrow' | 'wide' = 'narrow',
+  before = 0,
 ) {
   const p = new Parameters();
   const range = rangeOf(filter);
@@ -139,13 +141,16 @@ export function activityPageStatement(
   const unwritten = held.map(({ matching }, i) => `CASE WHEN probed.written_${i} THEN 0 ELSE ${p.add(matching.length)}::bigint END`).join(' + ');
   const pageOffset = `${p.add(offset)}::bigint`;
   const pageLimit = `${p.add(limit)}::bigint`;
+  // windowStart and narrowWindowRows (unwritten-activity.ts): the page less what the newer unwritten records fill,
+  // at least 1; and the rows of `before` that there are ahead of the window's start.
+  const start = `greatest(0, ${pageOffset} - counted.unwritten)`;
+  const earlier = `least(${p.add(before)}::bigint, ${start})`;
   const rows = {
-    offset: `greatest(0, ${pageOffset} - counted.unwritten)`,
-    // narrowWindowRows (unwritten-activity.ts): the page less what the newer unwritten records fill, at least 1.
+    offset: `${start} - ${earlier}`,
     limit:
       window === 'narrow'
-        ? `greatest(1, ${pageLimit} - least(${pageLimit}, greatest(0, counted.unwritten - ${pageOffset})))`
-        : `least(${pageOffset}, counted.unwritten) + ${pageLimit}`,
+        ? `greatest(1, ${pageLimit} - least(${pageLimit}, greatest(0, counted.unwritten - ${pageOffset}))) + ${earlier}`
+        : `least(${pageOffset}, counted.unwritten) + ${pageLimit} + ${earlier}`,
     rowCount: offset + limit,
   };
   // OFFSET 0 keeps each subquery whole, so that the probes are looked up once, not once per use.

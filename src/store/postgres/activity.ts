@@ -5,51 +5,101 @@
  * (unwritten-activity.ts).
  */
 import type { ActivityFilter, ActivityRecord, Page } from '../types.js';
-import { ACTIVITY_COLUMNS, ACTIVITY_INSERT, activityBytes, activityMatcher, activityPageStatement, activityStatsStatement } from './activity-sql.js';
+import { ActivityPageCache, pageKey, type CachedWindow } from './activity-page-cache.js';
+import {
+  ACTIVITY_COLUMNS,
+  ACTIVITY_INSERT,
+  activityBytes,
+  activityMatcher,
+  activityPageStatement,
+  activityStatsStatement,
+  type HeldBatch,
+} from './activity-sql.js';
 import type { PgConnection } from './connection.js';
 import { GroupCommit } from './group-commit.js';
 import { iso, toActivity } from './rows.js';
-import { narrowWindowHolds, pageWithUnwritten } from './unwritten-activity.js';
+import { narrowWindowRows, pageFromWindow, windowStart } from './unwritten-activity.js';
+
+/** The records of `groups` that `window`'s snapshot does not hold. */
+const unwrittenIn = (window: CachedWindow, groups: HeldBatch[]) =>
+  groups.filter((group) => !window.written.get(group.last.id)).flatMap((group) => group.matching);
 
 export class PgActivity {
+  /** The stored rows behind recent pages (activity-page-cache.ts), told when a write of records starts and ends. */
+  private readonly pages: ActivityPageCache;
   /** The records this process holds, written in batches (group-commit.ts). */
-  readonly writes = new GroupCommit<ActivityRecord>((batch) =>
-    this.db.query(
-      ACTIVITY_INSERT,
-      ACTIVITY_COLUMNS.map((column) => batch.map((record) => record[column])),
-      this.db.activityPool,
-    ),
-  );
+  readonly writes = new GroupCommit<ActivityRecord>((batch) => {
+    this.pages.writeMoved();
+    return this.db
+      .query(
+        ACTIVITY_INSERT,
+        ACTIVITY_COLUMNS.map((column) => batch.map((record) => record[column])),
+        this.db.activityPool,
+      )
+      .finally(() => this.pages.writeMoved());
+  });
 
-  constructor(private readonly db: PgConnection) {}
+  constructor(
+    private readonly db: PgConnection,
+    pagesMs: number,
+  ) {
+    this.pages = new ActivityPageCache(pagesMs);
+  }
 
   async appendActivity(e: ActivityRecord) {
     this.writes.add(e);
   }
 
   /**
-   * One statement: the page, and its exact total from the day, hour and minute rollups (activity-sql.ts). The user's
-   * records this process holds unwritten are not written first: the statement tells which of their batches its
-   * snapshot holds and moves the page up by the records of the others, which are put in their places
-   * (unwritten-activity.ts).
+   * One statement, or none while a window read for this page shortly before still answers it (activity-page-cache.ts):
+   * the page, and its exact total from the day, hour and minute rollups (activity-sql.ts). The user's records this
+   * process holds unwritten are not written first: the statement tells which of their batches its snapshot holds and
+   * moves the page up by the records of the others, which are put in their places (unwritten-activity.ts).
    */
   async listActivity(userId: string, filter: ActivityFilter, page: number, limit: number): Promise<Page<ActivityRecord>> {
-    const groups = this.heldActivity(userId, filter);
     const offset = (page - 1) * limit;
-    const readWindow = async (window: 'narrow' | 'wide') => {
-      const { text, values } = activityPageStatement(userId, filter, offset, limit, groups, window);
-      const { rows } = await this.db.read(text, values);
-      const stored = rows.filter((row) => row.id !== null).map(toActivity);
-      const unwritten = groups.filter((_, i) => !rows[0][`written_${i}`]).flatMap((group) => group.matching);
-      return { stored, storedTotal: Number(rows[0].total), unwritten };
-    };
-    const narrow = await readWindow('narrow');
-    if (groups.length === 0) return { items: narrow.stored, total: narrow.storedTotal };
-    // Records older than the rows the page needs from the window (another process's clock, or its records written
-    // meanwhile) need the rows through the page's end: a second statement, which looks for the batches again.
-    const holds = narrowWindowHolds(narrow.stored, narrow.unwritten, offset, limit);
-    const { stored, storedTotal, unwritten } = holds ? narrow : await readWindow('wide');
-    return pageWithUnwritten(stored, storedTotal, unwritten, offset, limit);
+    const key = pageKey(userId, filter, offset, limit);
+    // The narrow window nearly always holds the page. Where it does not (records older than the rows the page needs
+    // from it: another process's clock, or its records written meanwhile), a second statement reads the rows through
+    // the page's end.
+    for (const window of ['narrow', 'wide'] as const) {
+      // Taken together, with no await between: the window is kept only if no write moved these batches meanwhile.
+      const ticket = this.pages.ticket();
+      const groups = this.heldActivity(userId, filter);
+      const cached = window === 'narrow' ? this.pages.find(key, filter.since) : undefined;
+      const fromCache = cached && pageFromWindow(cached, unwrittenIn(cached, groups), offset, limit);
+      if (fromCache) return fromCache;
+      const stored = await this.readWindow(userId, filter, offset, limit, groups, window);
+      this.pages.keep(key, filter.since, stored, ticket);
+      const answer = pageFromWindow(stored, unwrittenIn(stored, groups), offset, limit);
+      if (answer) return answer;
+    }
+    throw new Error("an activity window through the page's end did not hold the page");
+  }
+
+  /**
+   * The stored rows a page needs, in one statement. With batches held, they start `limit` rows early where there are
+   * rows there: a page asked again soon, after more of this process's records came, needs rows that much earlier.
+   */
+  private async readWindow(
+    userId: string,
+    filter: ActivityFilter,
+    offset: number,
+    limit: number,
+    groups: HeldBatch[],
+    window: 'narrow' | 'wide',
+  ): Promise<CachedWindow> {
+    const before = groups.length === 0 ? 0 : limit;
+    const { text, values } = activityPageStatement(userId, filter, offset, limit, groups, window, before);
+    const { rows } = await this.db.read(text, values);
+    const written = new Map(groups.map((group, i) => [group.last.id, rows[0][`written_${i}`] === true]));
+    const unwrittenCount = groups.reduce((count, group) => (written.get(group.last.id) ? count : count + group.matching.length), 0);
+    // What the statement asked for (activityPageStatement): fewer rows than that, and the log ends inside them.
+    const start = groups.length === 0 ? offset : windowStart(offset, unwrittenCount);
+    const earlier = Math.min(before, start);
+    const pageRows = groups.length === 0 || window === 'narrow' ? narrowWindowRows(offset, limit, unwrittenCount) : Math.min(offset, unwrittenCount) + limit;
+    const stored = rows.filter((row) => row.id !== null).map(toActivity);
+    return { start: start - earlier, rows: stored, complete: stored.length < pageRows + earlier, storedTotal: Number(rows[0].total), written };
   }
 
   /**
@@ -97,6 +147,7 @@ export class PgActivity {
          LIMIT $2)`,
       [before, batchSize],
     );
+    if (rowCount) this.pages.forget();
     return rowCount ?? 0;
   }
 }

@@ -39,6 +39,11 @@ export type PostgresStoreOptions = {
    * is the one used. A test that needs a pool holding none passes 0.
    */
   keepOpenConnections?: number;
+  /**
+   * How long the stored rows read for an activity page answer the same page again (activity-page-cache.ts; default
+   * 50 ms, the flush interval). A test of the statements themselves passes 0, which keeps none.
+   */
+  activityPagesMs?: number;
   applicationName?: string;
 };
 

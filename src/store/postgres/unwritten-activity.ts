@@ -19,7 +19,7 @@ export function windowStart(offset: number, unwrittenCount: number): number {
 
 /**
  * How many stored rows from `windowStart` the page needs where the unwritten records are all newer than them: the
- * page less the places those records fill at its top, and at least one (`narrowWindowHolds` tells whether it is
+ * page less the places those records fill at its top, and at least one (`pageFromWindow` tells whether it is
  * enough).
  */
 export function narrowWindowRows(offset: number, limit: number, unwrittenCount: number): number {
@@ -27,18 +27,38 @@ export function narrowWindowRows(offset: number, limit: number, unwrittenCount: 
 }
 
 /**
- * Whether a `narrowWindowRows` window holds the page at `offset`. From the window's first row on, the merge in
- * `pageWithUnwritten` puts every row and record in its place up to the window's last row, and past it too where
- * the log ends inside the window (fewer rows than asked). So the window holds the page where it ends there, or
- * where its rows and the records that go before its last row reach the page's end. Records a little older than
- * the first row (another request that began earlier and finished later, its record in a later batch than this
- * one's: 2% of the pages of one user's flood of requests, in a measured run) then need no second statement.
+ * Stored rows as one statement answered them: the rows from position `start` of the stored log (newest first), the
+ * stored total, and whether the log ends inside them (`complete`: the statement found fewer rows than it asked for).
  */
-export function narrowWindowHolds(window: ActivityRecord[], unwritten: ActivityRecord[], offset: number, limit: number): boolean {
-  if (window.length < narrowWindowRows(offset, limit, unwritten.length)) return true;
-  const last = window[window.length - 1].created_at;
-  const beforeLast = unwritten.filter((record) => record.created_at >= last).length;
-  return windowStart(offset, unwritten.length) + window.length + beforeLast >= offset + limit;
+export type StoredWindow = { start: number; rows: ActivityRecord[]; complete: boolean; storedTotal: number };
+
+/**
+ * The page at `offset` of `window`'s rows merged with `unwritten` (in arrival order, none of them stored in the
+ * window's snapshot), or undefined where the window does not hold the page. From the row at
+ * `windowStart(offset, unwritten.length)` on, the merge in `pageWithUnwritten` puts every row and record in its
+ * place up to the window's last row, and past it too where the log ends inside the window. So the window holds the
+ * page where it starts at or before that row, and either is `complete` or its rows and the records that go before
+ * its last row reach the page's end. Records a little older than the first row (another request that began earlier
+ * and finished later, its record in a later batch than this one's: 2% of the pages of one user's flood of requests,
+ * in a measured run) then need no second statement; nor do records that arrived after the window was read, while it
+ * starts early enough for them (activity-page-cache.ts).
+ */
+export function pageFromWindow(
+  window: StoredWindow,
+  unwritten: ActivityRecord[],
+  offset: number,
+  limit: number,
+): { items: ActivityRecord[]; total: number } | undefined {
+  const start = windowStart(offset, unwritten.length);
+  if (start < window.start) return undefined;
+  const rows = window.start === start ? window.rows : window.rows.slice(start - window.start);
+  if (!window.complete) {
+    if (rows.length === 0) return undefined;
+    const last = rows[rows.length - 1].created_at;
+    const beforeLast = unwritten.filter((record) => record.created_at >= last).length;
+    if (start + rows.length + beforeLast < offset + limit) return undefined;
+  }
+  return pageWithUnwritten(rows, window.storedTotal, unwritten, offset, limit);
 }
 
 /**

@@ -1,0 +1,89 @@
+/**
+ * The stored rows behind recent activity pages, kept for a moment so that a page asked again soon (a dashboard that
+ * polls, several tabs, a client paging back) is answered without a statement. What a page shows of the database
+ * changes only when a batch of this process's records is written, when another process writes its own, or when
+ * rows expire or are deleted; this process's records not written yet are merged in at each answer
+ * (unwritten-activity.ts), so a cached window still shows every request of this process up to the last.
+ *
+ * When an entry stops being used:
+ * - this process starts or finishes writing a batch of records (`writeMoved`): the
+ *   window's snapshot then no longer tells which batches it holds;
+ * - this process deletes records (retention): `forget`;
+ * - after `entryMs` (`ENTRY_MS` unless the store is told otherwise), for what other processes write and delete:
+ *   their records reach a page at most that much later than they would without the cache (they are already up to
+ *   one flush interval late, group-commit.ts);
+ * - the retention boundary of the read moved by more than `entryMs`, or back (a clock set by a test).
+ *
+ * While `version` is unchanged, each batch this process holds is the one it was when the window was read, or a queue
+ * that no write has taken since: so whether the window's snapshot holds a batch is what the statement answered for
+ * the batch's last record, and a batch whose last record the statement did not look up is not in it.
+ */
+import type { ActivityFilter, ActivityRecord } from '../types.js';
+import { FLUSH_INTERVAL_MS } from './group-commit.js';
+import type { StoredWindow } from './unwritten-activity.js';
+
+/** How long an entry answers by default: as long as another process holds its records before writing them. */
+export const ENTRY_MS = FLUSH_INTERVAL_MS;
+/** Entries kept at most (the oldest go first): about 1 MB of records at a page of 50. */
+const MAX_ENTRIES = 500;
+
+export type CachedWindow = StoredWindow & {
+  /** Whether the snapshot held each batch the statement looked up, by the id of the batch's last record. */
+  written: Map<string, boolean>;
+};
+type Entry = { window: CachedWindow; version: number; readAt: number; since: number };
+/** When a statement was sent: a window it reads is kept only if no write started or ended before it answered. */
+export type Ticket = { version: number; sentAt: number };
+
+export class ActivityPageCache {
+  private entries = new Map<string, Entry>();
+  /** Moves whenever a write of this process's records starts or ends. */
+  private version = 0;
+
+  constructor(
+    /** How long an entry answers; 0: none is kept. */
+    private readonly entryMs: number,
+    private readonly clock: () => number = () => performance.now(),
+  ) {}
+
+  /** The window read for this page, while it still answers it (see the file's comment). */
+  find(key: string, since: string): CachedWindow | undefined {
+    const entry = this.entries.get(key);
+    if (entry === undefined) return undefined;
+    const sinceMoved = Date.parse(since) - entry.since;
+    if (entry.version !== this.version || this.clock() - entry.readAt > this.entryMs || sinceMoved < 0 || sinceMoved > this.entryMs) {
+      this.entries.delete(key);
+      return undefined;
+    }
+    return entry.window;
+  }
+
+  /** Taken just before a statement is sent. */
+  ticket(): Ticket {
+    return { version: this.version, sentAt: this.clock() };
+  }
+
+  /** Keeps `window`, read by a statement sent with `ticket`, unless a write started or ended while it ran. */
+  keep(key: string, since: string, window: CachedWindow, { version, sentAt }: Ticket) {
+    if (version !== this.version || this.entryMs <= 0) return;
+    this.entries.delete(key);
+    if (this.entries.size >= MAX_ENTRIES) this.entries.delete(this.entries.keys().next().value as string);
+    this.entries.set(key, { window, version, readAt: sentAt, since: Date.parse(since) });
+  }
+
+  /** A write of this process's records started or ended. */
+  writeMoved() {
+    this.version += 1;
+  }
+
+  /** Records were deleted: no entry answers any more. */
+  forget() {
+    this.entries.clear();
+  }
+}
+
+/** One entry per user, filter (its retention boundary aside, which moves with the clock) and page. */
+export function pageKey(userId: string, filter: ActivityFilter, offset: number, limit: number): string {
+  const { startDate, endDate, minStatus, maxStatus, method, realmId } = filter;
+  return JSON.stringify([userId, startDate, endDate, minStatus, maxStatus, method, realmId, offset, limit]);
+}

@@ -1,0 +1,125 @@
+/**
+ * Activity pages answered again from the rows read for them shortly before (src/store/postgres/activity-page-cache.ts):
+ * every page equals the page of the whole log as this process accepted it, however the reads fall among its batch
+ * writes, and a page asked again while no write moved sends no statement. Another process's records and a purge
+ * reach a page as the cache's comment says.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ENTRY_MS } from '../../src/store/postgres/activity-page-cache.js';
+import type { PostgresStore } from '../../src/store/postgres/index.js';
+import type { ActivityFilter, ActivityRecord } from '../../src/store/types.js';
+import { DATABASE_URL, freshSchema, makePostgresStore, POSTGRES_SKIP_REASON } from '../support/postgres.js';
+
+const SINCE = '2026-01-01T00:00:00.000Z';
+const START = Date.parse('2026-06-01T00:00:00.000Z');
+
+let counter = 0;
+const record = (userId: string, i: number): ActivityRecord => ({
+  id: `66a0${String((counter += 1)).padStart(20, '0')}`,
+  user_id: userId,
+  realm_id: '',
+  method: i % 3 ? 'GET' : 'POST',
+  path: '/api/v1/users/x',
+  status_code: i % 4 ? 200 : 404,
+  ip_address: '127.0.0.1',
+  user_agent: 'test',
+  created_at: new Date(START + i * 1000).toISOString(),
+});
+
+/** A small deterministic generator, so a failure replays. */
+function random(seed: number) {
+  let state = seed;
+  return (n: number) => {
+    state = (state * 1_103_515_245 + 12_345) % 2 ** 31;
+    return Math.floor((state / 2 ** 31) * n);
+  };
+}
+
+const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+describe.skipIf(!DATABASE_URL)('PostgreSQL activity pages asked again', () => {
+  let store: PostgresStore;
+  beforeAll(async () => {
+    store = await makePostgresStore();
+  });
+  afterAll(async () => {
+    await store?.close();
+  });
+
+  it('equal the page of the whole log at every step of 400 random appends, writes and reads, and many send no statement', async () => {
+    const draw = random(20_261_202);
+    const user = 'cache-model';
+    const log: ActivityRecord[] = [];
+    const filters: ActivityFilter[] = [{ since: SINCE }, { since: SINCE, method: 'POST' }, { since: SINCE, minStatus: 400 }];
+    let reads = 0;
+    let readsWithoutStatement = 0;
+    let writeInFlight: Promise<void> = Promise.resolve();
+    for (let step = 0; step < 400; step += 1) {
+      for (let n = draw(4); n > 0; n -= 1) {
+        const appended = record(user, log.length);
+        log.push(appended);
+        await store.appendActivity(appended);
+      }
+      // A write of what is held, sometimes left in flight while the page is read, sometimes done before.
+      const action = draw(10);
+      if (action <= 1) await writeInFlight;
+      if (action === 0) writeInFlight = store.writeHeldActivity();
+      if (action === 1) await store.writeHeldActivity();
+      const filter = filters[draw(filters.length)];
+      const limit = 2 + draw(2);
+      const page = 1 + draw(2);
+      const before = store.statements;
+      const answer = await store.listActivity(user, filter, page, limit);
+      reads += 1;
+      if (store.statements === before) readsWithoutStatement += 1;
+      const matching = log
+        .filter((r) => (filter.method === undefined || r.method === filter.method) && (filter.minStatus === undefined || r.status_code >= filter.minStatus))
+        .reverse();
+      expect({ step, ids: answer.items.map((r) => r.id), total: answer.total }).toEqual({
+        step,
+        ids: matching.slice((page - 1) * limit, page * limit).map((r) => r.id),
+        total: matching.length,
+      });
+    }
+    await writeInFlight;
+    console.log(`activity pages read: ${reads}, of which ${readsWithoutStatement} sent no statement`);
+    expect(readsWithoutStatement).toBeGreaterThan(reads / 8);
+  });
+
+  it("show what another process wrote once this store's entry has expired, and forget every entry on a purge", async () => {
+    const user = 'cache-other-process';
+    const schema = freshSchema();
+    const here = await makePostgresStore({ schema });
+    const elsewhere = await makePostgresStore({ schema });
+    try {
+      await here.appendActivity(record(user, 0));
+      await here.writeHeldActivity();
+      expect((await here.listActivity(user, { since: SINCE }, 1, 10)).total).toBe(1);
+      await elsewhere.appendActivity(record(user, 1));
+      await elsewhere.writeHeldActivity();
+      await pause(ENTRY_MS + 10);
+      expect((await here.listActivity(user, { since: SINCE }, 1, 10)).total).toBe(2);
+      // Read again at once, then purged here: the next page is read anew.
+      expect((await here.listActivity(user, { since: SINCE }, 1, 10)).total).toBe(2);
+      expect(await here.purgeActivity(new Date(START + 500).toISOString(), 100)).toBe(1);
+      const before = here.statements;
+      expect((await here.listActivity(user, { since: SINCE }, 1, 10)).total).toBe(1);
+      expect(here.statements).toBe(before + 1);
+    } finally {
+      await Promise.all([here.close(), elsewhere.close()]);
+    }
+  });
+
+  it('a store told to keep none sends a statement for every page', async () => {
+    const none = await makePostgresStore({ activityPagesMs: 0 });
+    try {
+      const before = none.statements;
+      for (let i = 0; i < 3; i += 1) await none.listActivity('cache-none', { since: SINCE }, 1, 10);
+      expect(none.statements).toBe(before + 3);
+    } finally {
+      await none.close();
+    }
+  });
+});
+
+if (!DATABASE_URL) it.skip(POSTGRES_SKIP_REASON, () => {});
