@@ -46,7 +46,7 @@ describe.skipIf(!DATABASE_URL)('PostgreSQL activity pages asked again', () => {
     await store?.close();
   });
 
-  it('equal the page of the whole log at every step of 400 random appends, writes and reads, and many send no statement', async () => {
+  it('equal the page of the whole log at every step of 400 random appends, writes and reads of a page by up to four requests at once, and most send no statement', async () => {
     const draw = random(20_261_202);
     const user = 'cache-model';
     const log: ActivityRecord[] = [];
@@ -68,22 +68,26 @@ describe.skipIf(!DATABASE_URL)('PostgreSQL activity pages asked again', () => {
       const filter = filters[draw(filters.length)];
       const limit = 2 + draw(2);
       const page = 1 + draw(2);
+      // The same page asked by several requests at once: the first reads it, the others wait for its window.
+      const asking = 1 + draw(4);
       const before = store.statements;
-      const answer = await store.listActivity(user, filter, page, limit);
-      reads += 1;
-      if (store.statements === before) readsWithoutStatement += 1;
+      const answers = await Promise.all(Array.from({ length: asking }, () => store.listActivity(user, filter, page, limit)));
+      reads += asking;
+      readsWithoutStatement += Math.max(0, asking - (store.statements - before));
       const matching = log
         .filter((r) => (filter.method === undefined || r.method === filter.method) && (filter.minStatus === undefined || r.status_code >= filter.minStatus))
         .reverse();
-      expect({ step, ids: answer.items.map((r) => r.id), total: answer.total }).toEqual({
-        step,
-        ids: matching.slice((page - 1) * limit, page * limit).map((r) => r.id),
-        total: matching.length,
-      });
+      for (const answer of answers) {
+        expect({ step, ids: answer.items.map((r) => r.id), total: answer.total }).toEqual({
+          step,
+          ids: matching.slice((page - 1) * limit, page * limit).map((r) => r.id),
+          total: matching.length,
+        });
+      }
     }
     await writeInFlight;
     console.log(`activity pages read: ${reads}, of which ${readsWithoutStatement} sent no statement`);
-    expect(readsWithoutStatement).toBeGreaterThan(reads / 8);
+    expect(readsWithoutStatement).toBeGreaterThan(reads / 2);
   });
 
   it("show what another process wrote once this store's entry has expired, and forget every entry on a purge", async () => {

@@ -37,6 +37,7 @@ export type Ticket = { version: number; sentAt: number };
 
 export class ActivityPageCache {
   private entries = new Map<string, Entry>();
+  private reads = new Map<string, { version: number; answered: Promise<void> }>();
   /** Moves whenever a write of this process's records starts or ends. */
   private version = 0;
 
@@ -69,6 +70,29 @@ export class ActivityPageCache {
     this.entries.delete(key);
     if (this.entries.size >= MAX_ENTRIES) this.entries.delete(this.entries.keys().next().value as string);
     this.entries.set(key, { window, version, readAt: sentAt, since: Date.parse(since) });
+  }
+
+  /**
+   * A read of this page already sent at the ticket's version, to wait for instead of sending another: under load,
+   * every request that came between a write's start or end and the first answer after it would otherwise read the
+   * page itself (with 50 connections, about as many reads as a flush interval has requests). Once it answers, the
+   * waiter looks again; the window is there unless a write moved meanwhile.
+   */
+  readUnderWay(key: string, { version }: Ticket): Promise<unknown> | undefined {
+    const read = this.reads.get(key);
+    return read?.version === version ? read.answered : undefined;
+  }
+
+  /** `read` is this page's read, sent with `ticket`, until it answers. */
+  reading(key: string, { version }: Ticket, read: Promise<unknown>) {
+    const answered = read.then(
+      () => undefined,
+      () => undefined,
+    );
+    this.reads.set(key, { version, answered });
+    void answered.then(() => {
+      if (this.reads.get(key)?.answered === answered) this.reads.delete(key);
+    });
   }
 
   /** A write of this process's records started or ended. */

@@ -179,7 +179,7 @@ export function activityMatcher(filter: ActivityFilter): (record: ActivityRecord
 }
 
 /** Rows of the user's time index, enough for a page near the top (`DIRECT_PAGE_ROWS`), read with no rollup walk. */
-const DIRECT_PAGE_ROWS = 1000;
+export const DIRECT_PAGE_ROWS = 1000;
 
 /**
  * The filters whose matching rows an index holds in time order, so that a page near the top is read straight from
