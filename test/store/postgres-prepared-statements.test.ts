@@ -3,7 +3,7 @@
  * connection, not per call.
  * A migration that changes the activity table under a statement prepared before it makes PostgreSQL refuse that
  * statement ("cached plan must not change result type"); the store must prepare it afresh, not fail from then on.
- * The store keeps no activity pages here (activity-page-cache.ts), so that every read sends its statement.
+ * The store keeps no activity reads here (activity-read-cache.ts), so that every read sends its statement.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { PostgresStore } from '../../src/store/postgres/index.js';
@@ -15,7 +15,7 @@ const since = () => new Date(Date.now() - 86_400_000).toISOString();
 describe.skipIf(!DATABASE_URL)('PostgreSQL activity reads as prepared statements', () => {
   let store: PostgresStore;
   beforeAll(async () => {
-    store = await makePostgresStore({ activityPagesMs: 0 });
+    store = await makePostgresStore({ activityReadCacheMs: 0 });
     for (let i = 0; i < 30; i += 1) {
       await store.appendActivity({
         id: `6690000000000000000000${String(i).padStart(2, '0')}`,

@@ -29,8 +29,8 @@ describe.skipIf(!DATABASE_URL)('PostgreSQL round trips per request', () => {
   const figures: string[] = [];
 
   beforeAll(async () => {
-    // No activity pages kept (activity-page-cache.ts): a page asked again would send nothing, and hide its statement.
-    store = await makePostgresStore({ activityPagesMs: 0 });
+    // No activity reads kept (activity-read-cache.ts): a page asked again would send nothing, and hide its statement.
+    store = await makePostgresStore({ activityReadCacheMs: 0 });
     const server = await startTestServer({ store });
     jwt = await server.as('john_doe');
     token = await server.as({ token: (await server.token('john_doe', { alias: 'Round trips' })).token });

@@ -80,7 +80,7 @@ describe('an activity page with the records this process has not written yet', (
   });
 });
 
-describe('a window kept for a page asked again (activity-page-cache.ts)', () => {
+describe('a window kept for a page asked again (activity-read-cache.ts)', () => {
   it('answers the page of the log as it is now, or nothing, after more records arrive unwritten, for 2,000 random logs', () => {
     const draw = random(20_261_203);
     let answered = 0;

@@ -15,7 +15,7 @@ export function freshSchema(): string {
 }
 
 export async function makePostgresStore(
-  options: { schema?: string; applicationName?: string; lockTimeoutMs?: number; activityPagesMs?: number } = {},
+  options: { schema?: string; applicationName?: string; lockTimeoutMs?: number; activityReadCacheMs?: number } = {},
 ): Promise<PostgresStore> {
   if (!DATABASE_URL) throw new Error(POSTGRES_SKIP_REASON);
   return PostgresStore.open({
@@ -25,6 +25,6 @@ export async function makePostgresStore(
     idleTimeoutMillis: 1000,
     applicationName: options.applicationName,
     lockTimeoutMs: options.lockTimeoutMs,
-    activityPagesMs: options.activityPagesMs,
+    activityReadCacheMs: options.activityReadCacheMs,
   });
 }

@@ -112,7 +112,7 @@ const heldProbe = (p: Parameters, { last }: HeldBatch, i: number) => `EXISTS (SE
  * looked up in the same snapshot (`written_<i>`), and the rows start `unwritten` rows earlier (the matching records
  * of the batches not found, or fewer at the top): as many as the page needs where those records are all newer than
  * the rows, as they nearly always are (`narrow`), else through the page's end; and up to `before` rows earlier
- * still, so that the answer also holds the page once that many more records are held (activity-page-cache.ts).
+ * still, so that the answer also holds the page once that many more records are held (activity-read-cache.ts).
  */
 export function activityPageStatement(
   userId: string,

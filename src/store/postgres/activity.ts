@@ -5,7 +5,7 @@
  * (unwritten-activity.ts).
  */
 import type { ActivityFilter, ActivityRecord, Page } from '../types.js';
-import { ActivityPageCache, pageKey, type CachedWindow } from './activity-page-cache.js';
+import { ActivityReadCache, pageKey, statsKey, type CachedStats, type CachedWindow, type Kept as KeptRead } from './activity-read-cache.js';
 import {
   ACTIVITY_COLUMNS,
   ACTIVITY_INSERT,
@@ -30,30 +30,41 @@ import { narrowWindowRows, pageFromWindow, windowStart } from './unwritten-activ
  */
 const nearTop = (offset: number, limit: number) => offset + limit <= DIRECT_PAGE_ROWS;
 
-/** The records of `groups` that `window`'s snapshot does not hold. */
-const unwrittenIn = (window: CachedWindow, groups: HeldBatch[]) =>
-  groups.filter((group) => !window.written.get(group.last.id)).flatMap((group) => group.matching);
+/** The records of `groups` that the snapshot of `kept` does not hold. */
+const unwrittenIn = (kept: KeptRead, groups: HeldBatch[]) => groups.filter((group) => !kept.written.get(group.last.id)).flatMap((group) => group.matching);
+
+/** The stats of the stored records with the records of `groups` that the snapshot of `stored` does not hold. */
+function statsWithHeld(stored: CachedStats, groups: HeldBatch[]) {
+  const stats = { totalRecords: stored.records, totalSizeBytes: stored.bytes, oldest: stored.oldest, newest: stored.newest };
+  for (const record of unwrittenIn(stored, groups)) {
+    stats.totalRecords += 1;
+    stats.totalSizeBytes += activityBytes(record);
+    if (stats.oldest === null || record.created_at < stats.oldest) stats.oldest = record.created_at;
+    if (stats.newest === null || record.created_at > stats.newest) stats.newest = record.created_at;
+  }
+  return stats;
+}
 
 export class PgActivity {
-  /** The stored rows behind recent pages (activity-page-cache.ts), told when a write of records starts and ends. */
-  private readonly pages: ActivityPageCache;
+  /** What recent pages and stats read (activity-read-cache.ts), told when a write of records starts and ends. */
+  private readonly readCache: ActivityReadCache;
   /** The records this process holds, written in batches (group-commit.ts). */
   readonly writes = new GroupCommit<ActivityRecord>((batch) => {
-    this.pages.writeMoved();
+    this.readCache.writeMoved();
     return this.db
       .query(
         ACTIVITY_INSERT,
         ACTIVITY_COLUMNS.map((column) => batch.map((record) => record[column])),
         this.db.activityPool,
       )
-      .finally(() => this.pages.writeMoved());
+      .finally(() => this.readCache.writeMoved());
   });
 
   constructor(
     private readonly db: PgConnection,
-    pagesMs: number,
+    keptReadsMs: number,
   ) {
-    this.pages = new ActivityPageCache(pagesMs);
+    this.readCache = new ActivityReadCache(keptReadsMs);
   }
 
   async appendActivity(e: ActivityRecord) {
@@ -61,7 +72,7 @@ export class PgActivity {
   }
 
   /**
-   * One statement, or none while a window read for this page shortly before still answers it (activity-page-cache.ts):
+   * One statement, or none while what was read for this page shortly before still answers it (activity-read-cache.ts):
    * the page, and its exact total from the day, hour and minute rollups (activity-sql.ts). The user's records this
    * process holds unwritten are not written first: the statement tells which of their batches its snapshot holds and
    * moves the page up by the records of the others, which are put in their places (unwritten-activity.ts).
@@ -69,37 +80,66 @@ export class PgActivity {
   async listActivity(userId: string, filter: ActivityFilter, page: number, limit: number): Promise<Page<ActivityRecord>> {
     const offset = (page - 1) * limit;
     const key = pageKey(userId, filter, offset, limit);
-    const kept = this.keptPage(key, userId, filter, offset, limit);
-    if (kept) return kept;
-    // The same page read for another request a moment ago: its window answers unless a write moved meanwhile. Only
-    // a page near the top waits for it (`nearTop`).
-    const underWay = nearTop(offset, limit) ? this.pages.readUnderWay(key, this.pages.ticket()) : undefined;
-    if (underWay) {
-      await underWay;
-      const keptSince = this.keptPage(key, userId, filter, offset, limit);
-      if (keptSince) return keptSince;
-    }
+    const held = () => this.heldActivity(userId, filter);
+    const kept = this.keptAnswer(key, filter.since, nearTop(offset, limit), (kept: CachedWindow) =>
+      pageFromWindow(kept, unwrittenIn(kept, held()), offset, limit),
+    );
+    const fromKept = kept instanceof Promise ? await kept : kept;
+    if (fromKept) return fromKept;
     // The narrow window nearly always holds the page. Where it does not (records older than the rows the page needs
     // from it: another process's clock, or its records written meanwhile), a second statement reads the rows through
     // the page's end.
     for (const window of ['narrow', 'wide'] as const) {
-      // Taken together, with no await between: the window is kept only if no write moved these batches meanwhile.
-      const ticket = this.pages.ticket();
-      const groups = this.heldActivity(userId, filter);
-      const read = this.readWindow(userId, filter, offset, limit, groups, window);
-      if (window === 'narrow') this.pages.reading(key, ticket, read);
-      const stored = await read;
-      this.pages.keep(key, filter.since, stored, ticket);
-      const answer = pageFromWindow(stored, unwrittenIn(stored, groups), offset, limit);
+      const { kept, groups } = await this.readAndKeep(key, filter.since, held, window === 'narrow', (groups) =>
+        this.readWindow(userId, filter, offset, limit, groups, window),
+      );
+      const answer = pageFromWindow(kept, unwrittenIn(kept, groups), offset, limit);
       if (answer) return answer;
     }
     throw new Error("an activity window through the page's end did not hold the page");
   }
 
-  /** The page from the window kept for it, where one still answers it (activity-page-cache.ts). */
-  private keptPage(key: string, userId: string, filter: ActivityFilter, offset: number, limit: number) {
-    const kept = this.pages.find(key, filter.since);
-    return kept && pageFromWindow(kept, unwrittenIn(kept, this.heldActivity(userId, filter)), offset, limit);
+  /**
+   * What `answer` makes of the read kept for `key` with the records held now, while one is kept and it holds the
+   * answer; else, where `mayWait`, the same once the same read, already under way for another request, answers.
+   * Undefined at once where neither, with no await: the caller's own read must be under way before another request
+   * looks.
+   */
+  private keptAnswer<Kept extends KeptRead, Answer>(
+    key: string,
+    since: string,
+    mayWait: boolean,
+    answer: (kept: Kept) => Answer | undefined,
+  ): Answer | Promise<Answer | undefined> | undefined {
+    const kept = this.readCache.find<Kept>(key, since);
+    const now = kept && answer(kept);
+    if (now) return now;
+    const underWay = mayWait ? this.readCache.readUnderWay(key, this.readCache.ticket()) : undefined;
+    return underWay?.then(() => {
+      const keptSince = this.readCache.find<Kept>(key, since);
+      return keptSince && answer(keptSince);
+    });
+  }
+
+  /**
+   * Sends `read` with the records held now, and keeps its answer for `key` (activity-read-cache.ts); marks it as the
+   * read under way for `key` where others may wait for it.
+   */
+  private async readAndKeep<Kept extends KeptRead>(
+    key: string,
+    since: string,
+    held: () => HeldBatch[],
+    othersMayWait: boolean,
+    read: (groups: HeldBatch[]) => Promise<Kept>,
+  ): Promise<{ kept: Kept; groups: HeldBatch[] }> {
+    // Taken together, with no await between: the answer is kept only if no write moved these batches meanwhile.
+    const ticket = this.readCache.ticket();
+    const groups = held();
+    const answer = read(groups);
+    if (othersMayWait) this.readCache.reading(key, ticket, answer);
+    const kept = await answer;
+    this.readCache.keep(key, since, kept, ticket);
+    return { kept, groups };
   }
 
   /**
@@ -129,26 +169,25 @@ export class PgActivity {
   }
 
   /**
-   * One statement, like a page: the user's records this process holds unwritten are not written first; those of the
-   * batches the statement's snapshot lacks are added, their bytes counted as the database counts a stored row's
-   * (`activityBytes`), so none of them is sent.
+   * One statement, or none while what was read shortly before still answers (activity-read-cache.ts), like a page:
+   * the user's records this process holds unwritten are not written first; those of the batches the statement's
+   * snapshot lacks are added, their bytes counted as the database counts a stored row's (`activityBytes`), so none of
+   * them is sent.
    */
   async activityStats(userId: string, since: string) {
-    const groups = this.heldActivity(userId, { since });
-    const { text, values } = activityStatsStatement(userId, since, groups);
-    const { rows } = await this.db.read(text, values);
-    const row = rows[0];
-    const stats = { totalRecords: Number(row.records), totalSizeBytes: Number(row.bytes), oldest: iso(row.oldest), newest: iso(row.newest) };
-    groups.forEach((group, i) => {
-      if (row[`written_${i}`]) return;
-      stats.totalRecords += group.matching.length;
-      for (const record of group.matching) {
-        stats.totalSizeBytes += activityBytes(record);
-        if (stats.oldest === null || record.created_at < stats.oldest) stats.oldest = record.created_at;
-        if (stats.newest === null || record.created_at > stats.newest) stats.newest = record.created_at;
-      }
+    const key = statsKey(userId);
+    const held = () => this.heldActivity(userId, { since });
+    const keptStats = this.keptAnswer(key, since, true, (kept: CachedStats) => statsWithHeld(kept, held()));
+    const fromKept = keptStats instanceof Promise ? await keptStats : keptStats;
+    if (fromKept) return fromKept;
+    const { kept, groups } = await this.readAndKeep(key, since, held, true, async (groups) => {
+      const { text, values } = activityStatsStatement(userId, since, groups);
+      const { rows } = await this.db.read(text, values);
+      const row = rows[0];
+      const written = new Map(groups.map((group, i) => [group.last.id, row[`written_${i}`] === true]));
+      return { records: Number(row.records), bytes: Number(row.bytes), oldest: iso(row.oldest), newest: iso(row.newest), written };
     });
-    return stats;
+    return statsWithHeld(kept, groups);
   }
 
   /** The user's records `filter` selects that this process holds and the database may not have (GroupCommit.unwritten). */
@@ -173,7 +212,7 @@ export class PgActivity {
          LIMIT $2)`,
       [before, batchSize],
     );
-    if (rowCount) this.pages.forget();
+    if (rowCount) this.readCache.forget();
     return rowCount ?? 0;
   }
 }

@@ -40,10 +40,10 @@ export type PostgresStoreOptions = {
    */
   keepOpenConnections?: number;
   /**
-   * How long the stored rows read for an activity page answer the same page again (activity-page-cache.ts; default
-   * 50 ms, the flush interval). A test of the statements themselves passes 0, which keeps none.
+   * How long what an activity page or activity.getStats read answers the same read again (activity-read-cache.ts;
+   * default 50 ms, the flush interval). A test of the statements themselves passes 0, which keeps nothing.
    */
-  activityPagesMs?: number;
+  activityReadCacheMs?: number;
   applicationName?: string;
 };
 

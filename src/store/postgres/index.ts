@@ -14,7 +14,7 @@ import type pg from 'pg';
 import { forwardTo, TOKEN_METHODS, VAULT_METHODS, type TokenMethod, type VaultMethod } from '../forward.js';
 import type { SeedData, Store, TokenRecord, UserRecord } from '../types.js';
 import { PgActivity } from './activity.js';
-import { ENTRY_MS } from './activity-page-cache.js';
+import { ENTRY_MS } from './activity-read-cache.js';
 import { ChangeListener } from './change-listener.js';
 import { PgConnection, type PostgresStoreOptions } from './connection.js';
 import type { DatabaseCapacity } from './connection-budget.js';
@@ -51,11 +51,11 @@ export class PostgresStore implements Store {
     private readonly db: PgConnection,
     /** How long close() keeps trying to write what is queued when the database refuses it. */
     private readonly closeWriteMs: number,
-    activityPagesMs: number,
+    activityReadCacheMs: number,
   ) {
     this.users = new PgUsers(db, this.userCache);
     this.tokens = new PgTokens(db, this.tokenCache);
-    this.activity = new PgActivity(db, activityPagesMs);
+    this.activity = new PgActivity(db, activityReadCacheMs);
     this.vault = new PgVault(db);
     this.resources = new PgResources(db);
     Object.assign(this, forwardTo(this.tokens, TOKEN_METHODS), forwardTo(this.vault, VAULT_METHODS));
@@ -71,7 +71,7 @@ export class PostgresStore implements Store {
 
   /** Connects, checks the database answers, and applies pending migrations; fails fast when it cannot. */
   static async open(options: PostgresStoreOptions): Promise<PostgresStore> {
-    const store = new PostgresStore(await PgConnection.open(options), options.closeWriteMs ?? DEFAULT_CLOSE_WRITE_MS, options.activityPagesMs ?? ENTRY_MS);
+    const store = new PostgresStore(await PgConnection.open(options), options.closeWriteMs ?? DEFAULT_CLOSE_WRITE_MS, options.activityReadCacheMs ?? ENTRY_MS);
     await store.changes.start();
     return store;
   }

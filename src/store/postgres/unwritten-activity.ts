@@ -41,7 +41,7 @@ export type StoredWindow = { start: number; rows: ActivityRecord[]; complete: bo
  * its last row reach the page's end. Records a little older than the first row (another request that began earlier
  * and finished later, its record in a later batch than this one's: 2% of the pages of one user's flood of requests,
  * in a measured run) then need no second statement; nor do records that arrived after the window was read, while it
- * starts early enough for them (activity-page-cache.ts).
+ * starts early enough for them (activity-read-cache.ts).
  */
 export function pageFromWindow(
   window: StoredWindow,

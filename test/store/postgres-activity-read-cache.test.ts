@@ -1,11 +1,12 @@
 /**
- * Activity pages answered again from the rows read for them shortly before (src/store/postgres/activity-page-cache.ts):
- * every page equals the page of the whole log as this process accepted it, however the reads fall among its batch
- * writes, and a page asked again while no write moved sends no statement. Another process's records and a purge
- * reach a page as the cache's comment says.
+ * Activity pages and stats answered again from what was read for them shortly before
+ * (src/store/postgres/activity-read-cache.ts): every page and every stats equal those of the whole log as this
+ * process accepted it, however the reads fall among its batch writes, and a read asked again while no write moved
+ * sends no statement. Another process's records and a purge reach a page as the cache's comment says.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ENTRY_MS } from '../../src/store/postgres/activity-page-cache.js';
+import { ENTRY_MS } from '../../src/store/postgres/activity-read-cache.js';
+import { activityBytes } from '../../src/store/postgres/activity-sql.js';
 import type { PostgresStore } from '../../src/store/postgres/index.js';
 import type { ActivityFilter, ActivityRecord } from '../../src/store/types.js';
 import { DATABASE_URL, freshSchema, makePostgresStore, POSTGRES_SKIP_REASON } from '../support/postgres.js';
@@ -37,7 +38,7 @@ function random(seed: number) {
 
 const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-describe.skipIf(!DATABASE_URL)('PostgreSQL activity pages asked again', () => {
+describe.skipIf(!DATABASE_URL)('PostgreSQL activity pages and stats asked again', () => {
   let store: PostgresStore;
   beforeAll(async () => {
     store = await makePostgresStore();
@@ -46,13 +47,15 @@ describe.skipIf(!DATABASE_URL)('PostgreSQL activity pages asked again', () => {
     await store?.close();
   });
 
-  it('equal the page of the whole log at every step of 400 random appends, writes and reads of a page by up to four requests at once, and most send no statement', async () => {
+  it('equal the page of the whole log at every step of 400 random appends, writes and reads of a page and the stats by up to four requests at once, and most send no statement', async () => {
     const draw = random(20_261_202);
     const user = 'cache-model';
     const log: ActivityRecord[] = [];
     const filters: ActivityFilter[] = [{ since: SINCE }, { since: SINCE, method: 'POST' }, { since: SINCE, minStatus: 400 }];
     let reads = 0;
     let readsWithoutStatement = 0;
+    let statsReads = 0;
+    let statsWithoutStatement = 0;
     let writeInFlight: Promise<void> = Promise.resolve();
     for (let step = 0; step < 400; step += 1) {
       for (let n = draw(4); n > 0; n -= 1) {
@@ -84,10 +87,24 @@ describe.skipIf(!DATABASE_URL)('PostgreSQL activity pages asked again', () => {
           total: matching.length,
         });
       }
+      if (draw(2) === 0) {
+        const beforeStats = store.statements;
+        const stats = await Promise.all(Array.from({ length: asking }, () => store.activityStats(user, SINCE)));
+        statsReads += asking;
+        statsWithoutStatement += Math.max(0, asking - (store.statements - beforeStats));
+        const expected = {
+          totalRecords: log.length,
+          totalSizeBytes: log.reduce((sum, r) => sum + activityBytes(r), 0),
+          oldest: log[0]?.created_at ?? null,
+          newest: log.at(-1)?.created_at ?? null,
+        };
+        for (const answer of stats) expect({ step, ...answer }).toEqual({ step, ...expected });
+      }
     }
     await writeInFlight;
-    console.log(`activity pages read: ${reads}, of which ${readsWithoutStatement} sent no statement`);
+    console.log(`activity pages read: ${reads}, of which ${readsWithoutStatement} sent no statement; stats: ${statsReads}, ${statsWithoutStatement}`);
     expect(readsWithoutStatement).toBeGreaterThan(reads / 2);
+    expect(statsWithoutStatement).toBeGreaterThan(statsReads / 2);
   });
 
   it("show what another process wrote once this store's entry has expired, and forget every entry on a purge", async () => {
@@ -115,7 +132,7 @@ describe.skipIf(!DATABASE_URL)('PostgreSQL activity pages asked again', () => {
   });
 
   it('a store told to keep none sends a statement for every page', async () => {
-    const none = await makePostgresStore({ activityPagesMs: 0 });
+    const none = await makePostgresStore({ activityReadCacheMs: 0 });
     try {
       const before = none.statements;
       for (let i = 0; i < 3; i += 1) await none.listActivity('cache-none', { since: SINCE }, 1, 10);
