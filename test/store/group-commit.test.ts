@@ -151,3 +151,52 @@ describe('GroupCommit.unwritten', () => {
     await flushed;
   });
 });
+
+describe('GroupCommit.writtenFrom', () => {
+  it('keeps each written batch with what its write answered, numbered in the order writes succeeded; a failed one is queued again', async () => {
+    const answers: Array<{ batch: Item[]; finish: (receipt: number) => void; fail: (failure: Error) => void }> = [];
+    const commit = new GroupCommit<Item, number>(
+      (batch) => new Promise<number>((resolve, reject) => answers.push({ batch: [...batch], finish: resolve, fail: reject })),
+      60_000,
+    );
+    commit.add({ user: 'a', n: 1 });
+    const first = commit.flush();
+    expect([commit.started, commit.succeeded, commit.writing.map((item) => item.n), commit.queued]).toEqual([1, 0, [1], []]);
+    answers[0].finish(700);
+    await first;
+    commit.add({ user: 'a', n: 2 });
+    const failed = commit.flush();
+    answers[1].fail(new Error('refused'));
+    await expect(failed).rejects.toThrow('refused');
+    expect([commit.writing, commit.queued.map((item) => item.n)]).toEqual([[], [2]]);
+    commit.add({ user: 'b', n: 3 });
+    const third = commit.flush();
+    answers[2].finish(702);
+    await third;
+    expect([commit.started, commit.succeeded]).toEqual([3, 2]);
+    expect(commit.writtenFrom(1).map(({ ordinal, receipt, items }) => ({ ordinal, receipt, n: items.map((item) => item.n) }))).toEqual([
+      { ordinal: 1, receipt: 700, n: [1] },
+      { ordinal: 2, receipt: 702, n: [2, 3] },
+    ]);
+    expect(commit.writtenFrom(2).map((batch) => batch.ordinal)).toEqual([2]);
+    expect(commit.writtenFrom(3)).toEqual([]);
+  });
+
+  it('forgets a written batch once it is older than it keeps them', async () => {
+    let now = 0;
+    const commit = new GroupCommit<Item, number>(
+      async () => now,
+      50,
+      () => now,
+    );
+    commit.add({ user: 'a', n: 1 });
+    await commit.flush();
+    now = 40;
+    commit.add({ user: 'a', n: 2 });
+    await commit.flush();
+    now = 70;
+    commit.add({ user: 'a', n: 3 });
+    await commit.flush();
+    expect(commit.writtenFrom(0).map((batch) => batch.items[0].n)).toEqual([2, 3]);
+  });
+});

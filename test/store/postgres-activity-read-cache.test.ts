@@ -5,7 +5,7 @@
  * sends no statement. Another process's records and a purge reach a page as the cache's comment says.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ENTRY_MS } from '../../src/store/postgres/activity-read-cache.js';
+import { ENTRY_MS, parseSnapshot, seenBy } from '../../src/store/postgres/activity-read-cache.js';
 import { activityBytes } from '../../src/store/postgres/activity-sql.js';
 import type { PostgresStore } from '../../src/store/postgres/index.js';
 import type { ActivityFilter, ActivityRecord } from '../../src/store/types.js';
@@ -128,6 +128,26 @@ describe.skipIf(!DATABASE_URL)('PostgreSQL activity pages and stats asked again'
       expect(here.statements).toBe(before + 1);
     } finally {
       await Promise.all([here.close(), elsewhere.close()]);
+    }
+  });
+
+  it('tell which transactions a snapshot sees as PostgreSQL does: one still running, ones committed before, one begun after', async () => {
+    const running = await store.pool.connect();
+    try {
+      const committed = Number((await store.pool.query('SELECT pg_current_xact_id()::text AS x')).rows[0].x);
+      await running.query('BEGIN');
+      const open = Number((await running.query('SELECT pg_current_xact_id()::text AS x')).rows[0].x);
+      const text = (await store.pool.query('SELECT pg_current_snapshot()::text AS s')).rows[0].s as string;
+      const later = Number((await store.pool.query('SELECT pg_current_xact_id()::text AS x')).rows[0].x);
+      const snapshot = parseSnapshot(text);
+      for (const transaction of [committed, open, later, snapshot.xmin - 1, snapshot.xmin, snapshot.xmax]) {
+        const { rows } = await store.pool.query('SELECT pg_visible_in_snapshot($1::text::xid8, $2::text::pg_snapshot) AS seen', [String(transaction), text]);
+        expect({ transaction, seen: seenBy(snapshot, transaction) }).toEqual({ transaction, seen: rows[0].seen });
+      }
+      expect([seenBy(snapshot, committed), seenBy(snapshot, open), seenBy(snapshot, later)]).toEqual([true, false, false]);
+    } finally {
+      await running.query('ROLLBACK');
+      running.release();
     }
   });
 

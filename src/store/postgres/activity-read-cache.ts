@@ -1,24 +1,20 @@
 /**
  * What recent activity reads answered (a page's stored rows, a user's stats), kept for a moment so that the same read
- * asked again soon (a dashboard that polls, several tabs, a client paging back) is answered without a statement.
- * What the database holds of a user's log changes only when a batch of this process's records is written, when
- * another process writes its own, or when rows expire or are deleted; this process's records not written yet are
- * added at each answer (unwritten-activity.ts), so a kept answer still shows every request of this process up to
- * the last.
+ * asked again soon (a dashboard that polls, several tabs, a client paging back, a flood of one user's requests) is
+ * answered without a statement. This process's own records that the read's snapshot lacks are added at each answer
+ * (`unwrittenSince` in activity.ts, and unwritten-activity.ts): those it holds, and those it wrote after the
+ * snapshot, told by their transaction ids against the snapshot's. So a kept read shows every request of this
+ * process up to the last, however many batches were written since.
  *
  * When an entry stops being used:
- * - this process starts or finishes writing a batch of records (`writeMoved`): the snapshot then no longer tells
- *   which batches it holds;
- * - this process deletes records (retention): `forget`;
  * - after `entryMs` (`ENTRY_MS` unless the store is told otherwise), for what other processes write and delete:
  *   their records reach a page or the stats at most that much later than they would without the cache (they are
  *   already up to one flush interval late, group-commit.ts);
+ * - this process deletes records (retention): `forget`;
  * - the retention boundary of the read moved by more than `entryMs`, or back (a clock set by a test). Within it, a
- *   stored record up to `entryMs` past the 30 days may still be counted.
- *
- * While `version` is unchanged, each batch this process holds is the one it was when the statement was sent, or a
- * queue that no write has taken since: so whether the snapshot holds a batch is what the statement answered for the
- * batch's last record, and a batch whose last record the statement did not look up is not in it.
+ *   stored record up to `entryMs` past the 30 days may still be counted;
+ * - for one answer, where it cannot be told whether the snapshot holds a batch: one sent while the read ran, still
+ *   in flight (`unwrittenSince`); or where a page's kept rows no longer reach it (`pageFromWindow`).
  */
 import type { ActivityFilter } from '../types.js';
 import { FLUSH_INTERVAL_MS } from './group-commit.js';
@@ -26,22 +22,36 @@ import type { StoredWindow } from './unwritten-activity.js';
 
 /** How long an entry answers by default: as long as another process holds its records before writing them. */
 export const ENTRY_MS = FLUSH_INTERVAL_MS;
-/** Entries kept at most (the oldest go first): about 1 MB of records at a page of 50. */
+/** Entries kept at most (the oldest go first): about 2 MB of records at a page of 50. */
 const MAX_ENTRIES = 500;
 
-/** What a statement answered, with whether its snapshot held each batch it looked up (by the batch's last record). */
-export type Kept = { written: Map<string, boolean> };
+/** A snapshot as PostgreSQL's `pg_current_snapshot()` gives it: which transactions it sees. */
+export type Snapshot = { xmin: number; xmax: number; running: Set<number> };
+
+/** Parses `pg_current_snapshot()::text`, `xmin:xmax:xip,xip,...`. */
+export function parseSnapshot(text: string): Snapshot {
+  const [xmin, xmax, running] = text.split(':');
+  return { xmin: Number(xmin), xmax: Number(xmax), running: new Set(running ? running.split(',').map(Number) : []) };
+}
+
+/** Whether a transaction that committed is seen by `snapshot` (PostgreSQL's `pg_visible_in_snapshot`). */
+export function seenBy(snapshot: Snapshot, transaction: number): boolean {
+  return transaction < snapshot.xmin || (transaction < snapshot.xmax && !snapshot.running.has(transaction));
+}
+
+/**
+ * What a statement answered, with what tells which of this process's records its snapshot holds: the snapshot; the
+ * probes of the held batches (whether it holds each, by the batch's last record); how many batch writes had
+ * succeeded before it was sent (those are in it), and how many had started when it answered (later ones are not).
+ */
+export type Kept = { snapshot: Snapshot; written: Map<string, boolean>; succeededBefore: number; startedBeforeAnswer: number };
 export type CachedWindow = StoredWindow & Kept;
 export type CachedStats = { records: number; bytes: number; oldest: string | null; newest: string | null } & Kept;
-type Entry = { kept: Kept; version: number; readAt: number; since: number };
-/** When a statement was sent: a window it reads is kept only if no write started or ended before it answered. */
-export type Ticket = { version: number; sentAt: number };
+type Entry = { kept: Kept; sentAt: number; since: number };
 
 export class ActivityReadCache {
   private entries = new Map<string, Entry>();
-  private reads = new Map<string, { version: number; answered: Promise<void> }>();
-  /** Moves whenever a write of this process's records starts or ends. */
-  private version = 0;
+  private reads = new Map<string, Promise<void>>();
 
   constructor(
     /** How long an entry answers; 0: none is kept. */
@@ -49,57 +59,50 @@ export class ActivityReadCache {
     private readonly clock: () => number = () => performance.now(),
   ) {}
 
-  /** What was read for `key` (a page, or a user's stats), while it still answers it (see the file's comment). */
+  /** What was read for `key` (a page, or a user's stats), while it still answers (see the file's comment). */
   find<Answer extends Kept>(key: string, since: string): Answer | undefined {
     const entry = this.entries.get(key);
     if (entry === undefined) return undefined;
     const sinceMoved = Date.parse(since) - entry.since;
-    if (entry.version !== this.version || this.clock() - entry.readAt > this.entryMs || sinceMoved < 0 || sinceMoved > this.entryMs) {
+    if (this.clock() - entry.sentAt > this.entryMs || sinceMoved < 0 || sinceMoved > this.entryMs) {
       this.entries.delete(key);
       return undefined;
     }
     return entry.kept as Answer;
   }
 
-  /** Taken just before a statement is sent. */
-  ticket(): Ticket {
-    return { version: this.version, sentAt: this.clock() };
+  /** The time to give `keep` for a statement about to be sent. */
+  now(): number {
+    return this.clock();
   }
 
-  /** Keeps what a statement sent with `ticket` read, unless a write started or ended while it ran. */
-  keep(key: string, since: string, kept: Kept, { version, sentAt }: Ticket) {
-    if (version !== this.version || this.entryMs <= 0) return;
+  /** Keeps what a statement sent at `sentAt` read for `key`. */
+  keep(key: string, since: string, kept: Kept, sentAt: number) {
+    if (this.entryMs <= 0) return;
     this.entries.delete(key);
     if (this.entries.size >= MAX_ENTRIES) this.entries.delete(this.entries.keys().next().value as string);
-    this.entries.set(key, { kept, version, readAt: sentAt, since: Date.parse(since) });
+    this.entries.set(key, { kept, sentAt, since: Date.parse(since) });
   }
 
   /**
-   * A read of `key` already sent at the ticket's version, to wait for instead of sending another: under load, every
-   * request that came between a write's start or end and the first answer after it would otherwise read it itself
-   * (with 50 connections, about as many reads as a flush interval has requests). Once it answers, the waiter looks
-   * again; the answer is kept unless a write moved meanwhile.
+   * A read of `key` already under way, to wait for instead of sending another: under load, every request that came
+   * while a read was under way would otherwise read too (with 50 connections, dozens of the same read at once).
+   * Once it answers, the waiter looks again.
    */
-  readUnderWay(key: string, { version }: Ticket): Promise<unknown> | undefined {
-    const read = this.reads.get(key);
-    return read?.version === version ? read.answered : undefined;
+  readUnderWay(key: string): Promise<void> | undefined {
+    return this.reads.get(key);
   }
 
-  /** `read` is the read of `key`, sent with `ticket`, until it answers. */
-  reading(key: string, { version }: Ticket, read: Promise<unknown>) {
+  /** `read` is the read of `key` under way, until it answers. */
+  reading(key: string, read: Promise<unknown>) {
     const answered = read.then(
       () => undefined,
       () => undefined,
     );
-    this.reads.set(key, { version, answered });
+    this.reads.set(key, answered);
     void answered.then(() => {
-      if (this.reads.get(key)?.answered === answered) this.reads.delete(key);
+      if (this.reads.get(key) === answered) this.reads.delete(key);
     });
-  }
-
-  /** A write of this process's records started or ended. */
-  writeMoved() {
-    this.version += 1;
   }
 
   /** Records were deleted: no entry answers any more. */

@@ -99,6 +99,12 @@ function rangeOf(filter: ActivityFilter): Range {
 /** A batch of this process's records a read must count (GroupCommit.unwritten): its last record, and those that match. */
 export type HeldBatch = { last: ActivityRecord; matching: ActivityRecord[] };
 
+/**
+ * The statement's snapshot, as `snapshot`: with the transaction id each batch write answers (ACTIVITY_INSERT), it
+ * tells which of this process's batches written later the answer lacks (activity-read-cache.ts).
+ */
+const SNAPSHOT = 'pg_current_snapshot()::text AS snapshot';
+
 /** Whether the batch is stored, as `written_<i>`: its last record looked up in the statement's own snapshot. */
 const heldProbe = (p: Parameters, { last }: HeldBatch, i: number) => `EXISTS (SELECT 1 FROM activity WHERE id = ${p.add(last.id)}::text) AS written_${i}`;
 
@@ -135,7 +141,10 @@ export function activityPageStatement(
       limit: `${p.add(limit)}::bigint`,
       rowCount: offset + limit,
     });
-    return { text: `SELECT page.*, counted.total FROM (SELECT ${total} AS total) counted LEFT JOIN ${page} page ON true ${order}`, values: p.values };
+    return {
+      text: `SELECT page.*, counted.total, counted.snapshot FROM (SELECT ${total} AS total, ${SNAPSHOT}) counted LEFT JOIN ${page} page ON true ${order}`,
+      values: p.values,
+    };
   }
   const probes = held.map((batch, i) => heldProbe(p, batch, i));
   const unwritten = held.map(({ matching }, i) => `CASE WHEN probed.written_${i} THEN 0 ELSE ${p.add(matching.length)}::bigint END`).join(' + ');
@@ -155,7 +164,7 @@ export function activityPageStatement(
   };
   // OFFSET 0 keeps each subquery whole, so that the probes are looked up once, not once per use.
   const text = `SELECT page.*, counted.* FROM (
-      SELECT probed.*, ${unwritten} AS unwritten FROM (SELECT ${total} AS total, ${probes.join(', ')} OFFSET 0) probed OFFSET 0
+      SELECT probed.*, ${unwritten} AS unwritten FROM (SELECT ${total} AS total, ${SNAPSHOT}, ${probes.join(', ')} OFFSET 0) probed OFFSET 0
     ) counted
     LEFT JOIN LATERAL ${pageRows(p, userId, range, filter, dimensions, rows)} page ON true ${order}`;
   return { text, values: p.values };
@@ -179,7 +188,7 @@ export function activityMatcher(filter: ActivityFilter): (record: ActivityRecord
 }
 
 /** Rows of the user's time index, enough for a page near the top (`DIRECT_PAGE_ROWS`), read with no rollup walk. */
-export const DIRECT_PAGE_ROWS = 1000;
+const DIRECT_PAGE_ROWS = 1000;
 
 /**
  * The filters whose matching rows an index holds in time order, so that a page near the top is read straight from
@@ -223,8 +232,10 @@ function pageRows(p: Parameters, userId: string, range: Range, filter: ActivityF
 /** The columns the store writes, and their types: one array of each per batch. */
 export const ACTIVITY_COLUMNS = ['id', 'user_id', 'realm_id', 'method', 'path', 'status_code', 'ip_address', 'user_agent', 'created_at'] as const;
 const ACTIVITY_TYPES = ['text', 'text', 'text', 'text', 'text', 'int', 'text', 'text', 'timestamptz'];
-/** One multi-row INSERT per batch: each column as an array. */
-export const ACTIVITY_INSERT = `INSERT INTO activity (${ACTIVITY_COLUMNS.join(', ')}) SELECT * FROM unnest(${ACTIVITY_TYPES.map((type, i) => `$${i + 1}::${type}[]`).join(', ')})`;
+/** One multi-row INSERT per batch, each column as an array; it answers its transaction's id, as `transaction`. */
+export const ACTIVITY_INSERT = `WITH stored AS (INSERT INTO activity (${ACTIVITY_COLUMNS.join(', ')})
+  SELECT * FROM unnest(${ACTIVITY_TYPES.map((type, i) => `$${i + 1}::${type}[]`).join(', ')}))
+  SELECT pg_current_xact_id()::text AS transaction`;
 
 /**
  * activity.getStats in one statement: counts and bytes from the rollups and edges, oldest and newest from the index.
@@ -241,7 +252,7 @@ export function activityStatsStatement(userId: string, since: string, held: Held
   const probes = held.map((batch, i) => `, ${heldProbe(p, batch, i)}`);
   const text = `SELECT ${records} AS records, ${bytes} AS bytes,
       (SELECT min(created_at) FROM activity WHERE user_id = ${user} AND created_at >= ${from}) AS oldest,
-      (SELECT max(created_at) FROM activity WHERE user_id = ${user} AND created_at >= ${from}) AS newest${probes.join('')}`;
+      (SELECT max(created_at) FROM activity WHERE user_id = ${user} AND created_at >= ${from}) AS newest, ${SNAPSHOT}${probes.join('')}`;
   return { text, values: p.values };
 }
 

@@ -5,12 +5,20 @@
  * (unwritten-activity.ts).
  */
 import type { ActivityFilter, ActivityRecord, Page } from '../types.js';
-import { ActivityReadCache, pageKey, statsKey, type CachedStats, type CachedWindow, type Kept as KeptRead } from './activity-read-cache.js';
+import {
+  ActivityReadCache,
+  pageKey,
+  parseSnapshot,
+  seenBy,
+  statsKey,
+  type CachedStats,
+  type CachedWindow,
+  type Kept as KeptRead,
+} from './activity-read-cache.js';
 import {
   ACTIVITY_COLUMNS,
   ACTIVITY_INSERT,
   activityBytes,
-  DIRECT_PAGE_ROWS,
   activityMatcher,
   activityPageStatement,
   activityStatsStatement,
@@ -21,22 +29,14 @@ import { GroupCommit } from './group-commit.js';
 import { iso, toActivity } from './rows.js';
 import { narrowWindowRows, pageFromWindow, windowStart } from './unwritten-activity.js';
 
-/**
- * Whether a page is near the top of the log, read straight from a time index in a moment, where keeping its window
- * pays. A deeper page's read takes long enough under load that a write nearly always starts or ends meanwhile, so its
- * window is seldom kept: the requests that waited for it then read again after all, and the rows read early for
- * later requests are read for nothing. Page 400 of a million rows measured p99 170-250 ms with both, against
- * 90-140 ms without (bench/README.md).
- */
-const nearTop = (offset: number, limit: number) => offset + limit <= DIRECT_PAGE_ROWS;
+/** The records of `groups` that the snapshot of a statement that looked them up does not hold. */
+const unwrittenIn = (written: Map<string, boolean>, groups: HeldBatch[]) =>
+  groups.filter((group) => !written.get(group.last.id)).flatMap((group) => group.matching);
 
-/** The records of `groups` that the snapshot of `kept` does not hold. */
-const unwrittenIn = (kept: KeptRead, groups: HeldBatch[]) => groups.filter((group) => !kept.written.get(group.last.id)).flatMap((group) => group.matching);
-
-/** The stats of the stored records with the records of `groups` that the snapshot of `stored` does not hold. */
-function statsWithHeld(stored: CachedStats, groups: HeldBatch[]) {
+/** The stats of the stored records with `unwritten` records added. */
+function statsWith(stored: StoredStats, unwritten: ActivityRecord[]) {
   const stats = { totalRecords: stored.records, totalSizeBytes: stored.bytes, oldest: stored.oldest, newest: stored.newest };
-  for (const record of unwrittenIn(stored, groups)) {
+  for (const record of unwritten) {
     stats.totalRecords += 1;
     stats.totalSizeBytes += activityBytes(record);
     if (stats.oldest === null || record.created_at < stats.oldest) stats.oldest = record.created_at;
@@ -45,26 +45,30 @@ function statsWithHeld(stored: CachedStats, groups: HeldBatch[]) {
   return stats;
 }
 
+type StoredStats = { records: number; bytes: number; oldest: string | null; newest: string | null };
+/** What a read statement answers, before `readAndKeep` adds when it was sent and answered. */
+type Read<Kept extends KeptRead> = Omit<Kept, 'succeededBefore' | 'startedBeforeAnswer'>;
+
 export class PgActivity {
-  /** What recent pages and stats read (activity-read-cache.ts), told when a write of records starts and ends. */
+  /** What recent pages and stats read (activity-read-cache.ts). */
   private readonly readCache: ActivityReadCache;
-  /** The records this process holds, written in batches (group-commit.ts). */
-  readonly writes = new GroupCommit<ActivityRecord>((batch) => {
-    this.readCache.writeMoved();
-    return this.db
-      .query(
-        ACTIVITY_INSERT,
-        ACTIVITY_COLUMNS.map((column) => batch.map((record) => record[column])),
-        this.db.activityPool,
-      )
-      .finally(() => this.readCache.writeMoved());
-  });
+  /** The records this process holds, written in batches (group-commit.ts), each answering its transaction's id. */
+  readonly writes: GroupCommit<ActivityRecord, number>;
 
   constructor(
     private readonly db: PgConnection,
-    keptReadsMs: number,
+    readCacheMs: number,
   ) {
-    this.readCache = new ActivityReadCache(keptReadsMs);
+    this.readCache = new ActivityReadCache(readCacheMs);
+    // The batches written lately stay known as long as a kept read answers, to add those its snapshot lacks.
+    this.writes = new GroupCommit(async (batch) => {
+      const { rows } = await this.db.query(
+        ACTIVITY_INSERT,
+        ACTIVITY_COLUMNS.map((column) => batch.map((record) => record[column])),
+        this.db.activityPool,
+      );
+      return Number(rows[0].transaction);
+    }, readCacheMs);
   }
 
   async appendActivity(e: ActivityRecord) {
@@ -80,71 +84,92 @@ export class PgActivity {
   async listActivity(userId: string, filter: ActivityFilter, page: number, limit: number): Promise<Page<ActivityRecord>> {
     const offset = (page - 1) * limit;
     const key = pageKey(userId, filter, offset, limit);
-    const held = () => this.heldActivity(userId, filter);
-    const kept = this.keptAnswer(key, filter.since, nearTop(offset, limit), (kept: CachedWindow) =>
-      pageFromWindow(kept, unwrittenIn(kept, held()), offset, limit),
-    );
+    const selects = this.selects(userId, filter);
+    const kept = this.keptAnswer(key, filter.since, (kept: CachedWindow) => {
+      const unwritten = this.unwrittenSince(kept, selects);
+      return unwritten && pageFromWindow(kept, unwritten, offset, limit);
+    });
     const fromKept = kept instanceof Promise ? await kept : kept;
     if (fromKept) return fromKept;
     // The narrow window nearly always holds the page. Where it does not (records older than the rows the page needs
     // from it: another process's clock, or its records written meanwhile), a second statement reads the rows through
     // the page's end.
     for (const window of ['narrow', 'wide'] as const) {
-      const { kept, groups } = await this.readAndKeep(key, filter.since, held, window === 'narrow', (groups) =>
+      const { kept, groups } = await this.readAndKeep(key, filter.since, selects, window === 'narrow', (groups) =>
         this.readWindow(userId, filter, offset, limit, groups, window),
       );
-      const answer = pageFromWindow(kept, unwrittenIn(kept, groups), offset, limit);
+      const answer = pageFromWindow(kept, unwrittenIn(kept.written, groups), offset, limit);
       if (answer) return answer;
     }
     throw new Error("an activity window through the page's end did not hold the page");
   }
 
   /**
-   * What `answer` makes of the read kept for `key` with the records held now, while one is kept and it holds the
-   * answer; else, where `mayWait`, the same once the same read, already under way for another request, answers.
-   * Undefined at once where neither, with no await: the caller's own read must be under way before another request
-   * looks.
+   * This process's records `selects` takes that the snapshot of `kept` lacks, in arrival order: those written after
+   * it (told by their transaction ids), those in flight that it did not find, and those queued. Undefined where that
+   * cannot be told: a batch sent while the statement ran and not found by its probes, still in flight.
+   */
+  private unwrittenSince(kept: KeptRead, selects: (record: ActivityRecord) => boolean): ActivityRecord[] | undefined {
+    const records: ActivityRecord[] = [];
+    for (const batch of this.writes.writtenFrom(kept.succeededBefore + 1)) {
+      if (!seenBy(kept.snapshot, batch.receipt)) for (const record of batch.items) if (selects(record)) records.push(record);
+    }
+    const writing = this.writes.writing;
+    const inFlight = writing.filter(selects);
+    if (inFlight.length > 0) {
+      const found = kept.written.get(writing[writing.length - 1].id);
+      if (this.writes.started > kept.startedBeforeAnswer || found === false) records.push(...inFlight);
+      else if (found === undefined) return undefined;
+    }
+    for (const record of this.writes.queued) if (selects(record)) records.push(record);
+    return records;
+  }
+
+  /**
+   * What `answer` makes of the read kept for `key`, while one is kept and it holds the answer; else the same once the
+   * same read, already under way for another request, answers. Undefined at once where neither, with no await: the
+   * caller's own read must be under way before another request looks.
    */
   private keptAnswer<Kept extends KeptRead, Answer>(
     key: string,
     since: string,
-    mayWait: boolean,
     answer: (kept: Kept) => Answer | undefined,
   ): Answer | Promise<Answer | undefined> | undefined {
     const kept = this.readCache.find<Kept>(key, since);
     const now = kept && answer(kept);
     if (now) return now;
-    const underWay = mayWait ? this.readCache.readUnderWay(key, this.readCache.ticket()) : undefined;
-    return underWay?.then(() => {
+    return this.readCache.readUnderWay(key)?.then(() => {
       const keptSince = this.readCache.find<Kept>(key, since);
       return keptSince && answer(keptSince);
     });
   }
 
   /**
-   * Sends `read` with the records held now, and keeps its answer for `key` (activity-read-cache.ts); marks it as the
-   * read under way for `key` where others may wait for it.
+   * Sends `read` with the batches held now, and keeps its answer for `key` (activity-read-cache.ts), with how many
+   * batch writes had succeeded when it was sent and started when it answered; marks it as the read under way for
+   * `key` where others may wait for it.
    */
   private async readAndKeep<Kept extends KeptRead>(
     key: string,
     since: string,
-    held: () => HeldBatch[],
+    selects: (record: ActivityRecord) => boolean,
     othersMayWait: boolean,
-    read: (groups: HeldBatch[]) => Promise<Kept>,
+    read: (groups: HeldBatch[]) => Promise<Read<Kept>>,
   ): Promise<{ kept: Kept; groups: HeldBatch[] }> {
-    // Taken together, with no await between: the answer is kept only if no write moved these batches meanwhile.
-    const ticket = this.readCache.ticket();
-    const groups = held();
+    // Taken together, with no await between.
+    const sentAt = this.readCache.now();
+    const succeededBefore = this.writes.succeeded;
+    const groups = this.writes.unwritten(selects);
     const answer = read(groups);
-    if (othersMayWait) this.readCache.reading(key, ticket, answer);
-    const kept = await answer;
-    this.readCache.keep(key, since, kept, ticket);
+    if (othersMayWait) this.readCache.reading(key, answer);
+    const kept = { ...(await answer), succeededBefore, startedBeforeAnswer: this.writes.started } as Kept;
+    this.readCache.keep(key, since, kept, sentAt);
     return { kept, groups };
   }
 
   /**
-   * The stored rows a page needs, in one statement. With batches held, a page near the top starts two pages early
-   * where there are rows there: asked again soon, after more of this process's records came, it needs rows that much
+   * The stored rows a page needs, in one statement. With batches held, the window starts two pages early where there
+   * are rows there: asked again soon, after more of this process's records came, the page needs rows that much
    * earlier (a flush interval's records of one busy client fit).
    */
   private async readWindow(
@@ -154,8 +179,8 @@ export class PgActivity {
     limit: number,
     groups: HeldBatch[],
     window: 'narrow' | 'wide',
-  ): Promise<CachedWindow> {
-    const before = groups.length > 0 && nearTop(offset, limit) ? 2 * limit : 0;
+  ): Promise<Read<CachedWindow>> {
+    const before = groups.length > 0 ? 2 * limit : 0;
     const { text, values } = activityPageStatement(userId, filter, offset, limit, groups, window, before);
     const { rows } = await this.db.read(text, values);
     const written = new Map(groups.map((group, i) => [group.last.id, rows[0][`written_${i}`] === true]));
@@ -165,7 +190,14 @@ export class PgActivity {
     const earlier = Math.min(before, start);
     const pageRows = groups.length === 0 || window === 'narrow' ? narrowWindowRows(offset, limit, unwrittenCount) : Math.min(offset, unwrittenCount) + limit;
     const stored = rows.filter((row) => row.id !== null).map(toActivity);
-    return { start: start - earlier, rows: stored, complete: stored.length < pageRows + earlier, storedTotal: Number(rows[0].total), written };
+    return {
+      start: start - earlier,
+      rows: stored,
+      complete: stored.length < pageRows + earlier,
+      storedTotal: Number(rows[0].total),
+      snapshot: parseSnapshot(rows[0].snapshot),
+      written,
+    };
   }
 
   /**
@@ -176,24 +208,34 @@ export class PgActivity {
    */
   async activityStats(userId: string, since: string) {
     const key = statsKey(userId);
-    const held = () => this.heldActivity(userId, { since });
-    const keptStats = this.keptAnswer(key, since, true, (kept: CachedStats) => statsWithHeld(kept, held()));
+    const selects = this.selects(userId, { since });
+    const keptStats = this.keptAnswer(key, since, (kept: CachedStats) => {
+      const unwritten = this.unwrittenSince(kept, selects);
+      return unwritten && statsWith(kept, unwritten);
+    });
     const fromKept = keptStats instanceof Promise ? await keptStats : keptStats;
     if (fromKept) return fromKept;
-    const { kept, groups } = await this.readAndKeep(key, since, held, true, async (groups) => {
+    const { kept, groups } = await this.readAndKeep(key, since, selects, true, async (groups): Promise<Read<CachedStats>> => {
       const { text, values } = activityStatsStatement(userId, since, groups);
       const { rows } = await this.db.read(text, values);
       const row = rows[0];
       const written = new Map(groups.map((group, i) => [group.last.id, row[`written_${i}`] === true]));
-      return { records: Number(row.records), bytes: Number(row.bytes), oldest: iso(row.oldest), newest: iso(row.newest), written };
+      return {
+        records: Number(row.records),
+        bytes: Number(row.bytes),
+        oldest: iso(row.oldest),
+        newest: iso(row.newest),
+        snapshot: parseSnapshot(row.snapshot),
+        written,
+      };
     });
-    return statsWithHeld(kept, groups);
+    return statsWith(kept, unwrittenIn(kept.written, groups));
   }
 
-  /** The user's records `filter` selects that this process holds and the database may not have (GroupCommit.unwritten). */
-  private heldActivity(userId: string, filter: ActivityFilter) {
+  /** Whether a record is the user's and `filter` selects it. */
+  private selects(userId: string, filter: ActivityFilter) {
     const matches = activityMatcher(filter);
-    return this.writes.unwritten((record) => record.user_id === userId && matches(record));
+    return (record: ActivityRecord) => record.user_id === userId && matches(record);
   }
 
   /** Writes every activity record this process holds (for tests and tools that read the tables themselves). */

@@ -18,16 +18,46 @@ const DRAIN_RETRY_MS = 250;
 const MAX_BATCH = 500;
 const MAX_QUEUED = 50_000;
 
-export class GroupCommit<Item> {
+/** A batch written lately: its items, what its write answered, and its place among the writes that succeeded. */
+export type WrittenBatch<Item, Receipt> = { items: readonly Item[]; receipt: Receipt; ordinal: number; at: number };
+
+export class GroupCommit<Item, Receipt = unknown> {
   private queue: Item[] = [];
   private inFlightBatch: Item[] = [];
   private timer: NodeJS.Timeout | undefined;
   private inFlight: Promise<void> | undefined;
   private followUp: Promise<void> | undefined;
+  /** The batches written in the last `keepWrittenMs`, oldest first. */
+  private recent: WrittenBatch<Item, Receipt>[] = [];
   /** Items dropped because the database refused writes for too long. */
   dropped = 0;
+  /** Writes started so far; the one in flight, if any, is the last of them. */
+  started = 0;
+  /** Writes that succeeded so far. */
+  succeeded = 0;
 
-  constructor(private readonly write: (batch: Item[]) => Promise<unknown>) {}
+  constructor(
+    private readonly write: (batch: Item[]) => Promise<Receipt>,
+    /** How long a written batch stays in `writtenAfter` (0: none does). */
+    private readonly keepWrittenMs = 0,
+    private readonly clock: () => number = () => performance.now(),
+  ) {}
+
+  /** The items of the write in flight (empty when none is). */
+  get writing(): readonly Item[] {
+    return this.inFlightBatch;
+  }
+
+  /** The items no write has taken yet, in arrival order. */
+  get queued(): readonly Item[] {
+    return this.queue;
+  }
+
+  /** The batches written in the last `keepWrittenMs` whose write was the `ordinal`th to succeed or a later one. */
+  writtenFrom(ordinal: number): readonly WrittenBatch<Item, Receipt>[] {
+    const first = this.recent.findIndex((batch) => batch.ordinal >= ordinal);
+    return first < 0 ? [] : this.recent.slice(first);
+  }
 
   add(item: Item): void {
     this.queue.push(item);
@@ -107,22 +137,31 @@ export class GroupCommit<Item> {
     if (this.queue.length === 0) return Promise.resolve();
     const batch = this.queue.splice(0, this.queue.length);
     this.inFlightBatch = batch;
-    // One write at a time, in order (the activity log's `seq` follows arrival; a later last use wins).
-    this.inFlight = this.write(batch)
-      .then(
-        () => undefined,
-        (failure: unknown) => {
-          this.queue.unshift(...batch);
-          const excess = this.queue.length - MAX_QUEUED;
-          if (excess > 0) this.dropped += this.queue.splice(0, excess).length;
-          this.timer ??= setTimeout(() => void this.flush().catch(() => {}), FLUSH_INTERVAL_MS * 20);
-          throw failure;
-        },
-      )
-      .finally(() => {
+    this.started += 1;
+    // One write at a time, in order (the activity log's `seq` follows arrival; a later last use wins). Each outcome
+    // changes what a reader sees in one callback: the batch leaves the flight as it joins the written or the queue.
+    this.inFlight = this.write(batch).then(
+      (receipt) => {
         this.inFlight = undefined;
         this.inFlightBatch = [];
-      });
+        this.succeeded += 1;
+        if (this.keepWrittenMs > 0) {
+          const at = this.clock();
+          const kept = this.recent.findIndex((written) => written.at >= at - this.keepWrittenMs);
+          this.recent.splice(0, kept < 0 ? this.recent.length : kept);
+          this.recent.push({ items: batch, receipt, ordinal: this.succeeded, at });
+        }
+      },
+      (failure: unknown) => {
+        this.inFlight = undefined;
+        this.inFlightBatch = [];
+        this.queue.unshift(...batch);
+        const excess = this.queue.length - MAX_QUEUED;
+        if (excess > 0) this.dropped += this.queue.splice(0, excess).length;
+        this.timer ??= setTimeout(() => void this.flush().catch(() => {}), FLUSH_INTERVAL_MS * 20);
+        throw failure;
+      },
+    );
     return this.inFlight;
   }
 }
