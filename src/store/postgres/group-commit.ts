@@ -5,7 +5,8 @@
  * one statement per batch instead of one per request.
  *
  * What is kept: a read that must see these writes waits for them first (`written`), or reads without waiting and
- * adds what the database did not have yet (`unwritten`), and sees everything of its kind this process accepted;
+ * adds what the database did not have yet (`unwritten`; and, for an answer read earlier, the batches written since,
+ * `writtenFrom`), and sees everything of its kind this process accepted;
  * `close()` flushes, and the server closes the store only after its in-flight requests finish, so a drained
  * shutdown (SIGTERM) loses nothing; a write the database refuses then is tried again for a while (`drain`), and
  * what it never took is reported, not dropped in silence. What a crash can lose: the last flush interval (at most
