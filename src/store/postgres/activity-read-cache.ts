@@ -87,10 +87,10 @@ export class ActivityReadCache {
   /**
    * A read of `key` already under way, to wait for instead of sending another: under load, every request that came
    * while a read was under way would otherwise read too (with 50 connections, dozens of the same read at once).
-   * Once it answers, the waiter looks again.
+   * Once it answers, the waiter looks again. None where nothing is kept: the waiter would find nothing.
    */
   readUnderWay(key: string): Promise<void> | undefined {
-    return this.reads.get(key);
+    return this.entryMs > 0 ? this.reads.get(key) : undefined;
   }
 
   /** `read` is the read of `key` under way, until it answers. */
