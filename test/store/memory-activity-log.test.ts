@@ -8,15 +8,7 @@ import { Buffer } from 'node:buffer';
 import { describe, expect, it } from 'vitest';
 import { ActivityLog, StringTable } from '../../src/store/memory/activity-log.js';
 import type { ActivityFilter, ActivityRecord } from '../../src/store/types.js';
-
-/** A small deterministic generator, so a failure replays. */
-function random(seed: number) {
-  let state = seed;
-  return (n: number) => {
-    state = (state * 1_103_515_245 + 12_345) % 2 ** 31;
-    return Math.floor((state / 2 ** 31) * n);
-  };
-}
+import { seededDraw } from '../support/seeded-random.js';
 
 const at = (second: number) => new Date(Date.UTC(2026, 10, 1) + second * 1000).toISOString();
 const METHODS = ['GET', 'POST', 'PATCH', 'DELETE'] as const;
@@ -40,7 +32,7 @@ function modelPage(records: ActivityRecord[], filter: ActivityFilter, page: numb
 
 describe('memory store activity log', () => {
   it('pages, counts and sizes as the model does through late records, ties and purges', () => {
-    const next = random(7);
+    const next = seededDraw(7);
     const strings = new StringTable();
     const log = new ActivityLog('u', strings);
     let model: ActivityRecord[] = [];

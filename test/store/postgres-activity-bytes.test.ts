@@ -9,15 +9,7 @@ import { ACTIVITY_COLUMNS, activityBytes } from '../../src/store/postgres/activi
 import type { PostgresStore } from '../../src/store/postgres/index.js';
 import type { ActivityRecord } from '../../src/store/types.js';
 import { DATABASE_URL, makePostgresStore } from '../support/postgres.js';
-
-/** A small deterministic generator, so a failure replays. */
-function random(seed: number) {
-  let state = seed;
-  return (n: number) => {
-    state = (state * 1_103_515_245 + 12_345) % 2 ** 31;
-    return Math.floor((state / 2 ** 31) * n);
-  };
-}
+import { seededDraw } from '../support/seeded-random.js';
 
 // Characters PostgreSQL's JSON escapes or writes as more than one byte, among plain ones.
 const CHARACTERS = ['a', 'Z', '0', ' ', '/', '"', '\\', '\n', '\t', '\r', '\b', '\f', '\u0001', '\u001f', '\u007f', 'é', '€', '日', '😀', '<', '&'];
@@ -32,7 +24,7 @@ describe.skipIf(!DATABASE_URL)('activityBytes', () => {
   });
 
   it('equals activity_size of the stored row, for 2,000 random records, in UTC and at +05:30', async () => {
-    const draw = random(20_261_202);
+    const draw = seededDraw(20_261_202);
     const text = (max: number) => Array.from({ length: draw(max + 1) }, () => CHARACTERS[draw(CHARACTERS.length)]).join('');
     const records: ActivityRecord[] = Array.from({ length: 2000 }, (_, i) => ({
       id: `r${i}${text(3)}`,

@@ -10,6 +10,7 @@ import { activityBytes } from '../../src/store/postgres/activity-sql.js';
 import type { PostgresStore } from '../../src/store/postgres/index.js';
 import type { ActivityFilter, ActivityRecord } from '../../src/store/types.js';
 import { DATABASE_URL, freshSchema, makePostgresStore, POSTGRES_SKIP_REASON } from '../support/postgres.js';
+import { seededDraw } from '../support/seeded-random.js';
 
 const SINCE = '2026-01-01T00:00:00.000Z';
 const START = Date.parse('2026-06-01T00:00:00.000Z');
@@ -27,15 +28,6 @@ const record = (userId: string, i: number): ActivityRecord => ({
   created_at: new Date(START + i * 1000).toISOString(),
 });
 
-/** A small deterministic generator, so a failure replays. */
-function random(seed: number) {
-  let state = seed;
-  return (n: number) => {
-    state = (state * 1_103_515_245 + 12_345) % 2 ** 31;
-    return Math.floor((state / 2 ** 31) * n);
-  };
-}
-
 const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 describe.skipIf(!DATABASE_URL)('PostgreSQL activity pages and stats asked again', () => {
@@ -48,7 +40,7 @@ describe.skipIf(!DATABASE_URL)('PostgreSQL activity pages and stats asked again'
   });
 
   it('equal the page of the whole log at every step of 400 random appends, writes and reads of a page and the stats by up to four requests at once, and most send no statement', async () => {
-    const draw = random(20_261_202);
+    const draw = seededDraw(20_261_202);
     const user = 'cache-model';
     const log: ActivityRecord[] = [];
     const filters: ActivityFilter[] = [{ since: SINCE }, { since: SINCE, method: 'POST' }, { since: SINCE, minStatus: 400 }];

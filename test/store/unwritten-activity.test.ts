@@ -7,15 +7,7 @@
 import { describe, expect, it } from 'vitest';
 import { narrowWindowRows, pageFromWindow, pageWithUnwritten, windowStart, type StoredWindow } from '../../src/store/postgres/unwritten-activity.js';
 import type { ActivityRecord } from '../../src/store/types.js';
-
-/** A small deterministic generator, so a failure replays. */
-function random(seed: number) {
-  let state = seed;
-  return (n: number) => {
-    state = (state * 1_103_515_245 + 12_345) % 2 ** 31;
-    return Math.floor((state / 2 ** 31) * n);
-  };
-}
+import { seededDraw } from '../support/seeded-random.js';
 
 /** What a statement answers for `count` rows of the stored log from `start`. */
 const read = (storedLog: ActivityRecord[], start: number, count: number): StoredWindow => {
@@ -46,7 +38,7 @@ const ordered = (rows: { record: ActivityRecord; seq: number }[]) =>
 
 describe('an activity page with the records this process has not written yet', () => {
   it('equals the page of the log once they are written, for every page of 2,000 random logs, from a narrow window where it holds', () => {
-    const draw = random(20_261_202);
+    const draw = seededDraw(20_261_202);
     let narrowsHeld = 0;
     let narrowsPastFirstRow = 0;
     for (let trial = 0; trial < 2000; trial += 1) {
@@ -82,7 +74,7 @@ describe('an activity page with the records this process has not written yet', (
 
 describe('a window kept for a page asked again (activity-read-cache.ts)', () => {
   it('answers the page of the log as it is now, or nothing, after more records arrive unwritten, for 2,000 random logs', () => {
-    const draw = random(20_261_203);
+    const draw = seededDraw(20_261_203);
     let answered = 0;
     let answeredAfterArrivals = 0;
     for (let trial = 0; trial < 2000; trial += 1) {
