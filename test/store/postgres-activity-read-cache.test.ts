@@ -143,6 +143,20 @@ describe.skipIf(!DATABASE_URL)('PostgreSQL activity pages and stats asked again'
     }
   });
 
+  it('asked by eight requests at once, a page or the stats is read once: the others wait for that read', async () => {
+    const user = 'cache-together';
+    for (let i = 0; i < 3; i += 1) await store.appendActivity(record(user, i));
+    await store.writeHeldActivity();
+    await pause(ENTRY_MS + 10);
+    const before = store.statements;
+    const pages = await Promise.all(Array.from({ length: 8 }, () => store.listActivity(user, { since: SINCE }, 1, 2)));
+    const stats = await Promise.all(Array.from({ length: 8 }, () => store.activityStats(user, SINCE)));
+    expect(store.statements - before).toBe(2);
+    expect(new Set(pages.map((page) => JSON.stringify(page))).size).toBe(1);
+    expect(pages[0].total).toBe(3);
+    expect(stats.map((answer) => answer.totalRecords)).toEqual(Array(8).fill(3));
+  });
+
   it('a store told to keep none sends a statement for every page', async () => {
     const none = await makePostgresStore({ activityReadCacheMs: 0 });
     try {
