@@ -29,6 +29,9 @@ import { GroupCommit } from './group-commit.js';
 import { iso, toActivity } from './rows.js';
 import { narrowWindowRows, pageFromWindow, windowStart } from './unwritten-activity.js';
 
+/** Whether the statement's snapshot holds each batch it looked up (`written_<i>`), by the batch's last record. */
+const probesOf = (row: Record<string, unknown>, groups: HeldBatch[]) => new Map(groups.map((group, i) => [group.last.id, row[`written_${i}`] === true]));
+
 /** The records of `groups` that the snapshot of a statement that looked them up does not hold. */
 const unwrittenIn = (written: Map<string, boolean>, groups: HeldBatch[]) =>
   groups.filter((group) => !written.get(group.last.id)).flatMap((group) => group.matching);
@@ -183,8 +186,8 @@ export class PgActivity {
     const before = groups.length > 0 ? 2 * limit : 0;
     const { text, values } = activityPageStatement(userId, filter, offset, limit, groups, window, before);
     const { rows } = await this.db.read(text, values);
-    const written = new Map(groups.map((group, i) => [group.last.id, rows[0][`written_${i}`] === true]));
-    const unwrittenCount = groups.reduce((count, group) => (written.get(group.last.id) ? count : count + group.matching.length), 0);
+    const written = probesOf(rows[0], groups);
+    const unwrittenCount = unwrittenIn(written, groups).length;
     // What the statement asked for (activityPageStatement): fewer rows than that, and the log ends inside them.
     const start = groups.length === 0 ? offset : windowStart(offset, unwrittenCount);
     const earlier = Math.min(before, start);
@@ -219,7 +222,7 @@ export class PgActivity {
       const { text, values } = activityStatsStatement(userId, since, groups);
       const { rows } = await this.db.read(text, values);
       const row = rows[0];
-      const written = new Map(groups.map((group, i) => [group.last.id, row[`written_${i}`] === true]));
+      const written = probesOf(row, groups);
       return {
         records: Number(row.records),
         bytes: Number(row.bytes),
