@@ -39,7 +39,7 @@ export class GroupCommit<Item, Receipt = unknown> {
 
   constructor(
     private readonly write: (batch: Item[]) => Promise<Receipt>,
-    /** How long a written batch stays in `writtenAfter` (0: none does). */
+    /** How long a written batch stays in `writtenFrom` (0: none does). */
     private readonly keepWrittenMs = 0,
     private readonly clock: () => number = () => performance.now(),
   ) {}
