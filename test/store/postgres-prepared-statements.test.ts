@@ -34,8 +34,18 @@ describe.skipIf(!DATABASE_URL)('PostgreSQL activity reads as prepared statements
     await store?.close();
   });
 
-  /** Runs `sql` once on each of the read pool's five connections (all checked out at once); the answers, one each. */
-  const onEveryConnection = (sql: string) => Promise.all(Array.from({ length: 5 }, () => store.readPool.query(sql)));
+  /**
+   * Runs `sql` once on each of the read pool's five connections; the answers, one each. All five are checked out
+   * before any runs it: five `pool.query` calls at once may share a connection that came back early, and miss one.
+   */
+  const onEveryConnection = async (sql: string) => {
+    const clients = await Promise.all(Array.from({ length: 5 }, () => store.readPool.connect()));
+    try {
+      return await Promise.all(clients.map((client) => client.query(sql)));
+    } finally {
+      for (const client of clients) client.release();
+    }
+  };
   /** How many statements this store has prepared, over every pooled connection. */
   const preparedOnThePool = async () =>
     (await onEveryConnection("SELECT count(*)::int AS n FROM pg_prepared_statements WHERE name LIKE 'hoody\\_%'")).reduce(
