@@ -157,6 +157,70 @@ describe.skipIf(!DATABASE_URL)('PostgreSQL activity pages and stats asked again'
     expect(stats.map((answer) => answer.totalRecords)).toEqual(Array(8).fill(3));
   });
 
+  it('asked by eight requests at once while the database is slow, a page or the stats is still read once: those that waited take the answer of a read slower than an entry lives', async () => {
+    const user = 'cache-slow';
+    const schema = freshSchema();
+    const slow = await makePostgresStore({ schema });
+    const locker = await slow.pool.connect();
+    try {
+      for (let i = 0; i < 3; i += 1) await slow.appendActivity(record(user, i));
+      await slow.writeHeldActivity();
+      // The reads wait for this lock, so that each answers well after the time an entry answers for.
+      await locker.query('BEGIN');
+      await locker.query(`LOCK TABLE "${schema}".activity IN ACCESS EXCLUSIVE MODE`);
+      const before = slow.statements;
+      const asked = Promise.all([
+        Promise.all(Array.from({ length: 8 }, () => slow.listActivity(user, { since: SINCE }, 1, 2))),
+        Promise.all(Array.from({ length: 8 }, () => slow.activityStats(user, SINCE))),
+      ]);
+      await pause(2 * ENTRY_MS);
+      await locker.query('COMMIT');
+      const [pages, stats] = await asked;
+      // One page read, one stats read, and the COMMIT (the store counts its pool's every statement).
+      expect(slow.statements - before).toBe(3);
+      expect(pages.map((page) => page.total)).toEqual(Array(8).fill(3));
+      expect(new Set(pages.map((page) => JSON.stringify(page))).size).toBe(1);
+      expect(stats.map((answer) => answer.totalRecords)).toEqual(Array(8).fill(3));
+    } finally {
+      locker.release();
+      await slow.close();
+    }
+  });
+
+  it('asked longer than an entry lives after a slow read was sent, a page is read at once rather than after it', async () => {
+    const user = 'cache-slow-later';
+    const schema = freshSchema();
+    const slow = await makePostgresStore({ schema, applicationName: schema });
+    const locker = await slow.pool.connect();
+    // The store's statements waiting for the lock, as the database sees them (from another connection: a
+    // transaction sees one view of pg_stat_activity throughout).
+    const waiting = async () =>
+      Number(
+        (await store.pool.query(`SELECT count(*) AS n FROM pg_stat_activity WHERE application_name = $1 AND wait_event_type = 'Lock'`, [schema])).rows[0].n,
+      );
+    const waitingReaches = async (count: number) => {
+      for (let tries = 0; tries < 100 && (await waiting()) < count; tries += 1) await pause(20);
+      return waiting();
+    };
+    try {
+      await slow.appendActivity(record(user, 0));
+      await slow.writeHeldActivity();
+      await locker.query('BEGIN');
+      await locker.query(`LOCK TABLE "${schema}".activity IN ACCESS EXCLUSIVE MODE`);
+      const first = slow.listActivity(user, { since: SINCE }, 1, 2);
+      expect(await waitingReaches(1)).toBe(1);
+      await pause(ENTRY_MS + 10);
+      const later = slow.listActivity(user, { since: SINCE }, 1, 2);
+      // The later request did not wait for a read that could not answer it: its own is sent while the lock holds.
+      expect(await waitingReaches(2)).toBe(2);
+      await locker.query('COMMIT');
+      expect((await Promise.all([first, later])).map((page) => page.total)).toEqual([1, 1]);
+    } finally {
+      locker.release();
+      await slow.close();
+    }
+  });
+
   it('a store told to keep none sends a statement for every page', async () => {
     const none = await makePostgresStore({ activityReadCacheMs: 0 });
     try {

@@ -9,7 +9,9 @@
  * When an entry stops being used:
  * - after `entryMs` (`ENTRY_MS` unless the store is told otherwise), for what other processes write and delete:
  *   their records reach a page or the stats at most that much later than they would without the cache (they are
- *   already up to one flush interval late, group-commit.ts);
+ *   already up to one flush interval late, group-commit.ts). It is counted from when the read was sent to when the
+ *   request came, not to when the read answered: requests that waited for a slow read are answered by it (otherwise,
+ *   with the database slow, each of them would read too, and make it slower);
  * - this process deletes records (retention): `forget`;
  * - the retention boundary of the read moved by more than `entryMs`, or back (a clock set by a test). Within it, a
  *   stored record up to `entryMs` past the 30 days may still be counted;
@@ -51,7 +53,7 @@ type Entry = { kept: Kept; sentAt: number; since: number };
 
 export class ActivityReadCache {
   private entries = new Map<string, Entry>();
-  private reads = new Map<string, Promise<void>>();
+  private reads = new Map<string, { answered: Promise<void>; sentAt: number }>();
 
   constructor(
     /** How long an entry answers; 0: none is kept. */
@@ -59,13 +61,18 @@ export class ActivityReadCache {
     private readonly clock: () => number = () => performance.now(),
   ) {}
 
-  /** What was read for `key` (a page, or a user's stats), while it still answers (see the file's comment). */
-  find<Answer extends Kept>(key: string, since: string): Answer | undefined {
+  /**
+   * What was read for `key` (a page, or a user's stats), if it answers a request asked at `askedAt` (see the file's
+   * comment): one that waited for a read under way is answered by it however long it took, as long as it was sent
+   * within `entryMs` before the request came.
+   */
+  find<Answer extends Kept>(key: string, since: string, askedAt = this.clock()): Answer | undefined {
     const entry = this.entries.get(key);
     if (entry === undefined) return undefined;
     const sinceMoved = Date.parse(since) - entry.since;
-    if (this.clock() - entry.sentAt > this.entryMs || sinceMoved < 0 || sinceMoved > this.entryMs) {
-      this.entries.delete(key);
+    if (askedAt - entry.sentAt > this.entryMs || sinceMoved < 0 || sinceMoved > this.entryMs) {
+      // Dropped once it answers no request: not for a waiter's earlier question.
+      if (this.clock() - entry.sentAt > this.entryMs) this.entries.delete(key);
       return undefined;
     }
     return entry.kept as Answer;
@@ -76,9 +83,9 @@ export class ActivityReadCache {
     return this.clock();
   }
 
-  /** Keeps what a statement sent at `sentAt` read for `key`. */
+  /** Keeps what a statement sent at `sentAt` read for `key`, unless what is kept for it was sent later. */
   keep(key: string, since: string, kept: Kept, sentAt: number) {
-    if (this.entryMs <= 0) return;
+    if (this.entryMs <= 0 || (this.entries.get(key)?.sentAt ?? -Infinity) > sentAt) return;
     this.entries.delete(key);
     if (this.entries.size >= MAX_ENTRIES) this.entries.delete(this.entries.keys().next().value as string);
     this.entries.set(key, { kept, sentAt, since: Date.parse(since) });
@@ -87,21 +94,24 @@ export class ActivityReadCache {
   /**
    * A read of `key` already under way, to wait for instead of sending another: under load, every request that came
    * while a read was under way would otherwise read too (with 50 connections, dozens of the same read at once).
-   * Once it answers, the waiter looks again. None where nothing is kept: the waiter would find nothing.
+   * Once it answers, the waiter looks again, as asked at `askedAt`. None where nothing is kept (the waiter would find
+   * nothing), or where the read was sent more than `entryMs` before `askedAt`: it could not answer this request.
    */
-  readUnderWay(key: string): Promise<void> | undefined {
-    return this.entryMs > 0 ? this.reads.get(key) : undefined;
+  readUnderWay(key: string, askedAt: number): Promise<void> | undefined {
+    const read = this.entryMs > 0 ? this.reads.get(key) : undefined;
+    return read && askedAt - read.sentAt <= this.entryMs ? read.answered : undefined;
   }
 
-  /** `read` is the read of `key` under way, until it answers. */
-  reading(key: string, read: Promise<unknown>) {
+  /** `read`, sent at `sentAt`, is the read of `key` under way, until it answers. */
+  reading(key: string, read: Promise<unknown>, sentAt: number) {
     const answered = read.then(
       () => undefined,
       () => undefined,
     );
-    this.reads.set(key, answered);
+    const underWay = { answered, sentAt };
+    this.reads.set(key, underWay);
     void answered.then(() => {
-      if (this.reads.get(key) === answered) this.reads.delete(key);
+      if (this.reads.get(key) === underWay) this.reads.delete(key);
     });
   }
 

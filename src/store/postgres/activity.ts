@@ -48,6 +48,9 @@ function statsWith(stored: StoredStats, unwritten: ActivityRecord[]) {
   return stats;
 }
 
+/** Reads under way a request waits for, one after another, before it sends its own (`afterReadsUnderWay`). */
+const MAX_WAITS = 3;
+
 type StoredStats = { records: number; bytes: number; oldest: string | null; newest: string | null };
 /** What a read statement answers, before `readAndKeep` adds when it was sent and answered. */
 type Read<Kept extends KeptRead> = Omit<Kept, 'succeededBefore' | 'startedBeforeAnswer'>;
@@ -88,15 +91,23 @@ export class PgActivity {
     const offset = (page - 1) * limit;
     const key = pageKey(userId, filter, offset, limit);
     const selects = this.selects(userId, filter);
-    const kept = this.keptAnswer(key, filter.since, (kept: CachedWindow) => {
-      const unwritten = this.unwrittenSince(kept, selects);
-      return unwritten && pageFromWindow(kept, unwritten, offset, limit);
-    });
-    const fromKept = kept instanceof Promise ? await kept : kept;
-    if (fromKept) return fromKept;
-    // The narrow window nearly always holds the page. Where it does not (records older than the rows the page needs
-    // from it: another process's clock, or its records written meanwhile), a second statement reads the rows through
-    // the page's end.
+    return this.keptOrRead(
+      key,
+      filter.since,
+      (kept: CachedWindow) => {
+        const unwritten = this.unwrittenSince(kept, selects);
+        return unwritten && pageFromWindow(kept, unwritten, offset, limit);
+      },
+      () => this.readPage(key, userId, filter, offset, limit, selects),
+    );
+  }
+
+  /**
+   * The page read afresh. The narrow window nearly always holds it. Where it does not (records older than the rows
+   * the page needs from it: another process's clock, or its records written meanwhile), a second statement reads the
+   * rows through the page's end.
+   */
+  private async readPage(key: string, userId: string, filter: ActivityFilter, offset: number, limit: number, selects: (record: ActivityRecord) => boolean) {
     for (const window of ['narrow', 'wide'] as const) {
       const { kept, groups } = await this.readAndKeep(key, filter.since, selects, window === 'narrow', (groups) =>
         this.readWindow(userId, filter, offset, limit, groups, window),
@@ -130,21 +141,46 @@ export class PgActivity {
 
   /**
    * What `answer` makes of the read kept for `key`, while one is kept and it holds the answer; else the same once the
-   * same read, already under way for another request, answers. Undefined at once where neither, with no await: the
-   * caller's own read must be under way before another request looks.
+   * same read, already under way for another request, answers; else what `read` (a fresh read of `key`) answers.
    */
-  private keptAnswer<Kept extends KeptRead, Answer>(
+  private keptOrRead<Kept extends KeptRead, Answer>(
     key: string,
     since: string,
     answer: (kept: Kept) => Answer | undefined,
-  ): Answer | Promise<Answer | undefined> | undefined {
-    const kept = this.readCache.find<Kept>(key, since);
+    read: () => Promise<Answer>,
+  ): Answer | Promise<Answer> {
+    const askedAt = this.readCache.now();
+    const kept = this.readCache.find<Kept>(key, since, askedAt);
     const now = kept && answer(kept);
     if (now) return now;
-    return this.readCache.readUnderWay(key)?.then(() => {
-      const keptSince = this.readCache.find<Kept>(key, since);
-      return keptSince && answer(keptSince);
-    });
+    const underWay = this.readCache.readUnderWay(key, askedAt);
+    return underWay ? this.afterReadsUnderWay(underWay, key, since, askedAt, answer, read) : read();
+  }
+
+  /**
+   * Waits for the read under way, and answers from it. Where it does not hold the answer (a page's window outrun by
+   * the records that came while it was read, or a batch it cannot tell), waits for the next read under way instead
+   * of sending one more, up to `MAX_WAITS` reads; where none is under way, reads: the first waiter to find that
+   * starts it before the others look, and they wait for it. Otherwise, with the database slow, every request that
+   * waited would read at once, and make it slower.
+   */
+  private async afterReadsUnderWay<Kept extends KeptRead, Answer>(
+    underWay: Promise<void>,
+    key: string,
+    since: string,
+    askedAt: number,
+    answer: (kept: Kept) => Answer | undefined,
+    read: () => Promise<Answer>,
+  ): Promise<Answer> {
+    for (let waits = 1; ; waits += 1) {
+      await underWay;
+      const kept = this.readCache.find<Kept>(key, since, askedAt);
+      const now = kept && answer(kept);
+      if (now) return now;
+      const next = this.readCache.readUnderWay(key, askedAt);
+      if (next === undefined || next === underWay || waits >= MAX_WAITS) return read();
+      underWay = next;
+    }
   }
 
   /**
@@ -164,7 +200,7 @@ export class PgActivity {
     const succeededBefore = this.writes.succeeded;
     const groups = this.writes.unwritten(selects);
     const answer = read(groups);
-    if (othersMayWait) this.readCache.reading(key, answer);
+    if (othersMayWait) this.readCache.reading(key, answer, sentAt);
     const kept = { ...(await answer), succeededBefore, startedBeforeAnswer: this.writes.started } as Kept;
     this.readCache.keep(key, since, kept, sentAt);
     return { kept, groups };
@@ -212,27 +248,31 @@ export class PgActivity {
   async activityStats(userId: string, since: string) {
     const key = statsKey(userId);
     const selects = this.selects(userId, { since });
-    const keptStats = this.keptAnswer(key, since, (kept: CachedStats) => {
-      const unwritten = this.unwrittenSince(kept, selects);
-      return unwritten && statsWith(kept, unwritten);
-    });
-    const fromKept = keptStats instanceof Promise ? await keptStats : keptStats;
-    if (fromKept) return fromKept;
-    const { kept, groups } = await this.readAndKeep(key, since, selects, true, async (groups): Promise<Read<CachedStats>> => {
-      const { text, values } = activityStatsStatement(userId, since, groups);
-      const { rows } = await this.db.read(text, values);
-      const row = rows[0];
-      const written = probesOf(row, groups);
-      return {
-        records: Number(row.records),
-        bytes: Number(row.bytes),
-        oldest: iso(row.oldest),
-        newest: iso(row.newest),
-        snapshot: parseSnapshot(row.snapshot),
-        written,
-      };
-    });
-    return statsWith(kept, unwrittenIn(kept.written, groups));
+    return this.keptOrRead(
+      key,
+      since,
+      (kept: CachedStats) => {
+        const unwritten = this.unwrittenSince(kept, selects);
+        return unwritten && statsWith(kept, unwritten);
+      },
+      async () => {
+        const { kept, groups } = await this.readAndKeep(key, since, selects, true, async (groups): Promise<Read<CachedStats>> => {
+          const { text, values } = activityStatsStatement(userId, since, groups);
+          const { rows } = await this.db.read(text, values);
+          const row = rows[0];
+          const written = probesOf(row, groups);
+          return {
+            records: Number(row.records),
+            bytes: Number(row.bytes),
+            oldest: iso(row.oldest),
+            newest: iso(row.newest),
+            snapshot: parseSnapshot(row.snapshot),
+            written,
+          };
+        });
+        return statsWith(kept, unwrittenIn(kept.written, groups));
+      },
+    );
   }
 
   /** Whether a record is the user's and `filter` selects it. */
