@@ -4,8 +4,9 @@
  * process accepted it, however the reads fall among its batch writes, and a read asked again while no write moved
  * sends no statement. Another process's records and a purge reach a page as the cache's comment says.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { ENTRY_MS, parseSnapshot, seenBy } from '../../src/store/postgres/activity-read-cache.js';
+import { PgConnection } from '../../src/store/postgres/connection.js';
 import { activityBytes } from '../../src/store/postgres/activity-sql.js';
 import type { PostgresStore } from '../../src/store/postgres/index.js';
 import type { ActivityFilter, ActivityRecord } from '../../src/store/types.js';
@@ -182,6 +183,40 @@ describe.skipIf(!DATABASE_URL)('PostgreSQL activity pages and stats asked again'
       expect(new Set(pages.map((page) => JSON.stringify(page))).size).toBe(1);
       expect(stats.map((answer) => answer.totalRecords)).toEqual(Array(8).fill(3));
     } finally {
+      locker.release();
+      await slow.close();
+    }
+  });
+
+  it('asked by eight requests while more records come than a deep page read holds, read once more, not once per request', async () => {
+    const user = 'cache-outrun';
+    const schema = freshSchema();
+    const slow = await makePostgresStore({ schema });
+    const locker = await slow.pool.connect();
+    const reads = vi.spyOn(PgConnection.prototype, 'read');
+    try {
+      for (let i = 0; i < 30; i += 1) await slow.appendActivity(record(user, i));
+      await slow.writeHeldActivity();
+      await locker.query('BEGIN');
+      await locker.query(`LOCK TABLE "${schema}".activity IN ACCESS EXCLUSIVE MODE`);
+      // One record held when the page is read: its window then starts two pages early (offset 10 - 1 - 4 = 5).
+      await slow.appendActivity(record(user, 30));
+      reads.mockClear();
+      const asked = Promise.all(Array.from({ length: 8 }, () => slow.listActivity(user, { since: SINCE }, 6, 2)));
+      await pause(10);
+      // Six more before it answers: the page now needs stored rows from offset 10 - 7 = 3, ahead of the window.
+      for (let i = 31; i < 37; i += 1) await slow.appendActivity(record(user, i));
+      await locker.query('COMMIT');
+      const pages = await asked;
+      expect(reads).toHaveBeenCalledTimes(2);
+      await slow.writeHeldActivity();
+      const whole = await slow.listActivity(user, { since: SINCE }, 6, 2);
+      // The first request's page, as of its read, and the seven others', as of the second.
+      expect(pages.map((page) => page.total)).toEqual([31, ...Array(7).fill(37)]);
+      expect(pages[0].items.map((item) => item.id)).not.toEqual(whole.items.map((item) => item.id));
+      for (const page of pages.slice(1)) expect(page).toEqual(whole);
+    } finally {
+      reads.mockRestore();
       locker.release();
       await slow.close();
     }
