@@ -150,11 +150,15 @@ export class PgActivity {
     read: () => Promise<Answer>,
   ): Answer | Promise<Answer> {
     const askedAt = this.readCache.now();
-    const kept = this.readCache.find<Kept>(key, since, askedAt);
-    const now = kept && answer(kept);
+    const fromKept = () => {
+      const kept = this.readCache.find<Kept>(key, since, askedAt);
+      return kept && answer(kept);
+    };
+    const now = fromKept();
     if (now) return now;
-    const underWay = this.readCache.readUnderWay(key, askedAt);
-    return underWay ? this.afterReadsUnderWay(underWay, key, since, askedAt, answer, read) : read();
+    const underWay = () => this.readCache.readUnderWay(key, askedAt);
+    const first = underWay();
+    return first ? this.afterReadsUnderWay(first, underWay, fromKept, read) : read();
   }
 
   /**
@@ -164,22 +168,20 @@ export class PgActivity {
    * starts it before the others look, and they wait for it. Otherwise, with the database slow, every request that
    * waited would read at once, and make it slower.
    */
-  private async afterReadsUnderWay<Kept extends KeptRead, Answer>(
-    underWay: Promise<void>,
-    key: string,
-    since: string,
-    askedAt: number,
-    answer: (kept: Kept) => Answer | undefined,
+  private async afterReadsUnderWay<Answer>(
+    first: Promise<void>,
+    underWay: () => Promise<void> | undefined,
+    fromKept: () => Answer | undefined,
     read: () => Promise<Answer>,
   ): Promise<Answer> {
+    let awaited = first;
     for (let waits = 1; ; waits += 1) {
-      await underWay;
-      const kept = this.readCache.find<Kept>(key, since, askedAt);
-      const now = kept && answer(kept);
+      await awaited;
+      const now = fromKept();
       if (now) return now;
-      const next = this.readCache.readUnderWay(key, askedAt);
-      if (next === undefined || next === underWay || waits >= MAX_WAITS) return read();
-      underWay = next;
+      const next = underWay();
+      if (next === undefined || next === awaited || waits >= MAX_WAITS) return read();
+      awaited = next;
     }
   }
 
@@ -255,24 +257,27 @@ export class PgActivity {
         const unwritten = this.unwrittenSince(kept, selects);
         return unwritten && statsWith(kept, unwritten);
       },
-      async () => {
-        const { kept, groups } = await this.readAndKeep(key, since, selects, true, async (groups): Promise<Read<CachedStats>> => {
-          const { text, values } = activityStatsStatement(userId, since, groups);
-          const { rows } = await this.db.read(text, values);
-          const row = rows[0];
-          const written = probesOf(row, groups);
-          return {
-            records: Number(row.records),
-            bytes: Number(row.bytes),
-            oldest: iso(row.oldest),
-            newest: iso(row.newest),
-            snapshot: parseSnapshot(row.snapshot),
-            written,
-          };
-        });
-        return statsWith(kept, unwrittenIn(kept.written, groups));
-      },
+      () => this.readStats(key, userId, since, selects),
     );
+  }
+
+  /** The stats read afresh: the stored records' from the rollups, and the held records the snapshot lacks added. */
+  private async readStats(key: string, userId: string, since: string, selects: (record: ActivityRecord) => boolean) {
+    const { kept, groups } = await this.readAndKeep(key, since, selects, true, async (groups): Promise<Read<CachedStats>> => {
+      const { text, values } = activityStatsStatement(userId, since, groups);
+      const { rows } = await this.db.read(text, values);
+      const row = rows[0];
+      const written = probesOf(row, groups);
+      return {
+        records: Number(row.records),
+        bytes: Number(row.bytes),
+        oldest: iso(row.oldest),
+        newest: iso(row.newest),
+        snapshot: parseSnapshot(row.snapshot),
+        written,
+      };
+    });
+    return statsWith(kept, unwrittenIn(kept.written, groups));
   }
 
   /** Whether a record is the user's and `filter` selects it. */
