@@ -199,6 +199,7 @@ export interface Store {
   seed(data: SeedData): Promise<void>;
   /** Resolves when the store can serve requests now (`GET /health`); rejects when it cannot. */
   ping(): Promise<void>;
+  /** Writes what was accepted and lets go of what the store holds; closing again answers as the first close did. */
   close(): Promise<void>;
 }
 

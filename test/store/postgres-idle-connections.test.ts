@@ -75,6 +75,17 @@ describe.skipIf(!DATABASE_URL)('PostgreSQL connections of a quiet server', () =>
     }
   });
 
+  it('closed, holds none; closed again (a test beside its helper, a second signal), answers as the first close did', async () => {
+    const applicationName = `hoody-close-${randomBytes(3).toString('hex')}`;
+    const store = await PostgresStore.open({ connectionString: DATABASE_URL!, schema: freshSchema(), applicationName });
+    await store.getVault(john, '', 'missing');
+    expect((await backends(applicationName)).length).toBeGreaterThan(0);
+    await store.close();
+    await expect(store.close()).resolves.toBeUndefined();
+    await waitFor(async () => (await backends(applicationName)).length === 0);
+    expect(await backends(applicationName)).toEqual([]);
+  });
+
   it('with keepOpenConnections 0, only the listener stays', async () => {
     const { store, quiet } = await afterALoadAndAQuietSpell(0);
     try {

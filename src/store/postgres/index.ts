@@ -177,8 +177,16 @@ export class PostgresStore implements Store {
    * What was accepted is written before the pools go (a drained shutdown loses nothing). A database that refuses the
    * writes meanwhile (a lock held elsewhere, a restart) is tried again for up to `closeWriteMs`; what it never took
    * fails the close with the count, so that the server logs it and exits non-zero instead of losing it in silence.
+   * Closing again (a test's own cleanup beside its helper's, a second signal) waits for the first close and answers
+   * as it did, instead of ending the pools twice.
    */
-  async close() {
+  close(): Promise<void> {
+    return (this.closing ??= this.closeOnce());
+  }
+
+  private closing: Promise<void> | undefined;
+
+  private async closeOnce() {
     const [activity, tokenUses] = await Promise.all([this.activity.writes.drain(this.closeWriteMs), this.tokens.uses.drain(this.closeWriteMs)]);
     await Promise.all([this.changes.close(), this.db.close()]);
     const lost = { activity: activity.unwritten + this.activity.writes.dropped, tokenUses: tokenUses.unwritten + this.tokens.uses.dropped };
