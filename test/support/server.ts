@@ -4,7 +4,7 @@
  * itself (response validation is on), and recorded for the coverage report.
  */
 import { appendFileSync, mkdirSync } from 'node:fs';
-import { afterAll, beforeAll } from 'vitest';
+import { afterAll, beforeAll, expect, onTestFinished } from 'vitest';
 import { createApp } from '../../src/http/app.js';
 import { handlers } from '../../src/handlers/index.js';
 import { createSpecValidator } from '../../src/http/spec-validator.js';
@@ -30,6 +30,17 @@ export type TestServer = Awaited<ReturnType<typeof startTestServer>>;
 /** Quotas high enough for any test; tests of the quotas pass their own. */
 const NO_QUOTAS: RateLimitConfig = { perCredential: 1_000_000, perIp: 1_000_000, authFailuresPerIp: 1_000_000, windowSeconds: 60 };
 
+/**
+ * A store made here for a test, closed when the test ends. A PostgreSQL store keeps a connection per pool open until
+ * it is closed: a file whose tests each start a server held dozens, and two such files at once passed the
+ * database's 100 connections (seen in CI as "too many clients" and a 503). Made outside a test (a `beforeAll`), it
+ * is its maker's to close, as `sharedTestServer` does.
+ */
+function closedWhenDone(store: Store): Store {
+  if (expect.getState().currentTestName !== undefined) onTestFinished(() => store.close());
+  return store;
+}
+
 /** The store of this test project: the postgres project of vitest.config.ts runs the same tests on a fresh schema. */
 export async function makeTestStore(): Promise<Store> {
   return process.env.TEST_STORE === 'postgres' ? makePostgresStore() : new MemoryStore();
@@ -47,7 +58,7 @@ export async function startTestServer(
     maxInflightBodyBytes?: number;
   } = {},
 ) {
-  const store = options.store ?? (await makeTestStore());
+  const store = options.store ?? closedWhenDone(await makeTestStore());
   if (options.seed !== false) await store.seed(demoData());
   const logLines = options.logLines ?? [];
   const app = await createApp({
