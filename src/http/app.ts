@@ -4,6 +4,7 @@
  * request and the pipeline's answer into JSON. Only this folder imports Hono and openapi-backend.
  */
 import { Hono, type Context } from 'hono';
+import { answerJson } from './answer-json.js';
 import { apiError, envelope } from '../errors.js';
 import type { Logger } from '../log.js';
 import { handleOperation, type OperationHandlers, type PipelineDeps, type PipelineHooks } from '../pipeline/handle-operation.js';
@@ -207,7 +208,7 @@ export async function createApp(deps: AppDeps): Promise<ServerApp> {
       // A Response with a plain headers record: @hono/node-server writes it with one writeHead. Through c.json, Hono
       // would copy more than one header into a Fetch Headers object, which the adapter then copies back out (about a
       // tenth of a users.get in the profile).
-      return new Response(JSON.stringify(answer.body), { status: answer.status, headers: answerHeaders });
+      return new Response(answerJson(answer.body), { status: answer.status, headers: answerHeaders });
     };
     app.on(op.method, toHonoPath(op.path), route);
   }

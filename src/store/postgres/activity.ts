@@ -26,6 +26,7 @@ import {
 } from './activity-sql.js';
 import type { PgConnection } from './connection.js';
 import { GroupCommit } from './group-commit.js';
+import { shared } from '../shared-records.js';
 import { iso, toActivity } from './rows.js';
 import { narrowWindowRows, pageFromWindow, windowStart } from './unwritten-activity.js';
 
@@ -78,7 +79,8 @@ export class PgActivity {
   }
 
   async appendActivity(e: ActivityRecord) {
-    this.writes.add(e);
+    // Shown on this user's pages from now until some read after its write holds it (shared-records.ts).
+    this.writes.add(shared(e));
   }
 
   /**
@@ -230,7 +232,7 @@ export class PgActivity {
     const start = groups.length === 0 ? offset : windowStart(offset, unwrittenCount);
     const earlier = Math.min(before, start);
     const pageRows = groups.length === 0 || window === 'narrow' ? narrowWindowRows(offset, limit, unwrittenCount) : Math.min(offset, unwrittenCount) + limit;
-    const stored = rows.filter((row) => row.id !== null).map(toActivity);
+    const stored = rows.filter((row) => row.id !== null).map((row) => shared(toActivity(row)));
     return {
       start: start - earlier,
       rows: stored,

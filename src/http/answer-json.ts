@@ -1,0 +1,23 @@
+/**
+ * An answer's JSON text, exactly as `JSON.stringify` writes it, with the records of a list whose records the store
+ * shares (store/shared-records.ts: an activity page from a kept read) taken from their texts made before, not
+ * serialised again. Byte for byte the same text: an object is `{` its own enumerable properties in order, `"key":`
+ * and each value's text, joined by commas, `}`, leaving out those whose value has no JSON (undefined, a function, a
+ * symbol); an array of objects is `[` their texts joined by commas `]`.
+ */
+import { isShared, recordJson } from '../store/shared-records.js';
+
+export function answerJson(body: unknown): string {
+  if (typeof body !== 'object' || body === null || Array.isArray(body) || !Object.values(body).some(isSharedList)) return JSON.stringify(body);
+  const members: string[] = [];
+  for (const [key, value] of Object.entries(body)) {
+    if (isSharedList(value)) members.push(`${JSON.stringify(key)}:[${value.map(recordJson).join(',')}]`);
+    else if (value !== undefined && typeof value !== 'function' && typeof value !== 'symbol') members.push(`${JSON.stringify(key)}:${JSON.stringify(value)}`);
+  }
+  return `{${members.join(',')}}`;
+}
+
+/** A list whose first record is shared: its records are all alike (one page). */
+function isSharedList(value: unknown): value is object[] {
+  return Array.isArray(value) && value.length > 0 && isShared(value[0]);
+}
