@@ -8,13 +8,19 @@
 import { isShared, recordJson } from '../store/shared-records.js';
 
 export function answerJson(body: unknown): string {
-  if (typeof body !== 'object' || body === null || Array.isArray(body) || !Object.values(body).some(isSharedList)) return JSON.stringify(body);
+  if (typeof body !== 'object' || body === null || Array.isArray(body) || !hasSharedList(body)) return JSON.stringify(body);
   const members: string[] = [];
   for (const [key, value] of Object.entries(body)) {
     if (isSharedList(value)) members.push(`${JSON.stringify(key)}:[${value.map(recordJson).join(',')}]`);
     else if (value !== undefined && typeof value !== 'function' && typeof value !== 'symbol') members.push(`${JSON.stringify(key)}:${JSON.stringify(value)}`);
   }
   return `{${members.join(',')}}`;
+}
+
+/** Looked for on every answer, so with no array made for it (most answers have no list). */
+function hasSharedList(body: object): boolean {
+  for (const key in body) if (isSharedList((body as Record<string, unknown>)[key])) return true;
+  return false;
 }
 
 /** A list whose first record is shared: its records are all alike (one page). */
