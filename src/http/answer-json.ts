@@ -1,11 +1,11 @@
 /**
  * An answer's JSON text, exactly as `JSON.stringify` writes it, with the records of a list whose records the store
- * shares (store/shared-records.ts: an activity page from a kept read) taken from their texts made before, not
+ * shares (store/record-texts.ts: an activity page from a kept read) taken from their texts made before, not
  * serialised again. Byte for byte the same text: an object is `{` its own enumerable properties in order, `"key":`
  * and each value's text, joined by commas, `}`, leaving out those whose value has no JSON (undefined, a function, a
  * symbol); an array of objects is `[` their texts joined by commas `]`.
  */
-import { isShared, recordJson } from '../store/shared-records.js';
+import { isShared, recordJson } from '../store/record-texts.js';
 
 export function answerJson(body: unknown): string {
   if (typeof body !== 'object' || body === null || Array.isArray(body) || !hasSharedList(body)) return JSON.stringify(body);

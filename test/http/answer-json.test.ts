@@ -1,12 +1,12 @@
 /**
- * An answer whose list holds shared records (src/store/shared-records.ts) is written from their texts made before
+ * An answer whose list holds shared records (src/store/record-texts.ts) is written from their texts made before
  * (src/http/answer-json.ts): the text must be JSON.stringify's, byte for byte, the first time and every time after,
  * whatever the records hold and whichever of them are shared.
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { answerJson } from '../../src/http/answer-json.js';
-import { isShared, recordJson, shared } from '../../src/store/shared-records.js';
+import { isShared, recordJson, shared } from '../../src/store/record-texts.js';
 
 const text = fc.string({ unit: 'binary', maxLength: 40 });
 const record = fc.record({

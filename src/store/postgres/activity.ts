@@ -26,7 +26,7 @@ import {
 } from './activity-sql.js';
 import type { PgConnection } from './connection.js';
 import { GroupCommit } from './group-commit.js';
-import { shared } from '../shared-records.js';
+import { shared } from '../record-texts.js';
 import { iso, toActivity } from './rows.js';
 import { narrowWindowRows, pageFromWindow, windowStart } from './unwritten-activity.js';
 
@@ -79,7 +79,7 @@ export class PgActivity {
   }
 
   async appendActivity(e: ActivityRecord) {
-    // Shown on this user's pages from now until some read after its write holds it (shared-records.ts).
+    // Shown on this user's pages from now until some read after its write holds it (record-texts.ts).
     this.writes.add(shared(e));
   }
 
