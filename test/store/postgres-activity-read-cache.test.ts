@@ -158,102 +158,113 @@ describe.skipIf(!DATABASE_URL)('PostgreSQL activity pages and stats asked again'
     expect(stats.map((answer) => answer.totalRecords)).toEqual(Array(8).fill(3));
   });
 
-  it('asked by eight requests at once while the database is slow, a page or the stats is still read once: those that waited take the answer of a read slower than an entry lives', async () => {
-    const user = 'cache-slow';
+  /**
+   * A store on a schema of its own, named after it in pg_stat_activity, and a way to make its database slow: `lock`
+   * takes its activity table in another transaction (on the store's own pool), and every read of it waits until
+   * `unlock`.
+   */
+  async function withSlowDatabase(
+    test: (slow: { store: PostgresStore; schema: string; lock: () => Promise<void>; unlock: () => Promise<void> }) => Promise<void>,
+  ) {
     const schema = freshSchema();
-    const slow = await makePostgresStore({ schema });
+    const slow = await makePostgresStore({ schema, applicationName: schema });
     const locker = await slow.pool.connect();
     try {
+      await test({
+        store: slow,
+        schema,
+        lock: async () => {
+          await locker.query('BEGIN');
+          await locker.query(`LOCK TABLE "${schema}".activity IN ACCESS EXCLUSIVE MODE`);
+        },
+        unlock: async () => {
+          await locker.query('COMMIT');
+        },
+      });
+    } finally {
+      locker.release();
+      await slow.close();
+    }
+  }
+
+  it('asked by eight requests at once while the database is slow, a page or the stats is still read once: those that waited take the answer of a read slower than an entry lives', async () => {
+    const user = 'cache-slow';
+    await withSlowDatabase(async ({ store: slow, lock, unlock }) => {
       for (let i = 0; i < 3; i += 1) await slow.appendActivity(record(user, i));
       await slow.writeHeldActivity();
       // The reads wait for this lock, so that each answers well after the time an entry answers for.
-      await locker.query('BEGIN');
-      await locker.query(`LOCK TABLE "${schema}".activity IN ACCESS EXCLUSIVE MODE`);
+      await lock();
       const before = slow.statements;
       const asked = Promise.all([
         Promise.all(Array.from({ length: 8 }, () => slow.listActivity(user, { since: SINCE }, 1, 2))),
         Promise.all(Array.from({ length: 8 }, () => slow.activityStats(user, SINCE))),
       ]);
       await pause(2 * ENTRY_MS);
-      await locker.query('COMMIT');
+      await unlock();
       const [pages, stats] = await asked;
       // One page read, one stats read, and the COMMIT (the store counts its pool's every statement).
       expect(slow.statements - before).toBe(3);
       expect(pages.map((page) => page.total)).toEqual(Array(8).fill(3));
       expect(new Set(pages.map((page) => JSON.stringify(page))).size).toBe(1);
       expect(stats.map((answer) => answer.totalRecords)).toEqual(Array(8).fill(3));
-    } finally {
-      locker.release();
-      await slow.close();
-    }
+    });
   });
 
   it('asked by eight requests while more records come than a deep page read holds, read once more, not once per request', async () => {
     const user = 'cache-outrun';
-    const schema = freshSchema();
-    const slow = await makePostgresStore({ schema });
-    const locker = await slow.pool.connect();
     const reads = vi.spyOn(PgConnection.prototype, 'read');
     try {
-      for (let i = 0; i < 30; i += 1) await slow.appendActivity(record(user, i));
-      await slow.writeHeldActivity();
-      await locker.query('BEGIN');
-      await locker.query(`LOCK TABLE "${schema}".activity IN ACCESS EXCLUSIVE MODE`);
-      // One record held when the page is read: its window then starts two pages early (offset 10 - 1 - 4 = 5).
-      await slow.appendActivity(record(user, 30));
-      reads.mockClear();
-      const asked = Promise.all(Array.from({ length: 8 }, () => slow.listActivity(user, { since: SINCE }, 6, 2)));
-      await pause(10);
-      // Six more before it answers: the page now needs stored rows from offset 10 - 7 = 3, ahead of the window.
-      for (let i = 31; i < 37; i += 1) await slow.appendActivity(record(user, i));
-      await locker.query('COMMIT');
-      const pages = await asked;
-      expect(reads).toHaveBeenCalledTimes(2);
-      await slow.writeHeldActivity();
-      const whole = await slow.listActivity(user, { since: SINCE }, 6, 2);
-      // The first request's page, as of its read, and the seven others', as of the second.
-      expect(pages.map((page) => page.total)).toEqual([31, ...Array(7).fill(37)]);
-      expect(pages[0].items.map((item) => item.id)).not.toEqual(whole.items.map((item) => item.id));
-      for (const page of pages.slice(1)) expect(page).toEqual(whole);
+      await withSlowDatabase(async ({ store: slow, lock, unlock }) => {
+        for (let i = 0; i < 30; i += 1) await slow.appendActivity(record(user, i));
+        await slow.writeHeldActivity();
+        await lock();
+        // One record held when the page is read: its window then starts two pages early (offset 10 - 1 - 4 = 5).
+        await slow.appendActivity(record(user, 30));
+        reads.mockClear();
+        const asked = Promise.all(Array.from({ length: 8 }, () => slow.listActivity(user, { since: SINCE }, 6, 2)));
+        await pause(10);
+        // Six more before it answers: the page now needs stored rows from offset 10 - 7 = 3, ahead of the window.
+        for (let i = 31; i < 37; i += 1) await slow.appendActivity(record(user, i));
+        await unlock();
+        const pages = await asked;
+        expect(reads).toHaveBeenCalledTimes(2);
+        await slow.writeHeldActivity();
+        const whole = await slow.listActivity(user, { since: SINCE }, 6, 2);
+        // The first request's page, as of its read, and the seven others', as of the second.
+        expect(pages.map((page) => page.total)).toEqual([31, ...Array(7).fill(37)]);
+        expect(pages[0].items.map((item) => item.id)).not.toEqual(whole.items.map((item) => item.id));
+        for (const page of pages.slice(1)) expect(page).toEqual(whole);
+      });
     } finally {
       reads.mockRestore();
-      locker.release();
-      await slow.close();
     }
   });
 
   it('asked longer than an entry lives after a slow read was sent, a page is read at once rather than after it', async () => {
     const user = 'cache-slow-later';
-    const schema = freshSchema();
-    const slow = await makePostgresStore({ schema, applicationName: schema });
-    const locker = await slow.pool.connect();
-    // The store's statements waiting for the lock, as the database sees them (from another connection: a
-    // transaction sees one view of pg_stat_activity throughout).
-    const waiting = async () =>
-      Number(
-        (await store.pool.query(`SELECT count(*) AS n FROM pg_stat_activity WHERE application_name = $1 AND wait_event_type = 'Lock'`, [schema])).rows[0].n,
-      );
-    const waitingReaches = async (count: number) => {
-      for (let tries = 0; tries < 100 && (await waiting()) < count; tries += 1) await pause(20);
-      return waiting();
-    };
-    try {
+    await withSlowDatabase(async ({ store: slow, schema, lock, unlock }) => {
+      // The store's statements waiting for the lock, as the database sees them (from another connection: a
+      // transaction sees one view of pg_stat_activity throughout).
+      const waiting = async () =>
+        Number(
+          (await store.pool.query(`SELECT count(*) AS n FROM pg_stat_activity WHERE application_name = $1 AND wait_event_type = 'Lock'`, [schema])).rows[0].n,
+        );
+      const waitingReaches = async (count: number) => {
+        for (let tries = 0; tries < 100 && (await waiting()) < count; tries += 1) await pause(20);
+        return waiting();
+      };
       await slow.appendActivity(record(user, 0));
       await slow.writeHeldActivity();
-      await locker.query('BEGIN');
-      await locker.query(`LOCK TABLE "${schema}".activity IN ACCESS EXCLUSIVE MODE`);
+      await lock();
       const first = slow.listActivity(user, { since: SINCE }, 1, 2);
       expect(await waitingReaches(1)).toBe(1);
       await pause(ENTRY_MS + 10);
       const later = slow.listActivity(user, { since: SINCE }, 1, 2);
       // The later request did not wait for a read that could not answer it: its own is sent while the lock holds.
       expect(await waitingReaches(2)).toBe(2);
-      await locker.query('COMMIT');
+      await unlock();
       expect((await Promise.all([first, later])).map((page) => page.total)).toEqual([1, 1]);
-    } finally {
-      locker.release();
-      await slow.close();
-    }
+    });
   });
 
   it('a store told to keep none sends a statement for every page', async () => {

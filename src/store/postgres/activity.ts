@@ -4,6 +4,7 @@
  * activity-sql.ts); a read does not write this process's held records first, it reads beside them
  * (unwritten-activity.ts).
  */
+import { shared } from '../record-texts.js';
 import type { ActivityFilter, ActivityRecord, Page } from '../types.js';
 import {
   ActivityReadCache,
@@ -26,12 +27,17 @@ import {
 } from './activity-sql.js';
 import type { PgConnection } from './connection.js';
 import { GroupCommit } from './group-commit.js';
-import { shared } from '../record-texts.js';
 import { iso, toActivity } from './rows.js';
 import { narrowWindowRows, pageFromWindow, windowStart } from './unwritten-activity.js';
 
-/** Whether the statement's snapshot holds each batch it looked up (`written_<i>`), by the batch's last record. */
-const probesOf = (row: Record<string, unknown>, groups: HeldBatch[]) => new Map(groups.map((group, i) => [group.last.id, row[`written_${i}`] === true]));
+/**
+ * What a read statement's row tells of this process's records: its snapshot, and whether that snapshot holds each
+ * batch it looked up (`written_<i>`, by the batch's last record).
+ */
+const snapshotOf = (row: Record<string, unknown>, groups: HeldBatch[]) => ({
+  snapshot: parseSnapshot(row.snapshot as string),
+  written: new Map(groups.map((group, i) => [group.last.id, row[`written_${i}`] === true])),
+});
 
 /** The records of `groups` that the snapshot of a statement that looked them up does not hold. */
 const unwrittenIn = (written: Map<string, boolean>, groups: HeldBatch[]) =>
@@ -226,8 +232,8 @@ export class PgActivity {
     const before = groups.length > 0 ? 2 * limit : 0;
     const { text, values } = activityPageStatement(userId, filter, offset, limit, groups, window, before);
     const { rows } = await this.db.read(text, values);
-    const written = probesOf(rows[0], groups);
-    const unwrittenCount = unwrittenIn(written, groups).length;
+    const seen = snapshotOf(rows[0], groups);
+    const unwrittenCount = unwrittenIn(seen.written, groups).length;
     // What the statement asked for (activityPageStatement): fewer rows than that, and the log ends inside them.
     const start = groups.length === 0 ? offset : windowStart(offset, unwrittenCount);
     const earlier = Math.min(before, start);
@@ -238,8 +244,7 @@ export class PgActivity {
       rows: stored,
       complete: stored.length < pageRows + earlier,
       storedTotal: Number(rows[0].total),
-      snapshot: parseSnapshot(rows[0].snapshot),
-      written,
+      ...seen,
     };
   }
 
@@ -269,15 +274,7 @@ export class PgActivity {
       const { text, values } = activityStatsStatement(userId, since, groups);
       const { rows } = await this.db.read(text, values);
       const row = rows[0];
-      const written = probesOf(row, groups);
-      return {
-        records: Number(row.records),
-        bytes: Number(row.bytes),
-        oldest: iso(row.oldest),
-        newest: iso(row.newest),
-        snapshot: parseSnapshot(row.snapshot),
-        written,
-      };
+      return { records: Number(row.records), bytes: Number(row.bytes), oldest: iso(row.oldest), newest: iso(row.newest), ...snapshotOf(row, groups) };
     });
     return statsWith(kept, unwrittenIn(kept.written, groups));
   }
