@@ -8,13 +8,14 @@ import { GroupCommit } from '../../src/store/postgres/group-commit.js';
 type Item = { user: string; n: number };
 
 /** A GroupCommit whose writes stay pending until the test finishes (or fails) them, in the order they started. */
-function controlled() {
+function controlled(order?: (a: Item, b: Item) => number) {
   const writes: Array<{ batch: Item[]; finish: () => void; fail: (failure: Error) => void }> = [];
   const commit = new GroupCommit<Item>(
     (batch) =>
       new Promise<void>((resolve, reject) => {
         writes.push({ batch: [...batch], finish: resolve, fail: reject });
       }),
+    { order },
   );
   return { commit, writes };
 }
@@ -152,12 +153,56 @@ describe('GroupCommit.unwritten', () => {
   });
 });
 
+describe('GroupCommit with an order (the activity log: time)', () => {
+  const byN = (a: Item, b: Item) => a.n - b.n;
+  const shown = (items: readonly Item[]) => items.map((item) => `${item.user}${item.n}`);
+
+  it('keeps the queue, and so each batch, in that order, and in arrival order among equals', async () => {
+    const { commit, writes } = controlled(byN);
+    for (const [user, n] of [
+      ['a', 5],
+      ['a', 3],
+      ['a', 4],
+      ['b', 3],
+      ['c', 6],
+      ['c', 1],
+    ] as const)
+      commit.add({ user, n });
+    expect(shown(commit.queued)).toEqual(['c1', 'a3', 'b3', 'a4', 'a5', 'c6']);
+    const flushed = commit.flush();
+    expect(shown(writes[0].batch)).toEqual(['c1', 'a3', 'b3', 'a4', 'a5', 'c6']);
+    writes[0].finish();
+    await flushed;
+  });
+
+  it('merges a failed batch back into the queue in order, the batch first among equals (it arrived first)', async () => {
+    const { commit, writes } = controlled(byN);
+    for (const n of [2, 4, 6]) commit.add({ user: 'a', n });
+    const failed = commit.flush().catch(() => {});
+    for (const [user, n] of [
+      ['b', 4],
+      ['b', 1],
+      ['b', 7],
+    ] as const)
+      commit.add({ user, n });
+    writes[0].fail(new Error('lock timeout'));
+    await failed;
+    expect(shown(commit.queued)).toEqual(['b1', 'a2', 'a4', 'b4', 'a6', 'b7']);
+    // One group, whose last item is the queue's last: the next write takes it whole.
+    expect(commit.unwritten(ofUser('a')).map((group) => [shown([group.last]), shown(group.matching)])).toEqual([[['b7'], ['a2', 'a4', 'a6']]]);
+    const flushed = commit.flush();
+    expect(shown(writes[1].batch)).toEqual(['b1', 'a2', 'a4', 'b4', 'a6', 'b7']);
+    writes[1].finish();
+    await flushed;
+  });
+});
+
 describe('GroupCommit.writtenFrom', () => {
   it('keeps each written batch with what its write answered, numbered in the order writes succeeded; a failed one is queued again', async () => {
     const answers: Array<{ batch: Item[]; finish: (receipt: number) => void; fail: (failure: Error) => void }> = [];
     const commit = new GroupCommit<Item, number>(
       (batch) => new Promise<number>((resolve, reject) => answers.push({ batch: [...batch], finish: resolve, fail: reject })),
-      60_000,
+      { keepWrittenMs: 60_000 },
     );
     commit.add({ user: 'a', n: 1 });
     const first = commit.flush();
@@ -184,11 +229,7 @@ describe('GroupCommit.writtenFrom', () => {
 
   it('forgets a written batch once it is older than it keeps them', async () => {
     let now = 0;
-    const commit = new GroupCommit<Item, number>(
-      async () => now,
-      50,
-      () => now,
-    );
+    const commit = new GroupCommit<Item, number>(async () => now, { keepWrittenMs: 50, clock: () => now });
     commit.add({ user: 'a', n: 1 });
     await commit.flush();
     now = 40;

@@ -17,7 +17,8 @@ const SINCE = '2026-01-01T00:00:00.000Z';
 const START = Date.parse('2026-06-01T00:00:00.000Z');
 
 let counter = 0;
-const record = (userId: string, i: number): ActivityRecord => ({
+/** The `i`th record, made at second `second` (by default `i`). */
+const record = (userId: string, i: number, second = i): ActivityRecord => ({
   id: `66a0${String((counter += 1)).padStart(20, '0')}`,
   user_id: userId,
   realm_id: '',
@@ -26,7 +27,7 @@ const record = (userId: string, i: number): ActivityRecord => ({
   status_code: i % 4 ? 200 : 404,
   ip_address: '127.0.0.1',
   user_agent: 'test',
-  created_at: new Date(START + i * 1000).toISOString(),
+  created_at: new Date(START + second * 1000).toISOString(),
 });
 
 const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -40,7 +41,7 @@ describe.skipIf(!DATABASE_URL)('PostgreSQL activity pages and stats asked again'
     await store?.close();
   });
 
-  it('equal the page of the whole log at every step of 400 random appends, writes and reads of a page and the stats by up to four requests at once, and most send no statement', async () => {
+  it('equal the page of the whole log at every step of 400 random appends (out of time order), writes and reads of a page and the stats by up to four requests at once, and most send no statement', async () => {
     const draw = seededDraw(20_261_202);
     const user = 'cache-model';
     const log: ActivityRecord[] = [];
@@ -52,7 +53,9 @@ describe.skipIf(!DATABASE_URL)('PostgreSQL activity pages and stats asked again'
     let writeInFlight: Promise<void> = Promise.resolve();
     for (let step = 0; step < 400; step += 1) {
       for (let n = draw(4); n > 0; n -= 1) {
-        const appended = record(user, log.length);
+        // Made at its place's second or up to two before, so records arrive out of time order (a request that
+        // started earlier finished later) and several share a second.
+        const appended = record(user, log.length, log.length - draw(3));
         log.push(appended);
         await store.appendActivity(appended);
       }
@@ -70,9 +73,11 @@ describe.skipIf(!DATABASE_URL)('PostgreSQL activity pages and stats asked again'
       const answers = await Promise.all(Array.from({ length: asking }, () => store.listActivity(user, filter, page, limit)));
       reads += asking;
       readsWithoutStatement += Math.max(0, asking - (store.statements - before));
+      // Newest first, and at one instant the later arrival first (its seq is higher once written).
       const matching = log
         .filter((r) => (filter.method === undefined || r.method === filter.method) && (filter.minStatus === undefined || r.status_code >= filter.minStatus))
-        .reverse();
+        .reverse()
+        .sort((a, b) => (a.created_at < b.created_at ? 1 : a.created_at > b.created_at ? -1 : 0));
       for (const answer of answers) {
         expect({ step, ids: answer.items.map((r) => r.id), total: answer.total }).toEqual({
           step,
@@ -88,8 +93,12 @@ describe.skipIf(!DATABASE_URL)('PostgreSQL activity pages and stats asked again'
         const expected = {
           totalRecords: log.length,
           totalSizeBytes: log.reduce((sum, r) => sum + activityBytes(r), 0),
-          oldest: log[0]?.created_at ?? null,
-          newest: log.at(-1)?.created_at ?? null,
+          oldest: log.map((r) => r.created_at).sort()[0] ?? null,
+          newest:
+            log
+              .map((r) => r.created_at)
+              .sort()
+              .at(-1) ?? null,
         };
         for (const answer of stats) expect({ step, ...answer }).toEqual({ step, ...expected });
       }

@@ -5,7 +5,7 @@
  * each other.
  */
 import { describe, expect, it } from 'vitest';
-import { narrowWindowRows, pageFromWindow, pageWithUnwritten, windowStart, type StoredWindow } from '../../src/store/postgres/unwritten-activity.js';
+import { byTime, narrowWindowRows, pageFromWindow, pageWithUnwritten, windowStart, type StoredWindow } from '../../src/store/postgres/unwritten-activity.js';
 import type { ActivityRecord } from '../../src/store/types.js';
 import { seededDraw } from '../support/seeded-random.js';
 
@@ -56,6 +56,10 @@ describe('an activity page with the records this process has not written yet', (
         const expected = { trial, offset, ids: everything.slice(offset, offset + limit).map((r) => r.id), total: everything.length };
         const wide = pageWithUnwritten(storedLog.slice(start, offset + limit), storedLog.length, unwritten, offset, limit);
         expect({ trial, offset, ids: wide.items.map((r) => r.id), total: wide.total }).toEqual(expected);
+        // The same records in time order, arrival order at each instant, as the store holds them: the same page.
+        const inTimeOrder = [...unwritten].sort(byTime);
+        const fromTimeOrder = pageWithUnwritten(storedLog.slice(start, offset + limit), storedLog.length, inTimeOrder, offset, limit);
+        expect({ trial, offset, ids: fromTimeOrder.items.map((r) => r.id), total: fromTimeOrder.total }).toEqual(expected);
         const narrowWindow = read(storedLog, start, narrowWindowRows(offset, limit, unwritten.length));
         const narrow = pageFromWindow(narrowWindow, unwritten, offset, limit);
         if (!narrow) continue;

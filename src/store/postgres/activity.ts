@@ -26,9 +26,9 @@ import {
   type HeldBatch,
 } from './activity-sql.js';
 import type { PgConnection } from './connection.js';
-import { GroupCommit } from './group-commit.js';
+import { GroupCommit, mergeInOrder } from './group-commit.js';
 import { iso, toActivity } from './rows.js';
-import { narrowWindowRows, pageFromWindow, windowStart } from './unwritten-activity.js';
+import { byTime, narrowWindowRows, pageFromWindow, windowStart } from './unwritten-activity.js';
 
 /**
  * What a read statement's row tells of this process's records: its snapshot, and whether that snapshot holds each
@@ -39,18 +39,36 @@ const snapshotOf = (row: Record<string, unknown>, groups: HeldBatch[]) => ({
   written: new Map(groups.map((group, i) => [group.last.id, row[`written_${i}`] === true])),
 });
 
-/** The records of `groups` that the snapshot of a statement that looked them up does not hold. */
-const unwrittenIn = (written: Map<string, boolean>, groups: HeldBatch[]) =>
-  groups.filter((group) => !written.get(group.last.id)).flatMap((group) => group.matching);
+/**
+ * Runs of held records, each in time order (the order GroupCommit keeps them in) and in arrival order one after
+ * another, merged into time order with arrival order at each instant (what pageWithUnwritten takes without a sort).
+ */
+const inTimeOrder = (runs: Iterable<readonly ActivityRecord[]>) => {
+  const records: ActivityRecord[] = [];
+  for (const run of runs) {
+    // Runs overlap only near their edges (a request that started before another's finished after it): only the
+    // records from the first place the run's first record goes are merged with it.
+    let from = records.length;
+    while (from > 0 && run.length > 0 && byTime(run[0], records[from - 1]) < 0) from -= 1;
+    for (const record of mergeInOrder(records.splice(from), run, byTime)) records.push(record);
+  }
+  return records;
+};
 
-/** The stats of the stored records with `unwritten` records added. */
-function statsWith(stored: StoredStats, unwritten: ActivityRecord[]) {
+/** The records of `groups` that the snapshot of a statement that looked them up does not hold, as runs. */
+const unwrittenIn = (written: Map<string, boolean>, groups: HeldBatch[]) =>
+  groups.filter((group) => !written.get(group.last.id)).map((group) => group.matching);
+
+/** The stats of the stored records with the `unwritten` records added (order does not matter to them). */
+function statsWith(stored: StoredStats, unwritten: (readonly ActivityRecord[])[]) {
   const stats = { totalRecords: stored.records, totalSizeBytes: stored.bytes, oldest: stored.oldest, newest: stored.newest };
-  for (const record of unwritten) {
-    stats.totalRecords += 1;
-    stats.totalSizeBytes += activityBytes(record);
-    if (stats.oldest === null || record.created_at < stats.oldest) stats.oldest = record.created_at;
-    if (stats.newest === null || record.created_at > stats.newest) stats.newest = record.created_at;
+  for (const run of unwritten) {
+    for (const record of run) {
+      stats.totalRecords += 1;
+      stats.totalSizeBytes += activityBytes(record);
+      if (stats.oldest === null || record.created_at < stats.oldest) stats.oldest = record.created_at;
+      if (stats.newest === null || record.created_at > stats.newest) stats.newest = record.created_at;
+    }
   }
   return stats;
 }
@@ -74,14 +92,17 @@ export class PgActivity {
   ) {
     this.readCache = new ActivityReadCache(readCacheMs);
     // The batches written lately stay known as long as a kept read answers, to add those its snapshot lacks.
-    this.writes = new GroupCommit(async (batch) => {
-      const { rows } = await this.db.query(
-        ACTIVITY_INSERT,
-        ACTIVITY_COLUMNS.map((column) => batch.map((record) => record[column])),
-        this.db.activityPool,
-      );
-      return Number(rows[0].transaction);
-    }, readCacheMs);
+    this.writes = new GroupCommit(
+      async (batch) => {
+        const { rows } = await this.db.query(
+          ACTIVITY_INSERT,
+          ACTIVITY_COLUMNS.map((column) => batch.map((record) => record[column])),
+          this.db.activityPool,
+        );
+        return Number(rows[0].transaction);
+      },
+      { keepWrittenMs: readCacheMs, order: byTime },
+    );
   }
 
   async appendActivity(e: ActivityRecord) {
@@ -104,7 +125,7 @@ export class PgActivity {
       filter.since,
       (kept: CachedWindow) => {
         const unwritten = this.unwrittenSince(kept, selects);
-        return unwritten && pageFromWindow(kept, unwritten, offset, limit);
+        return unwritten && pageFromWindow(kept, inTimeOrder(unwritten), offset, limit);
       },
       () => this.readPage(key, userId, filter, offset, limit, selects),
     );
@@ -120,31 +141,32 @@ export class PgActivity {
       const { kept, groups } = await this.readAndKeep(key, filter.since, selects, window === 'narrow', (groups) =>
         this.readWindow(userId, filter, offset, limit, groups, window),
       );
-      const answer = pageFromWindow(kept, unwrittenIn(kept.written, groups), offset, limit);
+      const answer = pageFromWindow(kept, inTimeOrder(unwrittenIn(kept.written, groups)), offset, limit);
       if (answer) return answer;
     }
     throw new Error("an activity window through the page's end did not hold the page");
   }
 
   /**
-   * This process's records `selects` takes that the snapshot of `kept` lacks, in arrival order: those written after
-   * it (told by their transaction ids), those in flight that it did not find, and those queued. Undefined where that
-   * cannot be told: a batch sent while the statement ran and not found by its probes, still in flight.
+   * This process's records `selects` takes that the snapshot of `kept` lacks, as runs in arrival order, each in time
+   * order (`inTimeOrder` merges them): those written after it (told by their transaction ids), those in flight that
+   * it did not find, and those queued. Undefined where that cannot be told: a batch sent while the statement ran and
+   * not found by its probes, still in flight.
    */
-  private unwrittenSince(kept: KeptRead, selects: (record: ActivityRecord) => boolean): ActivityRecord[] | undefined {
-    const records: ActivityRecord[] = [];
+  private unwrittenSince(kept: KeptRead, selects: (record: ActivityRecord) => boolean): ActivityRecord[][] | undefined {
+    const runs: ActivityRecord[][] = [];
     for (const batch of this.writes.writtenFrom(kept.succeededBefore + 1)) {
-      if (!seenBy(kept.snapshot, batch.receipt)) for (const record of batch.items) if (selects(record)) records.push(record);
+      if (!seenBy(kept.snapshot, batch.receipt)) runs.push(batch.items.filter(selects));
     }
     const writing = this.writes.writing;
     const inFlight = writing.filter(selects);
     if (inFlight.length > 0) {
       const found = kept.written.get(writing[writing.length - 1].id);
-      if (this.writes.started > kept.startedBeforeAnswer || found === false) records.push(...inFlight);
+      if (this.writes.started > kept.startedBeforeAnswer || found === false) runs.push(inFlight);
       else if (found === undefined) return undefined;
     }
-    for (const record of this.writes.queued) if (selects(record)) records.push(record);
-    return records;
+    runs.push(this.writes.queued.filter(selects));
+    return runs;
   }
 
   /**
@@ -233,7 +255,7 @@ export class PgActivity {
     const { text, values } = activityPageStatement(userId, filter, offset, limit, groups, window, before);
     const { rows } = await this.db.read(text, values);
     const seen = snapshotOf(rows[0], groups);
-    const unwrittenCount = unwrittenIn(seen.written, groups).length;
+    const unwrittenCount = unwrittenIn(seen.written, groups).reduce((count, run) => count + run.length, 0);
     // What the statement asked for (activityPageStatement): fewer rows than that, and the log ends inside them.
     const start = groups.length === 0 ? offset : windowStart(offset, unwrittenCount);
     const earlier = Math.min(before, start);

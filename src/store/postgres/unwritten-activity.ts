@@ -33,8 +33,8 @@ export function narrowWindowRows(offset: number, limit: number, unwrittenCount: 
 export type StoredWindow = { start: number; rows: ActivityRecord[]; complete: boolean; storedTotal: number };
 
 /**
- * The page at `offset` of `window`'s rows merged with `unwritten` (in arrival order, none of them stored in the
- * window's snapshot), or undefined where the window does not hold the page. From the row at
+ * The page at `offset` of `window`'s rows merged with `unwritten` (ordered as `pageWithUnwritten` takes them, none of
+ * them stored in the window's snapshot), or undefined where the window does not hold the page. From the row at
  * `windowStart(offset, unwritten.length)` on, the merge in `pageWithUnwritten` puts every row and record in its
  * place up to the window's last row, and past it too where the log ends inside the window. So the window holds the
  * page where it starts at or before that row, and either is `complete` or its rows and the records that go before
@@ -55,16 +55,19 @@ export function pageFromWindow(
   if (!window.complete) {
     if (rows.length === 0) return undefined;
     const last = rows[rows.length - 1].created_at;
-    const beforeLast = unwritten.filter((record) => record.created_at >= last).length;
+    let beforeLast = 0;
+    for (const record of unwritten) if (record.created_at >= last) beforeLast += 1;
     if (start + rows.length + beforeLast < offset + limit) return undefined;
   }
   return pageWithUnwritten(rows, window.storedTotal, unwritten, offset, limit);
 }
 
 /**
- * The page at `offset` of the stored rows merged with `unwritten` (in arrival order, not stored in this snapshot):
- * `window` is the stored rows from `windowStart(offset, unwritten.length)` through the page's end, or
- * `narrowWindowRows` of them where `narrowWindowHolds`; `storedTotal` counts every stored row.
+ * The page at `offset` of the stored rows merged with `unwritten` (not stored in this snapshot): `window` is the
+ * stored rows from `windowStart(offset, unwritten.length)` through the page's end, or `narrowWindowRows` of them where
+ * `narrowWindowHolds`; `storedTotal` counts every stored row. `unwritten` is in arrival order, or in time order with
+ * arrival order at each instant: the two give the same page. The store's held records come in the second
+ * (`byTime`), which needs no sort, and then only as many of them as the page can hold are looked at.
  */
 export function pageWithUnwritten(
   window: ActivityRecord[],
@@ -75,12 +78,9 @@ export function pageWithUnwritten(
 ): { items: ActivityRecord[]; total: number } {
   const start = windowStart(offset, unwritten.length);
   const total = storedTotal + unwritten.length;
-  // Later arrivals first, then newest first by a stable sort (records nearly always arrive in time order, and then
-  // there is nothing to sort).
-  const pending = unwritten.slice().reverse();
-  if (pending.some((record, i) => i > 0 && record.created_at > pending[i - 1].created_at)) {
-    pending.sort((a, b) => (a.created_at < b.created_at ? 1 : a.created_at > b.created_at ? -1 : 0));
-  }
+  // The page ends at the `end`th row or record from `start`; nothing past it is merged.
+  const end = offset - start + limit;
+  const pending = newestFirst(unwritten, end);
   // Unwritten records that go before the window's first row belong among the stored rows before it, so their
   // places here are not theirs; but there are at most as many as the rows between `start` and the page, so none of
   // them reaches it.
@@ -88,9 +88,29 @@ export function pageWithUnwritten(
   let next = 0;
   for (const row of window) {
     while (next < pending.length && pending[next].created_at >= row.created_at) merged.push(pending[next++]);
+    if (merged.length >= end) break;
     merged.push(row);
   }
   // Past the window's last row, places are exact only where the log ends there; the page never reaches further.
-  while (next < pending.length) merged.push(pending[next++]);
-  return { items: merged.slice(offset - start, offset - start + limit), total };
+  while (next < pending.length && merged.length < end) merged.push(pending[next++]);
+  return { items: merged.slice(offset - start, end), total };
+}
+
+/** Time order of records (their ISO times compare as strings): the order the store holds its records in. */
+export const byTime = (a: ActivityRecord, b: ActivityRecord) => (a.created_at < b.created_at ? -1 : a.created_at > b.created_at ? 1 : 0);
+
+/**
+ * The first `count` of `records` newest first and, at one instant, the later arrival first: the order they take in
+ * the log once written (they will get higher `seq`s in arrival order).
+ */
+function newestFirst(records: ActivityRecord[], count: number): ActivityRecord[] {
+  let inTimeOrder = true;
+  for (let i = 1; inTimeOrder && i < records.length; i += 1) inTimeOrder = records[i - 1].created_at <= records[i].created_at;
+  if (inTimeOrder) return records.slice(Math.max(0, records.length - count)).reverse();
+  // Later arrivals first, then newest first by a stable sort.
+  return records
+    .slice()
+    .reverse()
+    .sort((a, b) => byTime(b, a))
+    .slice(0, count);
 }
