@@ -163,8 +163,8 @@ export class GroupCommit<Item, Receipt = unknown> {
     this.inFlightBatch = batch;
     this.started += 1;
     // One write at a time, in order (the activity log's `seq` follows the queue: time, then arrival; a later last use
-    // wins). Each outcome
-    // changes what a reader sees in one callback: the batch leaves the flight as it joins the written or the queue.
+    // wins). Each outcome changes what a reader sees in one callback: the batch leaves the flight as it joins the
+    // written or the queue.
     this.inFlight = this.write(batch).then(
       (receipt) => {
         this.inFlight = undefined;
