@@ -22,7 +22,7 @@ import type {
 import { forwardTo, TOKEN_METHODS, VAULT_METHODS, type TokenMethod, type VaultMethod } from '../forward.js';
 import { ActivityLog, StringTable } from './activity-log.js';
 import { MemoryQuotaCounters } from './quota-counters.js';
-import { copy } from './records.js';
+import { copy, withChanges } from './records.js';
 import { MemoryTokens } from './tokens.js';
 import { MemoryVault } from './vault.js';
 
@@ -63,7 +63,7 @@ export class MemoryStore implements Store {
     const user = this.users.get(id);
     if (!user) return undefined;
     if (guard.expectedPasswordHash !== undefined && user.password_hash !== guard.expectedPasswordHash) return 'PASSWORD_CHANGED' as const;
-    const next = copy({ ...user, ...changes, updated_at: now });
+    const next = withChanges(user, { ...changes, updated_at: now });
     if (next.is_admin && next.is_banned) return 'CANNOT_BAN_ADMIN' as const;
     this.users.set(id, next);
     return next;

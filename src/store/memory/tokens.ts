@@ -1,6 +1,6 @@
 /** API tokens in the in-memory store: by id, and by digest for authentication. */
 import type { TokenChanges, TokenConflict, TokenRecord } from '../types.js';
-import { copy, paginate } from './records.js';
+import { copy, paginate, withChanges } from './records.js';
 
 export class MemoryTokens {
   private tokens = new Map<string, TokenRecord>();
@@ -54,7 +54,7 @@ export class MemoryTokens {
     if (!token || token.user_id !== userId) return undefined;
     const conflict = this.conflict(userId, changes.alias, changes.public_key, id);
     if (conflict) return conflict;
-    const next = copy({ ...token, ...changes, updated_at: now });
+    const next = withChanges(token, { ...changes, updated_at: now });
     this.tokens.set(id, next);
     return next;
   }
@@ -70,7 +70,7 @@ export class MemoryTokens {
   async addTokenRealm(userId: string, id: string, realmId: string, now: string) {
     const token = this.tokens.get(id);
     if (!token || token.user_id !== userId) return undefined;
-    if (!token.realm_ids.includes(realmId)) this.tokens.set(id, copy({ ...token, realm_ids: [...token.realm_ids, realmId], updated_at: now }));
+    if (!token.realm_ids.includes(realmId)) this.tokens.set(id, withChanges(token, { realm_ids: [...token.realm_ids, realmId], updated_at: now }));
     return this.tokens.get(id)!;
   }
 
@@ -78,7 +78,8 @@ export class MemoryTokens {
     const token = this.tokens.get(id);
     if (!token || token.user_id !== userId) return undefined;
     if (options.keepOne && token.realm_ids.length === 1 && token.realm_ids[0] === realmId) return 'LAST_REALM' as const;
-    if (token.realm_ids.includes(realmId)) this.tokens.set(id, copy({ ...token, realm_ids: token.realm_ids.filter((r) => r !== realmId), updated_at: now }));
+    if (token.realm_ids.includes(realmId))
+      this.tokens.set(id, withChanges(token, { realm_ids: token.realm_ids.filter((r) => r !== realmId), updated_at: now }));
     return this.tokens.get(id)!;
   }
 

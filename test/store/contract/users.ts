@@ -16,6 +16,23 @@ export function usersContract(name: string, fresh: FreshStore) {
     expect(await store.updateUser('6650ffffffffffffffffffff', { alias: 'x' }, T0)).toBeUndefined();
   });
 
+  it('users: what an update was handed is not shared with the store, and what the user had before is kept', async () => {
+    const store = await fresh();
+    const before = await store.getUser(jane);
+    const changes = { metadata: { team: { name: 'a' } } };
+    await store.updateUser(jane, changes, T0);
+    changes.metadata.team.name = 'changed by the caller afterwards';
+    const after = await store.getUser(jane);
+    expect(after).toMatchObject({ ...before, metadata: { team: { name: 'a' } }, updated_at: T0 });
+    // Nor can the record a read answered be changed in the store (the memory store hands out frozen records).
+    try {
+      (after!.metadata as { team: { name: string } }).team.name = 'changed by a reader';
+    } catch {
+      // A frozen record refuses the write.
+    }
+    expect((await store.getUser(jane))?.metadata).toEqual({ team: { name: 'a' } });
+  });
+
   it('OTP steps are accepted once, and never an older one', async () => {
     const store = await fresh();
     const results = await Promise.all(Array.from({ length: 10 }, () => store.consumeOtpStep(jane, 100)));
