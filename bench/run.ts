@@ -382,11 +382,11 @@ function cpuMs(pid: number): number {
 /**
  * The 1x and 16x servers loaded at the same time, both pinned to the same core: the scheduler shares the core between
  * them evenly, so the ratio of their throughputs is the ratio of what a request costs each, and a change in the
- * machine's speed falls on both at once. In turns, one after the other, it does not: single rounds' 16x/1x ratios ran
- * from 0.67 to 1.86, and the second server of a round ran slower whichever it was (medians 0.91 and 0.99 by order
- * over 70 rounds), which put three runs in a row at 84-90%. Loaded together, the rounds of one pair of processes
- * agree within a few percent, but pairs differ: ten pairs of fresh processes gave 0.92 to 1.02 (a process's code
- * and heap land differently at each start). So three fresh pairs, 4 rounds of 4 s each (50 connections a server),
+ * machine's speed falls on both at once. In turns, one after the other, it does not: a server's CPU time a request
+ * moved from 81 to 117 µs across the turns of one run, with no other process taking the core; single rounds' 16x/1x
+ * ratios ran from 0.67 to 1.86; and three runs in a row put 16x at 84-90% of 1x. Loaded together, the rounds of one
+ * pair of processes agree within a few percent, but pairs differ: ten pairs gave 0.92 to 1.02, likely from where each
+ * process's code and heap land at its start. So three fresh pairs, 4 rounds of 4 s each (50 connections a server),
  * and the figure is the median of the 12 rounds' ratios. The two are the same program, so sharing the core's caches
  * costs them alike; the bare Hono and Prism ratios stay in turns, as those programs differ. Each server's CPU time
  * per request (from /proc) is kept beside each round's figures.
