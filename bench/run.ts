@@ -399,15 +399,19 @@ async function loadedTogether(request: Request) {
     try {
       await Promise.all([load(server, request, WARMUP_S * 3), load(server16x, request, WARMUP_S * 3)]);
       for (let round = 0; round < 4; round += 1) {
-        const cpuBefore = [cpuMs(server.child.pid!), cpuMs(server16x.child.pid!)];
+        const cpuBefore = { server: cpuMs(server.child.pid!), server16x: cpuMs(server16x.child.pid!) };
         const [one, sixteen] = await Promise.all([load(server, request, 4), load(server16x, request, 4)]);
-        const micros = (index: number, pid: number, total: number) => Number((((cpuMs(pid) - cpuBefore[index]) * 1000) / total).toFixed(1));
+        /** The CPU time a request (µs) of this round. */
+        const micros = (target: Target, before: number, requests: number) => Number((((cpuMs(target.child.pid!) - before) * 1000) / requests).toFixed(1));
         turns.push({
           pair,
           server: Math.round(one.requests.average),
           server16x: Math.round(sixteen.requests.average),
           ratio: Number((sixteen.requests.average / one.requests.average).toFixed(3)),
-          cpuMicrosPerRequest: { server: micros(0, server.child.pid!, one.requests.total), server16x: micros(1, server16x.child.pid!, sixteen.requests.total) },
+          cpuMicrosPerRequest: {
+            server: micros(server, cpuBefore.server, one.requests.total),
+            server16x: micros(server16x, cpuBefore.server16x, sixteen.requests.total),
+          },
         });
       }
     } finally {
