@@ -331,7 +331,8 @@ function median(values: number[]): number {
  * users.get on bare Hono, the server (memory), the server at 16x the operations and Prism, measured in turns (10 rounds
  * of 4 s each, all four alive and pinned to the same core, each idle while another is loaded): this machine's speed
  * drifts by tens of percent over the minutes between a table's rows (the 16x row once ran at 158% of the 1x row), so
- * the ratios the goals compare are taken from these paired turns. Every other round runs the targets in reverse
+ * the ratios to bare Hono and to Prism are taken from these paired turns (16x against 1x, since the twelfth session,
+ * from loadedTogether; its turns here are printed beside it). Every other round runs the targets in reverse
  * order, so that a drift within the rounds does not favour the target that comes first; with 3 rounds in one order,
  * a run gave 16x at 89% of 1x where 10 alternated rounds of the same build gave 102%. Each target's figure is the
  * median of its rounds, not their mean, so that a round or two in a slow spell do not move it: a run gave 16x at 80%
