@@ -167,7 +167,9 @@ export async function handleOperation(request: PlainRequest, deps: PipelineDeps)
     await deps.rateLimiter.recordAuthFailure(ipKey, now).catch(() => {});
   }
   deps.hooks.onAnswer?.({ operationId: request.operationId, status: response.status, code: (response.body as { code?: string }).code ?? null });
-  return { ...response, headers: quotaHeaders };
+  // Field by field, not `{ ...response, headers }`: Node 20's V8 copies a spread followed by another property by its
+  // slow generic path (about 1.2 µs a call against 0.15 µs; memory users.get 5-10% faster without it, bench/README.md).
+  return { status: response.status, body: response.body, headers: quotaHeaders };
 }
 
 /** In development and tests, an answer the spec does not document is a bug: log it and answer 500. */
@@ -182,6 +184,21 @@ function checkResponse(operationId: string, response: PlainResponse, deps: Pipel
   return { status: 500, body: internalError() };
 }
 
+/**
+ * `now.toISOString()`, made once a millisecond: the records of one millisecond's requests share one string, one
+ * allocation instead of one each, and fewer strings for the memory store to keep (bench/README.md).
+ */
+let isoTimeMs = NaN;
+let isoTimeText = '';
+function isoTimeOf(now: Date): string {
+  const ms = now.getTime();
+  if (ms !== isoTimeMs) {
+    isoTimeText = now.toISOString();
+    isoTimeMs = ms;
+  }
+  return isoTimeText;
+}
+
 async function recordActivity(request: PlainRequest, status: number, caller: Caller, realmId: string, now: Date, deps: PipelineDeps) {
   const entry: ActivityRecord = {
     id: newId(now.getTime()),
@@ -192,7 +209,7 @@ async function recordActivity(request: PlainRequest, status: number, caller: Cal
     status_code: status,
     ip_address: request.ip.slice(0, 45),
     user_agent: (request.headers['user-agent'] ?? '').slice(0, 512),
-    created_at: now.toISOString(),
+    created_at: isoTimeOf(now),
   };
   try {
     await deps.store.appendActivity(entry);
