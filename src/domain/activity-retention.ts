@@ -4,14 +4,17 @@
  * consecutive batches.
  */
 import type { Logger } from '../log.js';
+import { isoTextOnceAMillisecond } from './dates.js';
 import type { Store } from '../store/types.js';
 
 export const RETENTION_DAYS = 30;
 const DAY_MS = 24 * 3600 * 1000;
 
-/** The oldest instant still kept. */
+const retentionText = isoTextOnceAMillisecond();
+
+/** The oldest instant still kept (asked by every activity read). */
 export function retentionStart(now: Date): string {
-  return new Date(now.getTime() - RETENTION_DAYS * DAY_MS).toISOString();
+  return retentionText(now.getTime() - RETENTION_DAYS * DAY_MS);
 }
 
 const RETENTION_BATCH = 1000;

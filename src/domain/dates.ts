@@ -27,3 +27,19 @@ export function parseDateInput(input: string | number, edge: DateEdge, now: Date
   const parsed = new Date(/[Zz]|[+-]\d{2}:?\d{2}$/.test(text) ? text : `${text}Z`);
   return Number.isNaN(parsed.getTime()) ? undefined : parsed;
 }
+
+/**
+ * `new Date(ms).toISOString()`, made once a millisecond: each caller that asks on every request (an activity
+ * record's time, the retention's start) keeps one of these, and the requests of one millisecond share one string.
+ */
+export function isoTextOnceAMillisecond(): (ms: number) => string {
+  let lastMs = NaN;
+  let lastText = '';
+  return (ms) => {
+    if (ms !== lastMs) {
+      lastText = new Date(ms).toISOString();
+      lastMs = ms;
+    }
+    return lastText;
+  };
+}

@@ -9,6 +9,7 @@ import { grants } from '../auth/permissions.js';
 import type { SessionVerifier } from '../auth/session-jwt.js';
 import { ipAllowed, quotaKeyOfIp } from '../auth/ip-allowlist.js';
 import { matchTotp } from '../auth/totp.js';
+import { isoTextOnceAMillisecond } from '../domain/dates.js';
 import { newId } from '../domain/ids.js';
 import { ApiError, apiError, RateLimitedError, StoreUnavailableError } from '../errors.js';
 import type { Caller, HandlerContext } from '../handlers/context.js';
@@ -184,20 +185,8 @@ function checkResponse(operationId: string, response: PlainResponse, deps: Pipel
   return { status: 500, body: internalError() };
 }
 
-/**
- * `now.toISOString()`, made once a millisecond: the records of one millisecond's requests share one string, one
- * allocation instead of one each, and fewer strings for the memory store to keep (bench/README.md).
- */
-let isoTimeMs = NaN;
-let isoTimeText = '';
-function isoTimeOf(now: Date): string {
-  const ms = now.getTime();
-  if (ms !== isoTimeMs) {
-    isoTimeText = now.toISOString();
-    isoTimeMs = ms;
-  }
-  return isoTimeText;
-}
+/** The records of one millisecond's requests share one time string: fewer for the memory store to keep. */
+const activityTime = isoTextOnceAMillisecond();
 
 async function recordActivity(request: PlainRequest, status: number, caller: Caller, realmId: string, now: Date, deps: PipelineDeps) {
   const entry: ActivityRecord = {
@@ -209,7 +198,7 @@ async function recordActivity(request: PlainRequest, status: number, caller: Cal
     status_code: status,
     ip_address: request.ip.slice(0, 45),
     user_agent: (request.headers['user-agent'] ?? '').slice(0, 512),
-    created_at: isoTimeOf(now),
+    created_at: activityTime(now.getTime()),
   };
   try {
     await deps.store.appendActivity(entry);
