@@ -380,6 +380,11 @@ function cpuMs(pid: number): number {
   return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS_PER_SECOND;
 }
 
+/** The CPU time a request (µs) a target used since `beforeMs` (from `cpuMs`), over `requests`. */
+function cpuMicrosPerRequest(target: Target, beforeMs: number, requests: number): number {
+  return Number((((cpuMs(target.child.pid!) - beforeMs) * 1000) / requests).toFixed(1));
+}
+
 /**
  * The 1x and 16x servers loaded at the same time, both pinned to the same core: the scheduler shares the core between
  * them evenly, so the ratio of their throughputs is the ratio of what a request costs each, and a change in the
@@ -402,16 +407,14 @@ async function loadedTogether(request: Request) {
       for (let round = 0; round < 4; round += 1) {
         const cpuBefore = { server: cpuMs(server.child.pid!), server16x: cpuMs(server16x.child.pid!) };
         const [one, sixteen] = await Promise.all([load(server, request, 4), load(server16x, request, 4)]);
-        /** The CPU time a request (µs) of this round. */
-        const micros = (target: Target, before: number, requests: number) => Number((((cpuMs(target.child.pid!) - before) * 1000) / requests).toFixed(1));
         turns.push({
           pair,
           server: Math.round(one.requests.average),
           server16x: Math.round(sixteen.requests.average),
           ratio: Number((sixteen.requests.average / one.requests.average).toFixed(3)),
           cpuMicrosPerRequest: {
-            server: micros(server, cpuBefore.server, one.requests.total),
-            server16x: micros(server16x, cpuBefore.server16x, sixteen.requests.total),
+            server: cpuMicrosPerRequest(server, cpuBefore.server, one.requests.total),
+            server16x: cpuMicrosPerRequest(server16x, cpuBefore.server16x, sixteen.requests.total),
           },
         });
       }

@@ -29,8 +29,8 @@ export function parseDateInput(input: string | number, edge: DateEdge, now: Date
 }
 
 /**
- * `new Date(ms).toISOString()`, made once a millisecond: each caller that asks on every request (an activity
- * record's time, the retention's start) keeps one of these, and the requests of one millisecond share one string.
+ * `new Date(ms).toISOString()`, made once a millisecond: each caller that asks on every request (a request's
+ * time, the retention's start) keeps one of these, and the requests of one millisecond share one string.
  */
 export function isoTextOnceAMillisecond(): (ms: number) => string {
   let lastMs = NaN;

@@ -60,6 +60,11 @@ export type PipelineDeps = {
 };
 
 const REALM_LABEL = /^[0-9a-f]{24}$/i;
+/**
+ * A request's time as text, for what records it (its activity record, a token's last use): made once a millisecond,
+ * so the records of one millisecond's requests share one string, fewer for the memory store to keep.
+ */
+const requestTimeText = isoTextOnceAMillisecond();
 const internalError = () => apiError('INTERNAL_ERROR').toEnvelope();
 
 /** The active realm: `realm_id` where the operation takes it, else the Host's first label when it is a realm id. */
@@ -108,7 +113,7 @@ export async function handleOperation(request: PlainRequest, deps: PipelineDeps)
     const token = caller.token;
     quotaHeaders = (await deps.rateLimiter.consume('per-credential', token ? `token:${token.id}` : `user:${caller.user.id}`, now)).headers;
     if (token && !ipAllowed(token.ip_whitelist, request.ip)) throw apiError('IP_NOT_ALLOWED');
-    if (token) await deps.store.recordTokenUse(token.id, now.toISOString(), request.ip);
+    if (token) await deps.store.recordTokenUse(token.id, requestTimeText(now.getTime()), request.ip);
     const ownCall = policy.bannedMayCallOwn !== null && request.params[policy.bannedMayCallOwn] === caller.user.id;
     if (caller.user.is_banned && !ownCall) throw apiError('ACCOUNT_BANNED');
     if (policy.tokenOnly && !token) throw apiError('INSUFFICIENT_PERMISSIONS', { message: 'This endpoint serves API tokens only' });
@@ -185,9 +190,6 @@ function checkResponse(operationId: string, response: PlainResponse, deps: Pipel
   return { status: 500, body: internalError() };
 }
 
-/** The records of one millisecond's requests share one time string: fewer for the memory store to keep. */
-const activityTime = isoTextOnceAMillisecond();
-
 async function recordActivity(request: PlainRequest, status: number, caller: Caller, realmId: string, now: Date, deps: PipelineDeps) {
   const entry: ActivityRecord = {
     id: newId(now.getTime()),
@@ -198,7 +200,7 @@ async function recordActivity(request: PlainRequest, status: number, caller: Cal
     status_code: status,
     ip_address: request.ip.slice(0, 45),
     user_agent: (request.headers['user-agent'] ?? '').slice(0, 512),
-    created_at: activityTime(now.getTime()),
+    created_at: requestTimeText(now.getTime()),
   };
   try {
     await deps.store.appendActivity(entry);
