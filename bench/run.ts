@@ -338,7 +338,8 @@ function median(values: number[]): number {
  * median of its rounds, not their mean, so that a round or two in a slow spell do not move it: a run gave 16x at 80%
  * of 1x by the mean of 6 rounds, where 8 turns alternated right after gave 105%. Single rounds still swing far (the
  * 16x/1x ratio of 14 alternated rounds of one build ran from 0.67 to 1.86, median 1.0), so there are 10. Every
- * round's figures are printed and kept in results.json.
+ * round's figures are printed and kept in results.json, with each target's CPU time a request in the round (from
+ * /proc): all four are CPU-bound on the one core, so 10x Prism asks the server for a tenth of Prism's.
  */
 async function pairedUsersGet(prism: Target): Promise<{
   ceiling: number;
