@@ -603,16 +603,17 @@ async function main() {
       rps('server, postgres', operation),
       rps('server, postgres', 'users.get (JWT)'),
     )})`;
+  const cpu = paired.cpuMicrosPerRequest;
   const goals = {
     'users.get at >= 70% of ceiling (paired turns)': pct(paired.server, paired.ceiling),
     'users.update at >= 55% of ceiling': pct(rps('server, memory', 'users.update'), rps('bare Hono (ceiling)', 'PATCH user (bare)')),
     // With the CPU each target spent a request in the same turns: what 10x asks of the server, beside what bare Hono
     // itself takes.
-    '>= 10x Prism on users.get (paired turns)': `${(paired.server / paired.prism).toFixed(1)}x (CPU a request: server ${
-      paired.cpuMicrosPerRequest.server
-    } µs, Prism ${paired.cpuMicrosPerRequest.prism} µs, so 10x needs ${(paired.cpuMicrosPerRequest.prism / 10).toFixed(1)} µs; bare Hono ${
-      paired.cpuMicrosPerRequest.ceiling
-    } µs; table rows: ${(rps('server, memory', 'users.get (JWT)') / rps('Prism mock (-v error)', 'users.get (JWT)')).toFixed(1)}x)`,
+    '>= 10x Prism on users.get (paired turns)': `${(paired.server / paired.prism).toFixed(1)}x (CPU a request: server ${cpu.server} µs, Prism ${
+      cpu.prism
+    } µs, so 10x needs ${(cpu.prism / 10).toFixed(1)} µs; bare Hono ${cpu.ceiling} µs; table rows: ${(
+      rps('server, memory', 'users.get (JWT)') / rps('Prism mock (-v error)', 'users.get (JWT)')
+    ).toFixed(1)}x)`,
     '16x spec within 10% of 1x (loaded together on one core)': `${pct(together.ratio, 1)} (CPU a request: ${
       together.cpuMicrosPerRequest.server16x
     } µs at 16x, ${together.cpuMicrosPerRequest.server} µs at 1x; paired turns: ${pct(paired.server16x, paired.server)}; table rows: ${pct(
