@@ -1,6 +1,6 @@
 /**
- * An answer whose list holds shared records (src/store/record-texts.ts) is written from their texts made before
- * (src/http/answer-json.ts): the text must be JSON.stringify's, byte for byte, the first time and every time after,
+ * An answer with shared records (src/store/record-texts.ts), in a list or as a member of their own, is written from
+ * their texts made before (src/http/answer-json.ts): the text must be JSON.stringify's, byte for byte, the first time and every time after,
  * whatever the records hold and whichever of them are shared.
  */
 import fc from 'fast-check';
@@ -22,6 +22,7 @@ const body = fc.record({
   statusCode: fc.constant(200),
   message: text,
   data: fc.array(fc.tuple(record, fc.boolean()), { maxLength: 8 }),
+  owner: fc.option(fc.tuple(record, fc.boolean()), { nil: undefined }),
   metadata: fc.record({ total: fc.nat(), page: fc.nat(), limit: fc.nat() }),
   note: fc.constantFrom(undefined, 'kept', null),
 });
@@ -29,8 +30,9 @@ const body = fc.record({
 describe('answers with shared records', () => {
   it('are written as JSON.stringify writes them, the first time and again, however many of their records are shared', () => {
     fc.assert(
-      fc.property(body, ({ data, ...rest }) => {
-        const answer = { ...rest, data: data.map(([item, isSharedItem]) => (isSharedItem ? shared(item) : item)) };
+      fc.property(body, ({ data, owner, ...rest }) => {
+        const sharedIf = ([item, isSharedItem]: [object, boolean]) => (isSharedItem ? shared(item) : item);
+        const answer = { ...rest, data: data.map(sharedIf), owner: owner && sharedIf(owner) };
         expect(answerJson(answer)).toBe(JSON.stringify(answer));
         expect(answerJson(answer)).toBe(JSON.stringify(answer));
       }),
@@ -44,12 +46,13 @@ describe('answers with shared records', () => {
     expect(recordJson(item)).toBe('{"id":"a","status_code":200}');
     item.status_code = 500;
     expect(answerJson({ data: [item] })).toBe('{"data":[{"id":"a","status_code":200}]}');
+    expect(answerJson({ statusCode: 200, data: item })).toBe('{"statusCode":200,"data":{"id":"a","status_code":200}}');
     const other = { id: 'b', status_code: 200 };
     expect(isShared(other)).toBe(false);
     expect(answerJson({ data: [other] })).toBe(JSON.stringify({ data: [other] }));
   });
 
-  it('leave answers with no shared list to JSON.stringify as they are', () => {
+  it('leave answers with no shared record to JSON.stringify as they are', () => {
     for (const answer of [null, 'text', [shared({ a: 1 })], { data: [] }, { data: [{ a: 1 }] }, { a: undefined, b: () => 1 }]) {
       expect(answerJson(answer)).toBe(JSON.stringify(answer));
     }
