@@ -40,6 +40,33 @@ describe('failures outside the handlers answer the envelope', () => {
     expect(wrong.headers.get('allow')?.split(', ').sort()).toEqual(['DELETE', 'GET', 'PATCH']);
   });
 
+  it('a known path answers 405 to each method no operation serves there, its Allow naming exactly those served', async () => {
+    // A server of its own: the served methods are called for real (DELETE /api/v1/vault empties the vault).
+    const own = await startTestServer();
+    const ownJwt = await own.jwtFor('john_doe');
+    const paths = [...new Set([...policy.operations.values()].map((op) => op.path))];
+    const methods = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'];
+    for (const path of paths) {
+      const answers = await Promise.all(
+        methods.map(async (method) => {
+          const response = await own.fetch(new Request(urlOf(path), { method, headers: { authorization: `Bearer ${ownJwt}` } }));
+          return { method, status: response.status, body: await response.json(), headers: response.headers };
+        }),
+      );
+      const refused = answers.filter((answer) => answer.status === 405);
+      const served = answers.filter((answer) => answer.status !== 405).map((answer) => answer.method);
+      expect(refused.length, path).toBeGreaterThan(0);
+      for (const answer of refused) {
+        expect(answer.body, `${answer.method} ${path}`).toMatchObject({ statusCode: 405, code: 'METHOD_NOT_ALLOWED' });
+        expect(answer.headers.get('allow')?.split(', ').sort(), `${answer.method} ${path}`).toEqual(served.sort());
+        expect(answer.headers.get('x-content-type-options')).toBe('nosniff');
+      }
+    }
+    // `/auth/tokens/me` fits `/auth/tokens/{id}` too: DELETE and PATCH are served there (as a token id), so named.
+    expect((await send('PUT', '/api/v1/auth/tokens/me')).headers.get('allow')?.split(', ').sort()).toEqual(['DELETE', 'GET', 'PATCH']);
+    expect(await send('GET', '/api/v1/users/me/retry-setup/extra')).toMatchObject({ status: 404, body: { code: 'NOT_FOUND' } });
+  });
+
   const withBody = [...policy.operations.values()].filter((op) => op.hasBody);
 
   it.each(withBody.map((op) => [op.operationId, op] as const))('%s: malformed JSON and a non-JSON body answer 400 VALIDATION_ERROR', async (_id, op) => {
