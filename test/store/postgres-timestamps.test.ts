@@ -1,5 +1,5 @@
 /**
- * The read pool answers timestamptz columns as ISO strings without a Date in between (connection.ts,
+ * Every pool answers timestamptz columns as ISO strings without a Date in between (connection.ts,
  * `timestampAsIso`). They must be exactly what node-postgres's parser and `Date#toISOString` gave before: the same
  * milliseconds (truncated, not rounded), the same instant whatever the session's time zone.
  */
@@ -32,24 +32,32 @@ describe('timestampAsIso', () => {
   });
 });
 
-describe.skipIf(!DATABASE_URL)('PostgreSQL timestamps through the read pool', () => {
+describe.skipIf(!DATABASE_URL)('PostgreSQL timestamps through the store’s pools', () => {
   let store: PostgresStore;
+  let plain: pg.Client;
   beforeAll(async () => {
     store = await makePostgresStore();
+    // node-postgres as it comes: Dates, in a session of the server's own time zone.
+    plain = new pg.Client({ connectionString: DATABASE_URL, options: '-c TimeZone=America/St_Johns' });
+    await plain.connect();
   });
   afterAll(async () => {
+    await plain?.end();
     await store?.close();
   });
 
-  it('are the ISO strings the main pool gives as Dates, for 2,000 instants down to the microsecond', async () => {
-    // Whole seconds, milliseconds and microseconds, over a few centuries (the main pool's session keeps the server's
-    // time zone, the read pool's is UTC: the instants must agree all the same).
+  it('are the ISO strings of the Dates node-postgres gives, for 2,000 instants down to the microsecond', async () => {
+    // Whole seconds, milliseconds and microseconds, over a few centuries; the plain client's session is in a zone
+    // with a half-hour offset, the store's in UTC: the instants must agree all the same.
     const sql = `SELECT to_timestamp(946684800 + i * 123457.123457 * (CASE WHEN i % 3 = 0 THEN 1 ELSE 1.000001 END)) AS at
       FROM generate_series(-1000, 999) AS i ORDER BY i`;
-    const [main, read] = await Promise.all([store.pool.query(sql), store.readPool.query(sql)]);
-    expect(read.rows).toHaveLength(2000);
-    expect(read.rows.every((row) => typeof row.at === 'string')).toBe(true);
-    expect(read.rows.map((row) => row.at)).toEqual(main.rows.map((row) => (row.at as Date).toISOString()));
+    const expected = (await plain.query(sql)).rows.map((row) => (row.at as Date).toISOString());
+    for (const pool of [store.pool, store.readPool]) {
+      const { rows } = await pool.query(sql);
+      expect(rows).toHaveLength(2000);
+      expect(rows.every((row) => typeof row.at === 'string')).toBe(true);
+      expect(rows.map((row) => row.at)).toEqual(expected);
+    }
   });
 
   it('under a session time zone other than UTC too', async () => {

@@ -2,7 +2,7 @@
 import type { ActivityRecord, ContainerRecord, ProjectRecord, ServerRecord, TokenRecord, UserRecord, VaultRecord } from '../types.js';
 
 type Row = Record<string, any>;
-/** A timestamptz column: a Date from the main pool, already an ISO string from the read pool (connection.ts). */
+/** A timestamptz column: already an ISO string from every pool (connection.ts); a Date where a caller made one. */
 export const iso = (value: Date | string | null): string | null => (value === null || typeof value === 'string' ? value : value.toISOString());
 
 export function toUser(row: Row): UserRecord {
