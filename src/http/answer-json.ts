@@ -1,9 +1,10 @@
 /**
  * An answer's JSON text, exactly as `JSON.stringify` writes it, with shared records (store/record-texts.ts: the
  * records of an activity page from a kept read, a presented user) taken from their texts made before, not serialised
- * again: a member of the answer that is a shared record or a list of them. Byte for byte the same text: an object is `{` its own enumerable properties in order, `"key":`
- * and each value's text, joined by commas, `}`, leaving out those whose value has no JSON (undefined, a function, a
- * symbol); an array of objects is `[` their texts joined by commas `]`.
+ * again: a member of the answer that is a shared record or a list of them. Byte for byte the same text: an object is
+ * `{` its own enumerable properties in order, `"key":` and each value's text, joined by commas, `}`, leaving out
+ * those whose value has no JSON (undefined, a function, a symbol); an array of objects is `[` their texts joined by
+ * commas `]`.
  */
 import { isShared, recordJson } from '../store/record-texts.js';
 

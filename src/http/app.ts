@@ -154,11 +154,12 @@ export async function createApp(deps: AppDeps): Promise<ServerApp> {
   const app = new Hono();
   // Security headers on every answer, set by each route rather than by a wrapping middleware: one that touches
   // the response after `next()` makes @hono/node-server build a full Response, which halved throughput here.
+  //
   // A known path with another method answers 405 with the methods served there, looked up only once no route has
   // matched. As `app.all` routes beside the operations' they matched every request too, and Hono then ran each
-  // request's two handlers through its middleware composition instead of calling the one (3% of a users.get's
-  // throughput, loaded together). A path may fit several templates (`/tokens/me` and `/tokens/{id}`): Allow names
-  // the methods of all of them, as each of those would be served.
+  // request's two handlers through its middleware composition instead of calling the one (about 2% of a
+  // users.get's throughput, two builds loaded together). A path may fit several templates (`/tokens/me` and
+  // `/tokens/{id}`): Allow names the methods of all of them, as each of those would be served.
   const methodsAt = new TrieRouter<string>();
   const operations = listOperations(deps.spec).sort(bySpecificity);
   for (const op of operations) methodsAt.add('ALL', toHonoPath(op.path), op.method);
