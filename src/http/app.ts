@@ -4,8 +4,8 @@
  * request and the pipeline's answer into JSON. Only this folder imports Hono and openapi-backend.
  */
 import { Hono, type Context } from 'hono';
-import { TrieRouter } from 'hono/router/trie-router';
 import { answerJson } from './answer-json.js';
+import { AllowedMethods } from './allowed-methods.js';
 import { apiError, envelope } from '../errors.js';
 import type { Logger } from '../log.js';
 import { handleOperation, type OperationHandlers, type PipelineDeps, type PipelineHooks } from '../pipeline/handle-operation.js';
@@ -155,17 +155,16 @@ export async function createApp(deps: AppDeps): Promise<ServerApp> {
   // Security headers on every answer, set by each route rather than by a wrapping middleware: one that touches
   // the response after `next()` makes @hono/node-server build a full Response, which halved throughput here.
   //
-  // A known path with another method answers 405 with the methods served there, looked up only once no route has
-  // matched. As `app.all` routes beside the operations' they matched every request too, and Hono then ran each
-  // request's two handlers through its middleware composition instead of calling the one (about 2% of a
-  // users.get's throughput, two builds loaded together). A path may fit several templates (`/tokens/me` and
-  // `/tokens/{id}`): Allow names the methods of all of them, as each of those would be served.
-  const methodsAt = new TrieRouter<string>();
+  // A known path with another method answers 405 with the methods served there (allowed-methods.ts), looked up
+  // only once no route has matched. As `app.all` routes beside the operations' they matched every request too, and
+  // Hono then ran each request's two handlers through its middleware composition instead of calling the one (about
+  // 2% of a users.get's throughput, two builds loaded together).
+  const allowedMethods = new AllowedMethods();
   const operations = listOperations(deps.spec).sort(bySpecificity);
-  for (const op of operations) methodsAt.add('ALL', toHonoPath(op.path), op.method);
+  for (const op of operations) allowedMethods.add(op.method, op.path);
   app.notFound((c) => {
     withSecurityHeaders(c);
-    const allowed = [...new Set(methodsAt.match(c.req.method, c.req.path)[0].map(([method]) => method))];
+    const allowed = allowedMethods.at(c.req.path);
     if (allowed.length) {
       c.header('Allow', allowed.join(', '));
       return c.json(envelope(405, 'METHOD_NOT_ALLOWED', `Use ${allowed.join(', ')} on this path`), 405);

@@ -44,7 +44,13 @@ describe('failures outside the handlers answer the envelope', () => {
     // A server of its own: the served methods are called for real (DELETE /api/v1/vault empties the vault).
     const own = await startTestServer();
     const ownJwt = await own.jwtFor('john_doe');
-    const paths = [...new Set([...policy.operations.values()].map((op) => op.path))];
+    // Every template, and paths that fit two templates at once (`public-profiles` as a token id, `add-realm` as a
+    // public key; `me` as a token id).
+    const paths = [
+      ...new Set([...policy.operations.values()].map((op) => op.path)),
+      '/api/v1/auth/tokens/public-profiles/add-realm',
+      '/api/v1/auth/tokens/me/copy',
+    ];
     const methods = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'];
     for (const path of paths) {
       const answers = await Promise.all(
@@ -65,6 +71,9 @@ describe('failures outside the handlers answer the envelope', () => {
     // `/auth/tokens/me` fits `/auth/tokens/{id}` too: DELETE and PATCH are served there (as a token id), so named.
     expect((await send('PUT', '/api/v1/auth/tokens/me')).headers.get('allow')?.split(', ').sort()).toEqual(['DELETE', 'GET', 'PATCH']);
     expect(await send('GET', '/api/v1/users/me/retry-setup/extra')).toMatchObject({ status: 404, body: { code: 'NOT_FOUND' } });
+    // A trailing slash or an empty segment fits no template, as the router sees it.
+    expect(await send('PUT', '/api/v1/vault/keys/k/')).toMatchObject({ status: 404, body: { code: 'NOT_FOUND' } });
+    expect(await send('PUT', '/api/v1/vault/keys/')).toMatchObject({ status: 404, body: { code: 'NOT_FOUND' } });
   });
 
   const withBody = [...policy.operations.values()].filter((op) => op.hasBody);
