@@ -100,8 +100,11 @@ export function bySpecificity(a: Pick<SpecOperation, 'path'>, b: Pick<SpecOperat
  * (`bySpecificity`: `/tokens/me` is not `/tokens/{id}`).
  */
 export function findOperation(operations: SpecOperation[], method: string, path: string): SpecOperation | undefined {
-  return operations.filter((op) => op.method === method.toUpperCase() && templatePattern(op.path).test(path)).sort(bySpecificity)[0];
+  return operations.filter((op) => op.method === method.toUpperCase() && fitsTemplate(op.path, path)).sort(bySpecificity)[0];
 }
+
+/** Whether a concrete path fits a path template: a parameter fits one non-empty segment, so no trailing slash fits. */
+export const fitsTemplate = (template: string, path: string): boolean => templatePattern(template).test(path);
 
 const patterns = new Map<string, RegExp>();
 function templatePattern(template: string): RegExp {
