@@ -197,6 +197,49 @@ describe('GroupCommit with an order (the activity log: time)', () => {
   });
 });
 
+describe('GroupCommit.arrived', () => {
+  const byN = (a: Item, b: Item) => a.n - b.n;
+  const shown = (items: readonly Item[]) => items.map((item) => `${item.user}${item.n}`);
+  /** The arrivals sorted stably by the order: what a reader that follows them makes of the queue. */
+  const sorted = (items: readonly Item[]) => shown([...items].sort(byN));
+
+  it('holds the queued items in the order they came, one array while the queue only grows, sorting to the queue', async () => {
+    const { commit, writes } = controlled(byN);
+    const arrived = commit.arrived;
+    for (const [user, n] of [
+      ['a', 5],
+      ['a', 3],
+      ['b', 5],
+      ['c', 1],
+    ] as const)
+      commit.add({ user, n });
+    expect(commit.arrived).toBe(arrived);
+    expect(shown(commit.arrived)).toEqual(['a5', 'a3', 'b5', 'c1']);
+    expect(sorted(commit.arrived)).toEqual(shown(commit.queued));
+    // Taken by a write: a new array, for what comes next.
+    const flushed = commit.flush();
+    expect(commit.arrived).not.toBe(arrived);
+    expect(commit.arrived).toEqual([]);
+    commit.add({ user: 'd', n: 2 });
+    expect(shown(commit.arrived)).toEqual(['d2']);
+    writes[0].finish();
+    await flushed;
+  });
+
+  it('after a failed write, a new array that sorts to the queue rebuilt with the batch', async () => {
+    const { commit, writes } = controlled(byN);
+    for (const n of [2, 6]) commit.add({ user: 'a', n });
+    const failed = commit.flush().catch(() => {});
+    commit.add({ user: 'b', n: 4 });
+    const arrivedBefore = commit.arrived;
+    writes[0].fail(new Error('lock timeout'));
+    await failed;
+    expect(commit.arrived).not.toBe(arrivedBefore);
+    expect(sorted(commit.arrived)).toEqual(['a2', 'b4', 'a6']);
+    expect(sorted(commit.arrived)).toEqual(shown(commit.queued));
+  });
+});
+
 describe('GroupCommit.writtenFrom', () => {
   it('keeps each written batch with what its write answered, numbered in the order writes succeeded; a failed one is queued again', async () => {
     const answers: Array<{ batch: Item[]; finish: (receipt: number) => void; fail: (failure: Error) => void }> = [];

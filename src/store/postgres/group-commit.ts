@@ -24,6 +24,8 @@ export type WrittenBatch<Item, Receipt> = { items: readonly Item[]; receipt: Rec
 
 export class GroupCommit<Item, Receipt = unknown> {
   private queue: Item[] = [];
+  /** The queue's items in the order they came (`arrived`). */
+  private arrivals: Item[] = [];
   private inFlightBatch: Item[] = [];
   private timer: NodeJS.Timeout | undefined;
   private inFlight: Promise<void> | undefined;
@@ -71,6 +73,15 @@ export class GroupCommit<Item, Receipt = unknown> {
     return this.queue;
   }
 
+  /**
+   * The queued items in the order they came, which sorted by `order` (stably) are the queue: a reader that keeps
+   * what it made of them follows the queue by looking only at those that came since it last looked, as long as this
+   * is the same array (a new one whenever the queue is taken by a write, or rebuilt after a failed one).
+   */
+  get arrived(): readonly Item[] {
+    return this.arrivals;
+  }
+
   /** The batches written in the last `keepWrittenMs` whose write was the `ordinal`th to succeed or a later one. */
   writtenFrom(ordinal: number): readonly WrittenBatch<Item, Receipt>[] {
     const first = this.recent.findIndex((batch) => batch.ordinal >= ordinal);
@@ -84,6 +95,7 @@ export class GroupCommit<Item, Receipt = unknown> {
     if (order) while (at > 0 && order(item, this.queue[at - 1]) < 0) at -= 1;
     if (at === this.queue.length) this.queue.push(item);
     else this.queue.splice(at, 0, item);
+    this.arrivals.push(item);
     if (this.queue.length >= MAX_BATCH) void this.flush().catch(() => {});
     else this.timer ??= setTimeout(() => void this.flush().catch(() => {}), FLUSH_INTERVAL_MS);
   }
@@ -160,6 +172,7 @@ export class GroupCommit<Item, Receipt = unknown> {
     }
     if (this.queue.length === 0) return Promise.resolve();
     const batch = this.queue.splice(0, this.queue.length);
+    this.arrivals = [];
     this.inFlightBatch = batch;
     this.started += 1;
     // One write at a time, in order (the activity log's `seq` follows the queue: time, then arrival; a later last use
@@ -183,6 +196,8 @@ export class GroupCommit<Item, Receipt = unknown> {
         this.queue = this.order ? mergeInOrder(batch, this.queue, this.order) : [...batch, ...this.queue];
         const excess = this.queue.length - MAX_QUEUED;
         if (excess > 0) this.dropped += this.queue.splice(0, excess).length;
+        // The queue in its order came in an order that sorts to it.
+        this.arrivals = this.queue.slice();
         this.timer ??= setTimeout(() => void this.flush().catch(() => {}), FLUSH_INTERVAL_MS * 20);
         throw failure;
       },
