@@ -5,7 +5,16 @@
  * each other.
  */
 import { describe, expect, it } from 'vitest';
-import { byTime, narrowWindowRows, pageFromWindow, pageWithUnwritten, windowStart, type StoredWindow } from '../../src/store/postgres/unwritten-activity.js';
+import {
+  byTime,
+  heldInArrivalOrder,
+  heldRuns,
+  narrowWindowRows,
+  pageFromWindow,
+  pageWithUnwritten,
+  windowStart,
+  type StoredWindow,
+} from '../../src/store/postgres/unwritten-activity.js';
 import type { ActivityRecord } from '../../src/store/types.js';
 import { seededDraw } from '../support/seeded-random.js';
 
@@ -30,6 +39,20 @@ const record = (created_at: string): ActivityRecord => ({
   created_at,
 });
 
+/**
+ * The same records as the store holds them (`heldRuns`): cut into runs of consecutive arrivals (its batches), each
+ * in time order, arrival order at each instant (a stable sort).
+ */
+function asRuns(records: ActivityRecord[], draw: (below: number) => number): ActivityRecord[][] {
+  const runs: ActivityRecord[][] = [];
+  for (let from = 0; from < records.length;) {
+    const length = 1 + draw(records.length - from);
+    runs.push(records.slice(from, from + length).sort(byTime));
+    from += length;
+  }
+  return runs;
+}
+
 /** The log once everything is written: newest first, and at one instant the later seq first. */
 const ordered = (rows: { record: ActivityRecord; seq: number }[]) =>
   [...rows]
@@ -39,6 +62,7 @@ const ordered = (rows: { record: ActivityRecord; seq: number }[]) =>
 describe('an activity page with the records this process has not written yet', () => {
   it('equals the page of the log once they are written, for every page of 2,000 random logs, from a narrow window where it holds', () => {
     const draw = seededDraw(20_261_202);
+    const cut = seededDraw(20_261_203);
     let narrowsHeld = 0;
     let narrowsPastFirstRow = 0;
     for (let trial = 0; trial < 2000; trial += 1) {
@@ -54,14 +78,18 @@ describe('an activity page with the records this process has not written yet', (
       for (let offset = 0; offset <= everything.length + limit; offset += limit) {
         const start = windowStart(offset, unwritten.length);
         const expected = { trial, offset, ids: everything.slice(offset, offset + limit).map((r) => r.id), total: everything.length };
-        const wide = pageWithUnwritten(storedLog.slice(start, offset + limit), storedLog.length, unwritten, offset, limit);
+        const wide = pageWithUnwritten(storedLog.slice(start, offset + limit), storedLog.length, heldInArrivalOrder(unwritten), offset, limit);
         expect({ trial, offset, ids: wide.items.map((r) => r.id), total: wide.total }).toEqual(expected);
-        // The same records in time order, arrival order at each instant, as the store holds them: the same page.
-        const inTimeOrder = [...unwritten].sort(byTime);
-        const fromTimeOrder = pageWithUnwritten(storedLog.slice(start, offset + limit), storedLog.length, inTimeOrder, offset, limit);
-        expect({ trial, offset, ids: fromTimeOrder.items.map((r) => r.id), total: fromTimeOrder.total }).toEqual(expected);
+        // The same records in time order, arrival order at each instant, and as runs of the store's: the same page.
+        for (const held of [heldInArrivalOrder([...unwritten].sort(byTime)), heldRuns(asRuns(unwritten, cut))]) {
+          const fromTimeOrder = pageWithUnwritten(storedLog.slice(start, offset + limit), storedLog.length, held, offset, limit);
+          expect({ trial, offset, ids: fromTimeOrder.items.map((r) => r.id), total: fromTimeOrder.total }).toEqual(expected);
+        }
         const narrowWindow = read(storedLog, start, narrowWindowRows(offset, limit, unwritten.length));
-        const narrow = pageFromWindow(narrowWindow, unwritten, offset, limit);
+        const narrow = pageFromWindow(narrowWindow, heldInArrivalOrder(unwritten), offset, limit);
+        // Runs tell whether the window holds the page as the records do.
+        const narrowFromRuns = pageFromWindow(narrowWindow, heldRuns(asRuns(unwritten, cut)), offset, limit);
+        expect({ trial, offset, ids: narrowFromRuns?.items.map((r) => r.id) }).toEqual({ trial, offset, ids: narrow?.items.map((r) => r.id) });
         if (!narrow) continue;
         narrowsHeld += 1;
         // The cases the window holds although a record not written goes after its first row.
@@ -79,6 +107,7 @@ describe('an activity page with the records this process has not written yet', (
 describe('a window kept for a page asked again (activity-read-cache.ts)', () => {
   it('answers the page of the log as it is now, or nothing, after more records arrive unwritten, for 2,000 random logs', () => {
     const draw = seededDraw(20_261_203);
+    const cut = seededDraw(20_261_204);
     let answered = 0;
     let answeredAfterArrivals = 0;
     for (let trial = 0; trial < 2000; trial += 1) {
@@ -94,7 +123,13 @@ describe('a window kept for a page asked again (activity-read-cache.ts)', () => 
       const earlier = heldThen.length === 0 ? 0 : Math.min(limit, start);
       const rows = draw(2) === 0 ? narrowWindowRows(offset, limit, heldThen.length) : Math.min(offset, heldThen.length) + limit;
       const kept = read(storedLog, start - earlier, rows + earlier);
-      const page = pageFromWindow(kept, heldNow, offset, limit);
+      const page = pageFromWindow(kept, heldInArrivalOrder(heldNow), offset, limit);
+      const fromRuns = pageFromWindow(kept, heldRuns(asRuns(heldNow, cut)), offset, limit);
+      expect({ trial, ids: fromRuns?.items.map((r) => r.id), total: fromRuns?.total }).toEqual({
+        trial,
+        ids: page?.items.map((r) => r.id),
+        total: page?.total,
+      });
       if (!page) continue;
       answered += 1;
       if (arrived.length > 0) answeredAfterArrivals += 1;

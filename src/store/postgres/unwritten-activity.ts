@@ -11,6 +11,7 @@
  * differently; nothing is lost or counted twice.)
  */
 import type { ActivityRecord } from '../types.js';
+import { mergeInOrder } from './group-commit.js';
 
 /** The first row of the window the database must answer, so that the page is in it whatever the unwritten records are. */
 export function windowStart(offset: number, unwrittenCount: number): number {
@@ -33,54 +34,115 @@ export function narrowWindowRows(offset: number, limit: number, unwrittenCount: 
 export type StoredWindow = { start: number; rows: ActivityRecord[]; complete: boolean; storedTotal: number };
 
 /**
- * The page at `offset` of `window`'s rows merged with `unwritten` (ordered as `pageWithUnwritten` takes them, none of
- * them stored in the window's snapshot), or undefined where the window does not hold the page. From the row at
- * `windowStart(offset, unwritten.length)` on, the merge in `pageWithUnwritten` puts every row and record in its
- * place up to the window's last row, and past it too where the log ends inside the window. So the window holds the
- * page where it starts at or before that row, and either is `complete` or its rows and the records that go before
- * its last row reach the page's end. Records a little older than the first row (another request that began earlier
- * and finished later, its record in a later batch than this one's: 2% of the pages of one user's flood of requests,
- * in a measured run) then need no second statement; nor do records that arrived after the window was read, while it
- * starts early enough for them (activity-read-cache.ts).
+ * Records this process holds that a window's snapshot lacks, as a page reads them: how many, how many are at or after
+ * an instant, and the newest. A page looks at no more of them than it can hold (`heldRuns`), however many there are:
+ * under one client's flood of requests a kept window (activity-read-cache.ts) is asked again with hundreds of them.
  */
-export function pageFromWindow(
-  window: StoredWindow,
-  unwritten: ActivityRecord[],
-  offset: number,
-  limit: number,
-): { items: ActivityRecord[]; total: number } | undefined {
-  const start = windowStart(offset, unwritten.length);
+export type HeldRecords = {
+  count: number;
+  /** How many are at `time` or later. */
+  atOrAfter(time: string): number;
+  /** The newest `count`, newest first and, at one instant, the later arrival first (the order they take in the log). */
+  newest(count: number): ActivityRecord[];
+};
+
+/** Records in arrival order, or in time order with arrival order at each instant (the two give the same pages). */
+export function heldInArrivalOrder(records: readonly ActivityRecord[]): HeldRecords {
+  return {
+    count: records.length,
+    atOrAfter: (time) => records.reduce((count, record) => count + (record.created_at >= time ? 1 : 0), 0),
+    newest: (count) => newestFirst(records, count),
+  };
+}
+
+/**
+ * Runs of records, each in time order with arrival order at each instant, one after another in arrival order (the
+ * batches of GroupCommit, which keeps them in time order): counted by binary search, and only each run's newest
+ * `count` merged for the newest.
+ */
+export function heldRuns(runs: readonly (readonly ActivityRecord[])[]): HeldRecords {
+  return {
+    count: runs.reduce((count, run) => count + run.length, 0),
+    atOrAfter: (time) => runs.reduce((count, run) => count + run.length - firstAtOrAfter(run, time), 0),
+    newest: (count) => {
+      const newest = inTimeOrder(runs.map((run) => run.slice(Math.max(0, run.length - count))));
+      return newest.slice(Math.max(0, newest.length - count)).reverse();
+    },
+  };
+}
+
+/** The index of the first record of `run` (in time order) at `time` or later; its length where there is none. */
+function firstAtOrAfter(run: readonly ActivityRecord[], time: string): number {
+  let low = 0;
+  let high = run.length;
+  while (low < high) {
+    const middle = (low + high) >>> 1;
+    if (run[middle].created_at < time) low = middle + 1;
+    else high = middle;
+  }
+  return low;
+}
+
+/**
+ * Runs of records as `heldRuns` takes them, merged into one in time order with arrival order at each instant. Runs
+ * overlap only near their edges (a request that started before another's finished after it): only the records from
+ * the first place a run's first record goes are merged with it.
+ */
+export function inTimeOrder(runs: Iterable<readonly ActivityRecord[]>): ActivityRecord[] {
+  const records: ActivityRecord[] = [];
+  for (const run of runs) appendInTimeOrder(records, run);
+  return records;
+}
+
+/** Adds a run to `records` (both in time order, the run's records arrived later), keeping it so. */
+export function appendInTimeOrder(records: ActivityRecord[], run: readonly ActivityRecord[]): void {
+  let from = records.length;
+  while (from > 0 && run.length > 0 && byTime(run[0], records[from - 1]) < 0) from -= 1;
+  if (from === records.length) for (const record of run) records.push(record);
+  else for (const record of mergeInOrder(records.splice(from), run, byTime)) records.push(record);
+}
+
+/**
+ * The page at `offset` of `window`'s rows merged with `held` (records none of which is stored in the window's
+ * snapshot), or undefined where the window does not hold the page. From the row at `windowStart(offset, held.count)`
+ * on, the merge in `pageWithUnwritten` puts every row and record in its place up to the window's last row, and past
+ * it too where the log ends inside the window. So the window holds the page where it starts at or before that row,
+ * and either is `complete` or its rows and the records that go before its last row reach the page's end. Records a
+ * little older than the first row (another request that began earlier and finished later, its record in a later
+ * batch than this one's: 2% of the pages of one user's flood of requests, in a measured run) then need no second
+ * statement; nor do records that arrived after the window was read, while it starts early enough for them
+ * (activity-read-cache.ts).
+ */
+export function pageFromWindow(window: StoredWindow, held: HeldRecords, offset: number, limit: number): { items: ActivityRecord[]; total: number } | undefined {
+  const start = windowStart(offset, held.count);
   if (start < window.start) return undefined;
   const rows = window.start === start ? window.rows : window.rows.slice(start - window.start);
   if (!window.complete) {
     if (rows.length === 0) return undefined;
-    const last = rows[rows.length - 1].created_at;
-    let beforeLast = 0;
-    for (const record of unwritten) if (record.created_at >= last) beforeLast += 1;
+    const beforeLast = held.atOrAfter(rows[rows.length - 1].created_at);
     if (start + rows.length + beforeLast < offset + limit) return undefined;
   }
-  return pageWithUnwritten(rows, window.storedTotal, unwritten, offset, limit);
+  return pageWithUnwritten(rows, window.storedTotal, held, offset, limit);
 }
 
 /**
- * The page at `offset` of the stored rows merged with `unwritten` (not stored in this snapshot): `window` is the
- * stored rows from `windowStart(offset, unwritten.length)` through the page's end, or `narrowWindowRows` of them where
- * `narrowWindowHolds`; `storedTotal` counts every stored row. `unwritten` is in arrival order, or in time order with
- * arrival order at each instant: the two give the same page. The store's held records come in the second
- * (`byTime`), which needs no sort, and then only as many of them as the page can hold are looked at.
+ * The page at `offset` of the stored rows merged with `held` (not stored in this snapshot): `window` is the stored
+ * rows from `windowStart(offset, held.count)` through the page's end, or `narrowWindowRows` of them where
+ * `pageFromWindow` finds that they hold it; `storedTotal` counts every stored row. Only as many of the held records as
+ * the page can hold are looked at.
  */
 export function pageWithUnwritten(
   window: ActivityRecord[],
   storedTotal: number,
-  unwritten: ActivityRecord[],
+  held: HeldRecords,
   offset: number,
   limit: number,
 ): { items: ActivityRecord[]; total: number } {
-  const start = windowStart(offset, unwritten.length);
-  const total = storedTotal + unwritten.length;
+  const start = windowStart(offset, held.count);
+  const total = storedTotal + held.count;
   // The page ends at the `end`th row or record from `start`; nothing past it is merged.
   const end = offset - start + limit;
-  const pending = newestFirst(unwritten, end);
+  const pending = held.newest(end);
   // Unwritten records that go before the window's first row belong among the stored rows before it, so their
   // places here are not theirs; but there are at most as many as the rows between `start` and the page, so none of
   // them reaches it.
@@ -103,7 +165,7 @@ export const byTime = (a: ActivityRecord, b: ActivityRecord) => (a.created_at < 
  * The first `count` of `records` newest first and, at one instant, the later arrival first: the order they take in
  * the log once written (they will get higher `seq`s in arrival order).
  */
-function newestFirst(records: ActivityRecord[], count: number): ActivityRecord[] {
+function newestFirst(records: readonly ActivityRecord[], count: number): ActivityRecord[] {
   let inTimeOrder = true;
   for (let i = 1; inTimeOrder && i < records.length; i += 1) inTimeOrder = records[i - 1].created_at <= records[i].created_at;
   if (inTimeOrder) return records.slice(Math.max(0, records.length - count)).reverse();
