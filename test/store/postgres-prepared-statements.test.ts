@@ -46,6 +46,22 @@ describe.skipIf(!DATABASE_URL)('PostgreSQL activity reads as prepared statements
       for (const client of clients) client.release();
     }
   };
+  /**
+   * Runs `reads` through each of the read pool's connections in turn, the others held meanwhile: so that each has
+   * prepared the statements `reads` sends.
+   */
+  const throughEachConnection = async (reads: () => Promise<unknown>) => {
+    const held = await Promise.all(Array.from({ length: 5 }, () => store.readPool.connect()));
+    try {
+      for (let i = 0; i < held.length; i += 1) {
+        held[i].release();
+        await reads();
+        held[i] = await store.readPool.connect();
+      }
+    } finally {
+      for (const client of held) client.release();
+    }
+  };
   /** How many statements this store has prepared, over every pooled connection. */
   const preparedOnThePool = async () =>
     (await onEveryConnection("SELECT count(*)::int AS n FROM pg_prepared_statements WHERE name LIKE 'hoody\\_%'")).reduce(
@@ -96,7 +112,9 @@ describe.skipIf(!DATABASE_URL)('PostgreSQL activity reads as prepared statements
 
   it('fall back to plain statements when the prepared ones vanish (as behind a transaction-mode pooler)', async () => {
     const before = await readEverything();
-    // Every pooled connection forgets its prepared statements, while node-postgres still believes they are there.
+    // Every pooled connection forgets its prepared statements, while node-postgres still believes they are there:
+    // each has them first, so that whichever connection a read lands on, its statement is missing.
+    await throughEachConnection(readEverything);
     await onEveryConnection('DEALLOCATE ALL');
     expect(await readEverything()).toEqual(before);
     // From then on nothing is prepared (reads already in flight when the first one failed may have prepared theirs
