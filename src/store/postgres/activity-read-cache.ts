@@ -26,6 +26,11 @@ import type { StoredWindow } from './unwritten-activity.js';
 export const ENTRY_MS = FLUSH_INTERVAL_MS;
 /** Entries kept at most (the oldest go first): about 2 MB of records at a page of 50. */
 const MAX_ENTRIES = 500;
+/**
+ * Rows kept at most in all entries (the oldest entries go first), about 40 MB: a page's window starts early by the
+ * records held of it (activity.ts, `readWindow`), up to a thousand rows, so entries alone would not bound them.
+ */
+export const MAX_KEPT_ROWS = 100_000;
 
 /** A snapshot as PostgreSQL's `pg_current_snapshot()` gives it: which transactions it sees. */
 export type Snapshot = { xmin: number; xmax: number; running: Set<number> };
@@ -49,17 +54,32 @@ export function seenBy(snapshot: Snapshot, transaction: number): boolean {
 export type Kept = { snapshot: Snapshot; written: Map<string, boolean>; succeededBefore: number; startedBeforeAnswer: number };
 export type CachedWindow = StoredWindow & Kept;
 export type CachedStats = { records: number; bytes: number; oldest: string | null; newest: string | null } & Kept;
-type Entry = { kept: Kept; sentAt: number; since: number };
+type Entry = { kept: Kept; sentAt: number; since: number; rows: number };
 
 export class ActivityReadCache {
   private entries = new Map<string, Entry>();
   private reads = new Map<string, { answered: Promise<void>; sentAt: number }>();
+  /** The rows of every entry's window. */
+  private rows = 0;
 
   constructor(
     /** How long an entry answers; 0: none is kept. */
     private readonly entryMs: number,
     private readonly clock: () => number = () => performance.now(),
+    private readonly maxRows = MAX_KEPT_ROWS,
   ) {}
+
+  /** How many rows the entries hold (for the memory-bound test). */
+  get keptRows(): number {
+    return this.rows;
+  }
+
+  private drop(key: string) {
+    const entry = this.entries.get(key);
+    if (entry === undefined) return;
+    this.rows -= entry.rows;
+    this.entries.delete(key);
+  }
 
   /**
    * What was read for `key` (a page, or a user's stats), if it answers a request asked at `askedAt` (see the file's
@@ -72,7 +92,7 @@ export class ActivityReadCache {
     const sinceMoved = Date.parse(since) - entry.since;
     if (askedAt - entry.sentAt > this.entryMs || sinceMoved < 0 || sinceMoved > this.entryMs) {
       // Dropped once it answers no request: not for a waiter's earlier question.
-      if (this.clock() - entry.sentAt > this.entryMs) this.entries.delete(key);
+      if (this.clock() - entry.sentAt > this.entryMs) this.drop(key);
       return undefined;
     }
     return entry.kept as Answer;
@@ -86,9 +106,12 @@ export class ActivityReadCache {
   /** Keeps what a statement sent at `sentAt` read for `key`, unless what is kept for it was sent later. */
   keep(key: string, since: string, kept: Kept, sentAt: number) {
     if (this.entryMs <= 0 || (this.entries.get(key)?.sentAt ?? -Infinity) > sentAt) return;
-    this.entries.delete(key);
-    if (this.entries.size >= MAX_ENTRIES) this.entries.delete(this.entries.keys().next().value as string);
-    this.entries.set(key, { kept, sentAt, since: Date.parse(since) });
+    this.drop(key);
+    const rows = (kept as Partial<StoredWindow>).rows?.length ?? 0;
+    while (this.entries.size > 0 && (this.entries.size >= MAX_ENTRIES || this.rows + rows > this.maxRows))
+      this.drop(this.entries.keys().next().value as string);
+    this.entries.set(key, { kept, sentAt, since: Date.parse(since), rows });
+    this.rows += rows;
   }
 
   /**
@@ -118,6 +141,7 @@ export class ActivityReadCache {
   /** Records were deleted: no entry answers any more. */
   forget() {
     this.entries.clear();
+    this.rows = 0;
   }
 }
 
