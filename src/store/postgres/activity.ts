@@ -71,6 +71,12 @@ function statsWith(stored: StoredStats, unwritten: (readonly ActivityRecord[])[]
 
 const noRecords = (): StoredStats => ({ records: 0, bytes: 0, oldest: null, newest: null });
 
+/**
+ * The most rows a page's window starts early by for the records held (`readWindow`): two full batches. More are held
+ * only while the database refuses writes, and then a page read taking them all would be the largest of all.
+ */
+const MAX_HELD_MARGIN = 1000;
+
 /** Reads under way a request waits for, one after another, before it sends its own (`afterReadsUnderWay`). */
 const MAX_WAITS = 3;
 
@@ -295,9 +301,12 @@ export class PgActivity {
   }
 
   /**
-   * The stored rows a page needs, in one statement. With batches held, the window starts two pages early where there
-   * are rows there: asked again soon, after more of this process's records came, the page needs rows that much
-   * earlier (a flush interval's records of one busy client fit).
+   * The stored rows a page needs, in one statement. With batches held, the window starts early where there are rows
+   * there: asked again soon, after more of this process's records came, the page needs rows that much earlier. By two
+   * pages, and as many rows again as this process holds of the page's records: under one client's flood about as
+   * many come while the read is kept (a flush interval's, or two), and with two pages only, a deep page's window was
+   * outrun about every 13 ms. Page 400 under the flood, one after another, 3 rounds: 8.0-8.5k req/s against 7.1-7.5k,
+   * p99 17-20 ms against 17-18, 22 reads a second of 560-740 rows (6-9 ms each) against 75 of 150 (3-6 ms).
    */
   private async readWindow(
     userId: string,
@@ -307,7 +316,8 @@ export class PgActivity {
     groups: HeldBatch[],
     window: 'narrow' | 'wide',
   ): Promise<Read<CachedWindow>> {
-    const before = groups.length > 0 ? 2 * limit : 0;
+    const held = groups.reduce((count, group) => count + group.matching.length, 0);
+    const before = groups.length > 0 ? 2 * limit + Math.min(held, MAX_HELD_MARGIN) : 0;
     const { text, values } = activityPageStatement(userId, filter, offset, limit, groups, window, before);
     const { rows } = await this.db.read(text, values);
     const seen = snapshotOf(rows[0], groups);
