@@ -116,46 +116,68 @@ export function appendInTimeOrder(records: ActivityRecord[], run: readonly Activ
 export function pageFromWindow(window: StoredWindow, held: HeldRecords, offset: number, limit: number): { items: ActivityRecord[]; total: number } | undefined {
   const start = windowStart(offset, held.count);
   if (start < window.start) return undefined;
-  const rows = window.start === start ? window.rows : window.rows.slice(start - window.start);
+  const first = start - window.start;
   if (!window.complete) {
-    if (rows.length === 0) return undefined;
-    const beforeLast = held.atOrAfter(rows[rows.length - 1].created_at);
-    if (start + rows.length + beforeLast < offset + limit) return undefined;
+    const rows = window.rows.length - first;
+    if (rows <= 0) return undefined;
+    const beforeLast = held.atOrAfter(window.rows[window.rows.length - 1].created_at);
+    if (start + rows + beforeLast < offset + limit) return undefined;
   }
-  return pageWithUnwritten(rows, window.storedTotal, held, offset, limit);
+  return pageWithUnwritten(window.rows, window.storedTotal, held, offset, limit, first);
 }
 
 /**
  * The page at `offset` of the stored rows merged with `held` (not stored in this snapshot): `window` is the stored
- * rows from `windowStart(offset, held.count)` through the page's end, or `narrowWindowRows` of them where
- * `pageFromWindow` finds that they hold it; `storedTotal` counts every stored row. Only as many of the held records as
- * the page can hold are looked at.
+ * rows from `windowStart(offset, held.count)` (at its index `first`) through the page's end, or `narrowWindowRows` of
+ * them where `pageFromWindow` finds that they hold it; `storedTotal` counts every stored row. In the merge a held
+ * record goes before a row of its instant or older. Only the page's place in it is looked for, not every row and
+ * record before it (a deep page asked again under a flood of records has hundreds before it), and only as many of
+ * the held records as the page can hold are looked at.
  */
 export function pageWithUnwritten(
-  window: ActivityRecord[],
+  window: readonly ActivityRecord[],
   storedTotal: number,
   held: HeldRecords,
   offset: number,
   limit: number,
+  first = 0,
 ): { items: ActivityRecord[]; total: number } {
   const start = windowStart(offset, held.count);
   const total = storedTotal + held.count;
-  // The page ends at the `end`th row or record from `start`; nothing past it is merged.
-  const end = offset - start + limit;
-  const pending = held.newest(end);
+  // The page starts at the `before`th row or record from `start`.
+  const before = offset - start;
+  const pending = held.newest(before + limit);
   // Unwritten records that go before the window's first row belong among the stored rows before it, so their
   // places here are not theirs; but there are at most as many as the rows between `start` and the page, so none of
-  // them reaches it.
-  const merged: ActivityRecord[] = [];
-  let next = 0;
-  for (const row of window) {
-    while (next < pending.length && pending[next].created_at >= row.created_at) merged.push(pending[next++]);
-    if (merged.length >= end) break;
-    merged.push(row);
+  // them reaches it. Past the window's last row, places are exact only where the log ends there; the page never
+  // reaches further.
+  let [row, next] = mergedPrefix(window, first, pending, before);
+  const items: ActivityRecord[] = [];
+  while (items.length < limit && (row < window.length || next < pending.length)) {
+    if (next < pending.length && (row >= window.length || pending[next].created_at >= window[row].created_at)) items.push(pending[next++]);
+    else items.push(window[row++]);
   }
-  // Past the window's last row, places are exact only where the log ends there; the page never reaches further.
-  while (next < pending.length && merged.length < end) merged.push(pending[next++]);
-  return { items: merged.slice(offset - start, end), total };
+  return { items, total };
+}
+
+/**
+ * Where the first `length` of the merge of `rows` (from index `first`) and `pending`, both newest first, end: the
+ * index of the next row and of the next pending record. Found by halving: the merge takes a pending record before a
+ * row of its instant or older, so the prefix with `i` rows is the merge's where the pending record before it is not
+ * older than the next row, and the smallest such `i` is the one.
+ */
+function mergedPrefix(rows: readonly ActivityRecord[], first: number, pending: readonly ActivityRecord[], length: number): [number, number] {
+  const available = rows.length - first;
+  if (length >= available + pending.length) return [rows.length, pending.length];
+  let low = Math.max(0, length - pending.length);
+  let high = Math.min(length, available);
+  while (low < high) {
+    const taken = (low + high) >>> 1;
+    const pendingTaken = length - taken;
+    if (pendingTaken > 0 && pending[pendingTaken - 1].created_at < rows[first + taken].created_at) low = taken + 1;
+    else high = taken;
+  }
+  return [first + low, length - low];
 }
 
 /** Time order of records (their ISO times compare as strings): the order the store holds its records in. */
