@@ -88,7 +88,7 @@ function firstAtOrAfter(run: readonly ActivityRecord[], time: string): number {
  * overlap only near their edges (a request that started before another's finished after it): only the records from
  * the first place a run's first record goes are merged with it.
  */
-export function inTimeOrder(runs: Iterable<readonly ActivityRecord[]>): ActivityRecord[] {
+function inTimeOrder(runs: Iterable<readonly ActivityRecord[]>): ActivityRecord[] {
   const records: ActivityRecord[] = [];
   for (const run of runs) appendInTimeOrder(records, run);
   return records;
