@@ -7,12 +7,12 @@
 import { describe, expect, it } from 'vitest';
 import {
   byTime,
-  heldInArrivalOrder,
   heldRuns,
   narrowWindowRows,
   pageFromWindow,
   pageWithUnwritten,
   windowStart,
+  type HeldRecords,
   type StoredWindow,
 } from '../../src/store/postgres/unwritten-activity.js';
 import type { ActivityRecord } from '../../src/store/types.js';
@@ -38,6 +38,24 @@ const record = (created_at: string): ActivityRecord => ({
   user_agent: 'test',
   created_at,
 });
+
+/**
+ * The model the store's runs are checked against: records in arrival order, or in time order with arrival order at
+ * each instant (the two give the same pages), counted one by one, the newest found by a stable sort.
+ */
+function heldInArrivalOrder(records: readonly ActivityRecord[]): HeldRecords {
+  return {
+    count: records.length,
+    atOrAfter: (time) => records.filter((record) => record.created_at >= time).length,
+    // Later arrivals first, then newest first by a stable sort.
+    newest: (count) =>
+      records
+        .slice()
+        .reverse()
+        .sort((a, b) => byTime(b, a))
+        .slice(0, count),
+  };
+}
 
 /**
  * The same records as the store holds them (`heldRuns`): cut into runs of consecutive arrivals (its batches), each

@@ -46,15 +46,6 @@ export type HeldRecords = {
   newest(count: number): ActivityRecord[];
 };
 
-/** Records in arrival order, or in time order with arrival order at each instant (the two give the same pages). */
-export function heldInArrivalOrder(records: readonly ActivityRecord[]): HeldRecords {
-  return {
-    count: records.length,
-    atOrAfter: (time) => records.reduce((count, record) => count + (record.created_at >= time ? 1 : 0), 0),
-    newest: (count) => newestFirst(records, count),
-  };
-}
-
 /**
  * Runs of records, each in time order with arrival order at each instant, one after another in arrival order (the
  * batches of GroupCommit, which keeps them in time order): counted by binary search, and only each run's newest
@@ -182,19 +173,3 @@ function mergedPrefix(rows: readonly ActivityRecord[], first: number, pending: r
 
 /** Time order of records (their ISO times compare as strings): the order the store holds its records in. */
 export const byTime = (a: ActivityRecord, b: ActivityRecord) => (a.created_at < b.created_at ? -1 : a.created_at > b.created_at ? 1 : 0);
-
-/**
- * The first `count` of `records` newest first and, at one instant, the later arrival first: the order they take in
- * the log once written (they will get higher `seq`s in arrival order).
- */
-function newestFirst(records: readonly ActivityRecord[], count: number): ActivityRecord[] {
-  let inTimeOrder = true;
-  for (let i = 1; inTimeOrder && i < records.length; i += 1) inTimeOrder = records[i - 1].created_at <= records[i].created_at;
-  if (inTimeOrder) return records.slice(Math.max(0, records.length - count)).reverse();
-  // Later arrivals first, then newest first by a stable sort.
-  return records
-    .slice()
-    .reverse()
-    .sort((a, b) => byTime(b, a))
-    .slice(0, count);
-}
