@@ -9,10 +9,14 @@ import type { Logger } from './log.js';
 
 export function runPrimary(workers: number, logger: Logger): void {
   let stopping = false;
-  const fork = () => cluster.fork();
+  // Our own count, not `cluster.workers`: node removes a worker from that only once it has both exited and closed
+  // its IPC channel, so at the last 'exit' a worker may still be listed and "stopped" would never be logged.
+  const running = new Set<Worker>();
+  const fork = () => running.add(cluster.fork());
   cluster.on('exit', (worker: Worker, code, signal) => {
+    running.delete(worker);
     if (stopping) {
-      if (Object.keys(cluster.workers ?? {}).length === 0) {
+      if (running.size === 0) {
         logger.info('stopped', { workers });
         process.exit(0);
       }
@@ -24,7 +28,7 @@ export function runPrimary(workers: number, logger: Logger): void {
   const stop = (signal: NodeJS.Signals) => {
     stopping = true;
     logger.info('stopping', { signal, workers });
-    for (const worker of Object.values(cluster.workers ?? {})) worker?.process.kill(signal);
+    for (const worker of running) worker.process.kill(signal);
   };
   process.once('SIGTERM', () => stop('SIGTERM'));
   process.once('SIGINT', () => stop('SIGINT'));
