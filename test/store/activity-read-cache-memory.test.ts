@@ -31,7 +31,7 @@ describe('the activity read cache', () => {
     }
     expect(cache.keptRows).toBe(900);
     expect([1, 2, 3, 4, 5, 6, 7].map((page) => cache.find(`page ${page}`, SINCE))).toEqual(Array(7).fill(undefined));
-    expect([8, 9, 10].map((page) => cache.find<CachedWindow>(`page ${page}`, SINCE)?.rows.length)).toEqual([300, 300, 300]);
+    expect([8, 9, 10].map((page) => cache.find<CachedWindow>(`page ${page}`, SINCE)?.kept.rows.length)).toEqual([300, 300, 300]);
     cache.keep('page 10', SINCE, window(100), now);
     expect(cache.keptRows).toBe(700);
     cache.forget();
@@ -39,12 +39,16 @@ describe('the activity read cache', () => {
     expect(cache.find('page 9', SINCE)).toBeUndefined();
   });
 
-  it('forgets the rows of an entry dropped once no request can use it', () => {
+  it('forgets the rows of an entry dropped once no request can use it, stale or not', () => {
     let now = 0;
     const cache = new ActivityReadCache(50, () => now, 1000);
     cache.keep('page 1', SINCE, window(300), now);
     cache.keep('stats', SINCE, { ...window(0), records: 1, bytes: 1, oldest: null, newest: null } as never, now);
+    // Past its life it still answers, stale, while it is read again, for one life more.
     now = 51;
+    expect(cache.find('page 1', SINCE)?.stale).toBe(true);
+    expect(cache.keptRows).toBe(300);
+    now = 101;
     expect(cache.find('page 1', SINCE)).toBeUndefined();
     expect(cache.keptRows).toBe(0);
   });

@@ -109,7 +109,7 @@ describe.skipIf(!DATABASE_URL)('PostgreSQL activity pages and stats asked again'
     expect(statsWithoutStatement).toBeGreaterThan(statsReads / 2);
   });
 
-  it("show what another process wrote once this store's entry has expired, and forget every entry on a purge", async () => {
+  it("show what another process wrote once this store's entry can answer no more, and forget every entry on a purge", async () => {
     const user = 'cache-other-process';
     const schema = freshSchema();
     const here = await makePostgresStore({ schema });
@@ -120,7 +120,8 @@ describe.skipIf(!DATABASE_URL)('PostgreSQL activity pages and stats asked again'
       expect((await here.listActivity(user, { since: SINCE }, 1, 10)).total).toBe(1);
       await elsewhere.appendActivity(record(user, 1));
       await elsewhere.writeHeldActivity();
-      await pause(ENTRY_MS + 10);
+      // Past its life and the time it answers while read again (the next test): this request reads.
+      await pause(2 * ENTRY_MS + 10);
       expect((await here.listActivity(user, { since: SINCE }, 1, 10)).total).toBe(2);
       // Read again at once, then purged here: the next page is read anew.
       expect((await here.listActivity(user, { since: SINCE }, 1, 10)).total).toBe(2);
@@ -196,6 +197,13 @@ describe.skipIf(!DATABASE_URL)('PostgreSQL activity pages and stats asked again'
     }
   }
 
+  /**
+   * The statements of the store named `schema` waiting for the lock, as the database sees them (from another
+   * connection: a transaction sees one view of pg_stat_activity throughout).
+   */
+  const waitingForLock = async (schema: string) =>
+    Number((await store.pool.query(`SELECT count(*) AS n FROM pg_stat_activity WHERE application_name = $1 AND wait_event_type = 'Lock'`, [schema])).rows[0].n);
+
   it('asked by eight requests at once while the database is slow, a page or the stats is still read once: those that waited take the answer of a read slower than an entry lives', async () => {
     const user = 'cache-slow';
     await withSlowDatabase(async ({ store: slow, lock, unlock }) => {
@@ -252,15 +260,9 @@ describe.skipIf(!DATABASE_URL)('PostgreSQL activity pages and stats asked again'
   it('asked longer than an entry lives after a slow read was sent, a page is read at once rather than after it', async () => {
     const user = 'cache-slow-later';
     await withSlowDatabase(async ({ store: slow, schema, lock, unlock }) => {
-      // The store's statements waiting for the lock, as the database sees them (from another connection: a
-      // transaction sees one view of pg_stat_activity throughout).
-      const waiting = async () =>
-        Number(
-          (await store.pool.query(`SELECT count(*) AS n FROM pg_stat_activity WHERE application_name = $1 AND wait_event_type = 'Lock'`, [schema])).rows[0].n,
-        );
       const waitingReaches = async (count: number) => {
-        for (let tries = 0; tries < 100 && (await waiting()) < count; tries += 1) await pause(20);
-        return waiting();
+        for (let tries = 0; tries < 100 && (await waitingForLock(schema)) < count; tries += 1) await pause(20);
+        return waitingForLock(schema);
       };
       await slow.appendActivity(record(user, 0));
       await slow.writeHeldActivity();
@@ -273,6 +275,39 @@ describe.skipIf(!DATABASE_URL)('PostgreSQL activity pages and stats asked again'
       expect(await waitingReaches(2)).toBe(2);
       await unlock();
       expect((await Promise.all([first, later])).map((page) => page.total)).toEqual([1, 1]);
+    });
+  });
+
+  it("asked past an entry's life, a page is answered from it at once while one read is sent again, which the next requests take", async () => {
+    const user = 'cache-stale';
+    await withSlowDatabase(async ({ store: slow, schema, lock, unlock }) => {
+      const elsewhere = await makePostgresStore({ schema });
+      try {
+        await slow.appendActivity(record(user, 0));
+        await slow.writeHeldActivity();
+        expect((await slow.listActivity(user, { since: SINCE }, 1, 2)).total).toBe(1);
+        await elsewhere.appendActivity(record(user, 1));
+        await elsewhere.writeHeldActivity();
+        await pause(ENTRY_MS + 10);
+        // The read sent again waits for the lock; the four requests do not wait for it.
+        await lock();
+        const asked = Promise.all(Array.from({ length: 4 }, () => slow.listActivity(user, { since: SINCE }, 1, 2)));
+        const answered = await Promise.race([asked, pause(1000).then(() => undefined)]);
+        await pause(50);
+        const readsWaiting = await waitingForLock(schema);
+        await unlock();
+        expect(answered?.map((page) => page.total)).toEqual([1, 1, 1, 1]);
+        expect(readsWaiting).toBe(1);
+        // Once that read answers, the next request shows the other process's record (bounded: 50 tries).
+        let total = 1;
+        for (let tries = 0; tries < 50 && total === 1; tries += 1) {
+          await pause(10);
+          total = (await slow.listActivity(user, { since: SINCE }, 1, 2)).total;
+        }
+        expect(total).toBe(2);
+      } finally {
+        await elsewhere.close();
+      }
     });
   });
 

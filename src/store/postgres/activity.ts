@@ -136,7 +136,7 @@ export class PgActivity {
         );
         return Number(rows[0].transaction);
       },
-      { keepWrittenMs: readCacheMs, order: byTime },
+      { keepWrittenMs: this.readCache.longestAnswerMs, order: byTime },
     );
   }
 
@@ -232,8 +232,9 @@ export class PgActivity {
   }
 
   /**
-   * What `answer` makes of the read kept for `key`, while one is kept and it holds the answer; else the same once the
-   * same read, already under way for another request, answers; else what `read` (a fresh read of `key`) answers.
+   * What `answer` makes of the read kept for `key`, while one is kept and it holds the answer (one past its life
+   * sends the read again for the requests to come, activity-read-cache.ts); else the same once the same read,
+   * already under way for another request, answers; else what `read` (a fresh read of `key`) answers.
    */
   private keptOrRead<Kept extends KeptRead, Answer>(
     key: string,
@@ -242,13 +243,19 @@ export class PgActivity {
     read: () => Promise<Answer>,
   ): Answer | Promise<Answer> {
     const askedAt = this.readCache.now();
+    const underWay = () => this.readCache.readUnderWay(key, askedAt);
+    const found = this.readCache.find<Kept>(key, since, askedAt);
+    if (found?.stale && underWay() === undefined) {
+      // Sent again for the requests to come; this one is answered from the entry where it can be. A read that fails
+      // fails for them: past the entry's end they read themselves.
+      read().catch(() => undefined);
+    }
+    const now = found && answer(found.kept);
+    if (now) return now;
     const fromKept = () => {
       const kept = this.readCache.find<Kept>(key, since, askedAt);
-      return kept && answer(kept);
+      return kept && !kept.stale ? answer(kept.kept) : undefined;
     };
-    const now = fromKept();
-    if (now) return now;
-    const underWay = () => this.readCache.readUnderWay(key, askedAt);
     const first = underWay();
     return first ? this.afterReadsUnderWay(first, underWay, fromKept, read) : read();
   }
