@@ -109,18 +109,26 @@ describe.skipIf(!DATABASE_URL)('PostgreSQL activity pages and stats asked again'
     expect(statsWithoutStatement).toBeGreaterThan(statsReads / 2);
   });
 
+  /**
+   * `here` writes the user's first record and reads its first page of `limit` (kept); then `elsewhere`, another
+   * process, writes one.
+   */
+  async function readThenWrittenElsewhere(here: PostgresStore, elsewhere: PostgresStore, user: string, limit: number) {
+    await here.appendActivity(record(user, 0));
+    await here.writeHeldActivity();
+    expect((await here.listActivity(user, { since: SINCE }, 1, limit)).total).toBe(1);
+    await elsewhere.appendActivity(record(user, 1));
+    await elsewhere.writeHeldActivity();
+  }
+
   it("show what another process wrote once this store's entry can answer no more, and forget every entry on a purge", async () => {
     const user = 'cache-other-process';
     const schema = freshSchema();
     const here = await makePostgresStore({ schema });
     const elsewhere = await makePostgresStore({ schema });
     try {
-      await here.appendActivity(record(user, 0));
-      await here.writeHeldActivity();
-      expect((await here.listActivity(user, { since: SINCE }, 1, 10)).total).toBe(1);
-      await elsewhere.appendActivity(record(user, 1));
-      await elsewhere.writeHeldActivity();
-      // Past its life and the time it answers while read again (the next test): this request reads.
+      await readThenWrittenElsewhere(here, elsewhere, user, 10);
+      // Past its life and the time it answers while read again (the test of a page asked past it): this one reads.
       await pause(2 * ENTRY_MS + 10);
       expect((await here.listActivity(user, { since: SINCE }, 1, 10)).total).toBe(2);
       // Read again at once, then purged here: the next page is read anew.
@@ -283,11 +291,7 @@ describe.skipIf(!DATABASE_URL)('PostgreSQL activity pages and stats asked again'
     await withSlowDatabase(async ({ store: slow, schema, lock, unlock }) => {
       const elsewhere = await makePostgresStore({ schema });
       try {
-        await slow.appendActivity(record(user, 0));
-        await slow.writeHeldActivity();
-        expect((await slow.listActivity(user, { since: SINCE }, 1, 2)).total).toBe(1);
-        await elsewhere.appendActivity(record(user, 1));
-        await elsewhere.writeHeldActivity();
+        await readThenWrittenElsewhere(slow, elsewhere, user, 2);
         await pause(ENTRY_MS + 10);
         // The read sent again waits for the lock; the four requests do not wait for it.
         await lock();
