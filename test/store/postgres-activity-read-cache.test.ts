@@ -183,9 +183,10 @@ describe.skipIf(!DATABASE_URL)('PostgreSQL activity pages and stats asked again'
    */
   async function withSlowDatabase(
     test: (slow: { store: PostgresStore; schema: string; lock: () => Promise<void>; unlock: () => Promise<void> }) => Promise<void>,
+    activityReadCacheMs?: number,
   ) {
     const schema = freshSchema();
-    const slow = await makePostgresStore({ schema, applicationName: schema });
+    const slow = await makePostgresStore({ schema, applicationName: schema, activityReadCacheMs });
     const locker = await slow.pool.connect();
     try {
       await test({
@@ -288,11 +289,19 @@ describe.skipIf(!DATABASE_URL)('PostgreSQL activity pages and stats asked again'
 
   it("asked past an entry's life, a page is answered from it at once while one read is sent again, which the next requests take", async () => {
     const user = 'cache-stale';
+    // Entries of 200 ms, so that the steps below fit in an entry's second life on a busy machine.
+    const entryMs = 200;
     await withSlowDatabase(async ({ store: slow, schema, lock, unlock }) => {
       const elsewhere = await makePostgresStore({ schema });
       try {
         await readThenWrittenElsewhere(slow, elsewhere, user, 2);
-        await pause(ENTRY_MS + 10);
+        // One more of its own, written after its read: its answers past the entry's life still show it, though
+        // another of its writes (another user's record) came more than an entry's life after it.
+        await slow.appendActivity(record(user, 2));
+        await slow.writeHeldActivity();
+        await pause(entryMs + 20);
+        await slow.appendActivity(record(`${user}-other`, 3));
+        await slow.writeHeldActivity();
         // The read sent again waits for the lock; the four requests do not wait for it.
         await lock();
         const asked = Promise.all(Array.from({ length: 4 }, () => slow.listActivity(user, { since: SINCE }, 1, 2)));
@@ -300,19 +309,19 @@ describe.skipIf(!DATABASE_URL)('PostgreSQL activity pages and stats asked again'
         await pause(50);
         const readsWaiting = await waitingForLock(schema);
         await unlock();
-        expect(answered?.map((page) => page.total)).toEqual([1, 1, 1, 1]);
+        expect(answered?.map((page) => page.total)).toEqual([2, 2, 2, 2]);
         expect(readsWaiting).toBe(1);
-        // Once that read answers, the next request shows the other process's record (bounded: 50 tries).
-        let total = 1;
-        for (let tries = 0; tries < 50 && total === 1; tries += 1) {
+        // Once that read answers, the next request shows the other process's record too (bounded: 50 tries).
+        let total = 2;
+        for (let tries = 0; tries < 50 && total === 2; tries += 1) {
           await pause(10);
           total = (await slow.listActivity(user, { since: SINCE }, 1, 2)).total;
         }
-        expect(total).toBe(2);
+        expect(total).toBe(3);
       } finally {
         await elsewhere.close();
       }
-    });
+    }, entryMs);
   });
 
   it('a store told to keep none sends a statement for every page', async () => {
