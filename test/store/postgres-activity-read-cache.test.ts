@@ -213,6 +213,12 @@ describe.skipIf(!DATABASE_URL)('PostgreSQL activity pages and stats asked again'
   const waitingForLock = async (schema: string) =>
     Number((await store.pool.query(`SELECT count(*) AS n FROM pg_stat_activity WHERE application_name = $1 AND wait_event_type = 'Lock'`, [schema])).rows[0].n);
 
+  /** How many statements wait for the lock once `count` do, or after 2 s (bounded). */
+  const waitingReaches = async (schema: string, count: number) => {
+    for (let tries = 0; tries < 100 && (await waitingForLock(schema)) < count; tries += 1) await pause(20);
+    return waitingForLock(schema);
+  };
+
   it('asked by eight requests at once while the database is slow, a page or the stats is still read once: those that waited take the answer of a read slower than an entry lives', async () => {
     const user = 'cache-slow';
     await withSlowDatabase(async ({ store: slow, lock, unlock }) => {
@@ -269,19 +275,15 @@ describe.skipIf(!DATABASE_URL)('PostgreSQL activity pages and stats asked again'
   it('asked longer than an entry lives after a slow read was sent, a page is read at once rather than after it', async () => {
     const user = 'cache-slow-later';
     await withSlowDatabase(async ({ store: slow, schema, lock, unlock }) => {
-      const waitingReaches = async (count: number) => {
-        for (let tries = 0; tries < 100 && (await waitingForLock(schema)) < count; tries += 1) await pause(20);
-        return waitingForLock(schema);
-      };
       await slow.appendActivity(record(user, 0));
       await slow.writeHeldActivity();
       await lock();
       const first = slow.listActivity(user, { since: SINCE }, 1, 2);
-      expect(await waitingReaches(1)).toBe(1);
+      expect(await waitingReaches(schema, 1)).toBe(1);
       await pause(ENTRY_MS + 10);
       const later = slow.listActivity(user, { since: SINCE }, 1, 2);
       // The later request did not wait for a read that could not answer it: its own is sent while the lock holds.
-      expect(await waitingReaches(2)).toBe(2);
+      expect(await waitingReaches(schema, 2)).toBe(2);
       await unlock();
       expect((await Promise.all([first, later])).map((page) => page.total)).toEqual([1, 1]);
     });
@@ -306,6 +308,8 @@ describe.skipIf(!DATABASE_URL)('PostgreSQL activity pages and stats asked again'
         await lock();
         const asked = Promise.all(Array.from({ length: 4 }, () => slow.listActivity(user, { since: SINCE }, 1, 2)));
         const answered = await Promise.race([asked, pause(1000).then(() => undefined)]);
+        // The one read sent, and no other after a moment.
+        await waitingReaches(schema, 1);
         await pause(50);
         const readsWaiting = await waitingForLock(schema);
         await unlock();
