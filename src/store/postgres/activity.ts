@@ -88,7 +88,7 @@ type StoredStats = { records: number; bytes: number; oldest: string | null; newe
  * arrivals so far), for a page in time order, for the stats as sums. Each record is then looked at once for a kept
  * read, not again at each answer: under one client's flood of requests, each answer from a kept page looked at the
  * 600 or so records that came since the read (27 µs of about 100 µs a page, measured). A kept read answers requests
- * whose retention boundaries lie within an entry's time of each other (activity-read-cache.ts), and so do its
+ * whose retention boundaries lie within twice an entry's time of each other (activity-read-cache.ts), and so do its
  * carried records.
  */
 type Carried = {

@@ -41,7 +41,8 @@ export type PostgresStoreOptions = {
   keepOpenConnections?: number;
   /**
    * How long what an activity page or activity.getStats read answers the same read again (activity-read-cache.ts;
-   * default 50 ms, the flush interval). A test of the statements themselves passes 0, which keeps nothing.
+   * default 50 ms, the flush interval), and as long again while it is read anew. A test of the statements themselves
+   * passes 0, which keeps nothing.
    */
   activityReadCacheMs?: number;
   applicationName?: string;
