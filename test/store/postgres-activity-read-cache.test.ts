@@ -182,7 +182,7 @@ describe.skipIf(!DATABASE_URL)('PostgreSQL activity pages and stats asked again'
    * `unlock`.
    */
   async function withSlowDatabase(
-    test: (slow: { store: PostgresStore; schema: string; lock: () => Promise<void>; unlock: () => Promise<void> }) => Promise<void>,
+    test: (slow: { store: PostgresStore; schema: string; lock: (mode?: string) => Promise<void>; unlock: () => Promise<void> }) => Promise<void>,
     activityReadCacheMs?: number,
   ) {
     const schema = freshSchema();
@@ -192,9 +192,10 @@ describe.skipIf(!DATABASE_URL)('PostgreSQL activity pages and stats asked again'
       await test({
         store: slow,
         schema,
-        lock: async () => {
+        // ACCESS EXCLUSIVE holds reads and writes; SHARE only writes.
+        lock: async (mode = 'ACCESS EXCLUSIVE') => {
           await locker.query('BEGIN');
-          await locker.query(`LOCK TABLE "${schema}".activity IN ACCESS EXCLUSIVE MODE`);
+          await locker.query(`LOCK TABLE "${schema}".activity IN ${mode} MODE`);
         },
         unlock: async () => {
           await locker.query('COMMIT');
@@ -326,6 +327,32 @@ describe.skipIf(!DATABASE_URL)('PostgreSQL activity pages and stats asked again'
         await elsewhere.close();
       }
     }, entryMs);
+  });
+
+  it('answered from a kept page while a batch sent during its read is in flight, with none of it lost and no statement sent', async () => {
+    const user = 'cache-batch-during-read';
+    // Long entries: the second request must come within the first read's entry, on a busy machine too.
+    await withSlowDatabase(async ({ store: slow, lock, unlock }) => {
+      await slow.appendActivity(record(user, 0));
+      await slow.writeHeldActivity();
+      // Writes wait from here on; reads do not.
+      await lock('SHARE');
+      await slow.appendActivity(record(user, 1));
+      const first = slow.listActivity(user, { since: SINCE }, 1, 5);
+      // Sent after the read looked up record 1, before it answers: the batch takes records 1 and 2, and its last
+      // record was not looked up.
+      await slow.appendActivity(record(user, 2));
+      const writing = slow.writeHeldActivity();
+      expect((await first).total).toBe(2);
+      const before = slow.statements;
+      const second = await slow.listActivity(user, { since: SINCE }, 1, 5);
+      const sent = slow.statements - before;
+      await unlock();
+      await writing;
+      expect(second.total).toBe(3);
+      expect(second).toEqual(await slow.listActivity(user, { since: SINCE }, 1, 5));
+      expect(sent).toBe(0);
+    }, 1000);
   });
 
   it('a store told to keep none sends a statement for every page', async () => {

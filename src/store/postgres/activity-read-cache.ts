@@ -19,8 +19,9 @@
  * - this process deletes records (retention): `forget`;
  * - the retention boundary of the read moved by more than twice `entryMs`, or back (a clock set by a test). Within
  *   it, a stored record up to twice `entryMs` past the 30 days may still be counted;
- * - for one answer, where it cannot be told whether the snapshot holds a batch: one sent while the read ran, still
- *   in flight (`unwrittenSince`); or where a page's kept rows no longer reach it (`pageFromWindow`).
+ * - for one answer, where it cannot be told whether the snapshot holds a batch: one sent while the read ran that
+ *   holds none of the records the read looked up, still in flight (`unwrittenSince`); or where a page's kept rows no
+ *   longer reach it (`pageFromWindow`).
  */
 import type { ActivityFilter } from '../types.js';
 import { FLUSH_INTERVAL_MS } from './group-commit.js';

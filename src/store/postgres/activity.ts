@@ -39,6 +39,23 @@ const snapshotOf = (row: Record<string, unknown>, groups: HeldBatch[]) => ({
   written: new Map(groups.map((group, i) => [group.last.id, row[`written_${i}`] === true])),
 });
 
+/**
+ * Whether the snapshot of a statement that looked up `written` (the held groups' last records) holds `batch`, written
+ * in one statement: by its last record, or by any other record looked up that it holds. A batch written after the
+ * read was sent takes the whole queue, so it holds the queue's group the read looked up and the records that came
+ * since, and its last record was not looked up; where a looked-up record is in it, its snapshot holds all of it or
+ * none. Undefined where none of its records was looked up.
+ */
+function probedIn(written: Map<string, boolean>, batch: readonly ActivityRecord[]): boolean | undefined {
+  const byLast = written.get(batch[batch.length - 1].id);
+  if (byLast !== undefined || written.size === 0) return byLast;
+  for (const record of batch) {
+    const found = written.get(record.id);
+    if (found !== undefined) return found;
+  }
+  return undefined;
+}
+
 /** The records of `groups` that the snapshot of a statement that looked them up does not hold, as runs. */
 const unwrittenIn = (written: Map<string, boolean>, groups: HeldBatch[]) =>
   groups.filter((group) => !written.get(group.last.id)).map((group) => group.matching);
@@ -95,8 +112,11 @@ type Carried = {
   /** The last written batch looked at, by its place among the writes that succeeded (GroupCommit.succeeded). */
   through: number;
   written: Taken;
-  /** The batch in flight, looked at once while it is in flight, and its records taken again once it is written. */
-  inFlight: { batch: readonly ActivityRecord[]; taken: Taken } | undefined;
+  /**
+   * The batch in flight, looked at once while it is in flight, and its records taken again once it is written; and
+   * whether the read's snapshot holds it (`probedIn`).
+   */
+  inFlight: { batch: readonly ActivityRecord[]; taken: Taken; found: boolean | undefined } | undefined;
   /** The queue, followed by its arrivals (GroupCommit.arrived): how many were looked at. */
   queued: { arrived: readonly ActivityRecord[]; seen: number; taken: Taken } | undefined;
 };
@@ -186,7 +206,8 @@ export class PgActivity {
    * This process's records `selects` takes that the snapshot of `kept` lacks, in arrival order: those of the batches
    * written after it (told by their transaction ids), those in flight that it did not find, those queued. Each
    * is carried from one answer of `kept` to the next (`Carried`), taken as `kind` needs them. Undefined where that
-   * cannot be told: a batch sent while the statement ran and not found by its probes, still in flight.
+   * cannot be told: a batch sent while the statement ran that holds none of the records its probes looked up, still
+   * in flight.
    */
   private unwrittenSince(kept: KeptRead, selects: (record: ActivityRecord) => boolean, kind: 'page' | 'stats'): Unwritten | undefined {
     let carried = this.carried.get(kept);
@@ -213,10 +234,9 @@ export class PgActivity {
     let inFlight = nothingTaken();
     const writing = this.writes.writing;
     if (writing.length > 0) {
-      if (carried.inFlight?.batch !== writing) carried.inFlight = { batch: writing, taken: takeBatch(writing) };
-      const taken = carried.inFlight.taken;
+      if (carried.inFlight?.batch !== writing) carried.inFlight = { batch: writing, taken: takeBatch(writing), found: probedIn(kept.written, writing) };
+      const { taken, found } = carried.inFlight;
       if (taken.records.length > 0 || taken.sums.records > 0) {
-        const found = kept.written.get(writing[writing.length - 1].id);
         if (this.writes.started > kept.startedBeforeAnswer || found === false) inFlight = taken;
         else if (found === undefined) return undefined;
       }
