@@ -98,8 +98,10 @@ describe('an activity page with the records this process has not written yet', (
         const expected = { trial, offset, ids: everything.slice(offset, offset + limit).map((r) => r.id), total: everything.length };
         const wide = pageWithUnwritten(storedLog.slice(start, offset + limit), storedLog.length, heldInArrivalOrder(unwritten), offset, limit);
         expect({ trial, offset, ids: wide.items.map((r) => r.id), total: wide.total }).toEqual(expected);
-        // The same records in time order, arrival order at each instant, and as runs of the store's: the same page.
-        for (const held of [heldInArrivalOrder([...unwritten].sort(byTime)), heldRuns(asRuns(unwritten, cut))]) {
+        // The same records in time order, arrival order at each instant, and as runs of the store's (which may
+        // overlap, or follow one another in time as under a flood): the same page.
+        const inTimeOrder = [...unwritten].sort(byTime);
+        for (const held of [heldInArrivalOrder(inTimeOrder), heldRuns(asRuns(unwritten, cut)), heldRuns(asRuns(inTimeOrder, cut))]) {
           const fromTimeOrder = pageWithUnwritten(storedLog.slice(start, offset + limit), storedLog.length, held, offset, limit);
           expect({ trial, offset, ids: fromTimeOrder.items.map((r) => r.id), total: fromTimeOrder.total }).toEqual(expected);
         }
